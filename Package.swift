@@ -1,0 +1,123 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every first-party target shares.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "flink-k8s-toolbox",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "operator", targets: ["Operator"]),
+        .executable(name: "supervisor", targets: ["Supervisor"]),
+        .executable(name: "bootstrap", targets: ["Bootstrap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Generated Codable types, client and server stubs from openapi/toolbox.yaml (build plugin).
+        .target(
+            name: "ToolboxAPI",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            path: "Shared/ToolboxAPI",
+            swiftSettings: strict,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        // Pure domain: names, labels, envelopes. No I/O.
+        .target(
+            name: "ToolboxCore",
+            dependencies: ["ToolboxAPI"],
+            path: "Shared/ToolboxCore",
+            swiftSettings: strict
+        ),
+        // One way to assemble a process: options, TLS, listeners, metrics, lifecycle.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "ToolboxAPI",
+                "ToolboxCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/ServiceKit",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "Operator",
+            dependencies: [
+                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/operator",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "Supervisor",
+            dependencies: [
+                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/supervisor",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "Bootstrap",
+            dependencies: [
+                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/bootstrap",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ToolboxCoreTests",
+            dependencies: ["ToolboxCore", "ToolboxAPI"],
+            path: "Tests/ToolboxCoreTests"
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: [
+                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Tests/ServiceKitTests"
+        ),
+        .testTarget(
+            name: "ContractTests",
+            dependencies: ["ToolboxAPI"],
+            path: "Tests/ContractTests"
+        ),
+    ]
+)

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import ToolboxAPI
+
+/// The one way every toolbox executable runs: logging, metrics, both listeners, graceful SIGTERM.
+public enum ToolboxProcess {
+    /// Runs `component` with `api` until SIGTERM or SIGINT; start-up errors are logged and end the process with exit code 1.
+    public static func run<API: APIProtocol>(
+        component: Component,
+        options: ServiceOptions,
+        metadata: Logger.Metadata = [:],
+        makeAPI: (MetricsRegistry, Logger) throws -> API
+    ) async throws {
+        var logger = ToolboxLogging.bootstrap(component: component, level: options.logLevel)
+        for (key, value) in metadata { logger[metadataKey: key] = value }
+        let metrics = MetricsRegistry(component: component.rawValue, version: ToolboxVersion.version)
+        do {
+            let api = try makeAPI(metrics, logger)
+            let server = ToolboxServer(component: component, options: options, api: api, metrics: metrics, logger: logger)
+            let group = try server.makeServiceGroup()
+            logger.info("starting \(component.rawValue) \(ToolboxVersion.version)")
+            try await group.run()
+            logger.info("\(component.rawValue) stopped")
+        } catch let error as ServiceKitError {
+            logger.error("cannot start: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}

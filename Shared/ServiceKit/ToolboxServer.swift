@@ -1,0 +1,93 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import ServiceLifecycle
+import UnixSignals
+import ToolboxAPI
+
+/// Assembles one toolbox process: its HTTPS API (mutual TLS) on the component's port, serving the part of the
+/// contract under `component.apiPrefix`, and the plain-HTTP monitoring listener (`/metrics`, `/version`).
+public struct ToolboxServer<API: APIProtocol>: Sendable {
+    /// Which executable this is.
+    public let component: Component
+    /// Listener and TLS options.
+    public let options: ServiceOptions
+    /// Handlers of the component's API.
+    public let api: API
+    /// Metrics of the process, exposed on `/metrics`.
+    public let metrics: MetricsRegistry
+    /// The ports actually bound, once the listeners run.
+    public let bound = BoundAddresses()
+    /// Logger of the process.
+    public let logger: Logger
+
+    /// Creates the assembly; nothing listens until the service group returned by `makeServiceGroup` runs.
+    public init(component: Component, options: ServiceOptions, api: API, metrics: MetricsRegistry, logger: Logger) {
+        self.component = component
+        self.options = options
+        self.api = api
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The service group running both listeners and `services`, shut down gracefully on `signals`.
+    public func makeServiceGroup(
+        services: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]
+    ) throws -> ServiceGroup {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [try makeAPIApplication(), try makeMonitoringApplication()] + services,
+                gracefulShutdownSignals: signals,
+                logger: logger
+            )
+        )
+        return group
+    }
+
+    private func makeAPIApplication() throws -> some Service {
+        let router = makeRouter(listener: "api")
+        try api.registerHandlers(on: PrefixFilteredTransport(router, prefixes: [component.apiPrefix]))
+        let server: HTTPServerBuilder
+        if let tls = try options.tlsFiles() {
+            server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration())
+            logger.info("API requires mutual TLS (TLS 1.2+)", metadata: ["certificate": "\(tls.certificate)", "ca": "\(tls.certificateAuthority)"])
+        } else {
+            server = .http1()
+            logger.warning("TLS is not configured (--tls-cert/--tls-key/--tls-ca): the API serves plain HTTP; restrict access to its port")
+        }
+        let port = options.port ?? component.defaultPort
+        let bound = self.bound
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(options.bindAddress, port: port), serverName: nil),
+            onServerRunning: { bound.record(api: $0) },
+            logger: logger
+        )
+    }
+
+    private func makeMonitoringApplication() throws -> some Service {
+        let router = makeRouter(listener: "monitoring")
+        let monitoring = MonitoringHandlers(component: component, metrics: metrics)
+        try monitoring.registerHandlers(on: PrefixFilteredTransport(router, prefixes: ["/version", "/metrics"]))
+        let bound = self.bound
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(options.monitoringAddress ?? options.bindAddress, port: options.monitoringPort), serverName: nil
+            ),
+            onServerRunning: { bound.record(monitoring: $0) },
+            logger: logger
+        )
+    }
+
+    private func makeRouter(listener: String) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics, listener: listener))
+        router.middlewares.add(JSONErrorMiddleware())
+        return router
+    }
+}

@@ -1,0 +1,2 @@
+/// Pure domain of the toolbox.
+public enum ToolboxCoreNamespace {}

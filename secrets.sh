@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Generates the PEM certificates of the toolbox's mutual TLS into ./secrets (or $SECRETS_DIR).
+#
+#   ./secrets.sh <host> <key-password> <keystore-password> <truststore-password>
+#
+# Same arguments as the original toolbox's secrets.sh. Writes:
+#   ca_cert.pem, ca_key.pem                      the toolbox CA (sign only; keep ca_key.pem private)
+#   operator-api_cert.pem, operator-api_key.pem  certificate of the operator, supervisor and bootstrap services
+#   operator-cli_cert.pem, operator-cli_key.pem  certificate of clients (flinkctl, curl)
+#   operator-cli.p12                             the client certificate and key for browsers, protected by <keystore-password>
+# Certificates carry SANs localhost, 127.0.0.1, host.docker.internal, minikube and <host>, and both the
+# serverAuth and clientAuth usages (the services also call each other). Keys are unencrypted PEM (mode 0600),
+# the format the Swift services and Kubernetes TLS secrets use; <key-password> and <truststore-password> are
+# accepted for compatibility with the original's command line.
+set -euo pipefail
+
+if [ $# -lt 4 ]; then
+  echo "usage: $0 <host> <key-password> <keystore-password> <truststore-password>" >&2
+  exit 2
+fi
+host=$1 keystore_password=$3
+out=${SECRETS_DIR:-secrets}
+days=${CERT_DAYS:-825}
+command -v openssl >/dev/null || { echo "secrets.sh: openssl is required (apt-get install openssl)" >&2; exit 1; }
+case "$host" in *[!A-Za-z0-9.-]*|"") echo "secrets.sh: invalid host name '$host'" >&2; exit 2;; esac
+
+mkdir -p "$out"
+umask 077
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days "$days" \
+  -subj "/CN=flink-k8s-toolbox-ca" -keyout "$out/ca_key.pem" -out "$out/ca_cert.pem" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+
+issue() { # issue NAME: writes NAME_key.pem and NAME_cert.pem signed by the CA
+  local name=$1
+  cat > "$work/$name.ext" <<EXT
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:host.docker.internal,DNS:minikube,DNS:$host
+EXT
+  openssl req -new -newkey rsa:2048 -nodes -sha256 -subj "/CN=$name" \
+    -keyout "$out/${name}_key.pem" -out "$work/$name.csr" 2>/dev/null
+  openssl x509 -req -sha256 -days "$days" -in "$work/$name.csr" -CA "$out/ca_cert.pem" -CAkey "$out/ca_key.pem" \
+    -CAcreateserial -CAserial "$work/ca.srl" -extfile "$work/$name.ext" -out "$out/${name}_cert.pem" 2>/dev/null
+}
+issue operator-api
+issue operator-cli
+openssl pkcs12 -export -in "$out/operator-cli_cert.pem" -inkey "$out/operator-cli_key.pem" \
+  -certfile "$out/ca_cert.pem" -name operator-cli -passout "pass:$keystore_password" -out "$out/operator-cli.p12"
+chmod 0644 "$out"/*_cert.pem
+echo "Certificates written to $out/ (CA, operator-api and operator-cli; SANs localhost, 127.0.0.1, $host)"
