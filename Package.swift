@@ -100,6 +100,10 @@ let package = Package(
             path: "Services/bootstrap",
             swiftSettings: strict
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "ToolboxCoreTests",
             dependencies: ["ToolboxCore", "ToolboxAPI"],
@@ -108,15 +112,18 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                "ServiceKit", "ToolboxAPI", "ToolboxCore", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ServiceKitTests"
         ),
         .testTarget(
             name: "ContractTests",
-            dependencies: ["ToolboxAPI"],
+            dependencies: ["ToolboxAPI", "TestSupport"],
             path: "Tests/ContractTests"
         ),
     ]

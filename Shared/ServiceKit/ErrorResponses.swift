@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import OpenAPIRuntime
 
 /// JSON error bodies in the contract's `ErrorEnvelope` shape, for answers the generated handlers do not produce
 /// (unknown routes, wrong methods, unexpected errors).
@@ -39,6 +40,12 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as ServerError {
+            let (status, reason, message) = RequestErrorDescription.classify(error)
+            if status == .internalServerError {
+                context.logger.error("request failed", metadata: ["error": "\(error.underlyingError)", "operation": "\(error.operationID)"])
+            }
+            return ErrorResponses.response(status: status, reason: reason, message: message)
         } catch let error as any HTTPResponseError {
             let message = error.status == .notFound
                 ? "no route \(request.method) \(request.uri.path)" : "\(error.status.reasonPhrase): \(request.method) \(request.uri.path)"

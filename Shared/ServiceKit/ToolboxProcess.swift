@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import ToolboxAPI
@@ -12,6 +13,7 @@ public enum ToolboxProcess {
         metadata: Logger.Metadata = [:],
         makeAPI: (MetricsRegistry, Logger) throws -> API
     ) async throws {
+        ignoreBrokenPipes()
         var logger = ToolboxLogging.bootstrap(component: component, level: options.logLevel)
         for (key, value) in metadata { logger[metadataKey: key] = value }
         let metrics = MetricsRegistry(component: component.rawValue, version: ToolboxVersion.version)
@@ -26,5 +28,11 @@ public enum ToolboxProcess {
             logger.error("cannot start: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    /// SwiftNIO on Linux writes to sockets with `writev`, which raises SIGPIPE when a peer has gone away; a server
+    /// must ignore the signal or a client hanging up kills it.
+    public static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
     }
 }

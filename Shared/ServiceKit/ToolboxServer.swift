@@ -59,12 +59,15 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
             logger.warning("TLS is not configured (--tls-cert/--tls-key/--tls-ca): the API serves plain HTTP; restrict access to its port")
         }
         let port = options.port ?? component.defaultPort
-        let bound = self.bound
+        let (bound, logger) = (self.bound, self.logger)
         return Application(
             router: router,
             server: server,
             configuration: .init(address: .hostname(options.bindAddress, port: port), serverName: nil),
-            onServerRunning: { bound.record(api: $0) },
+            onServerRunning: { channel in
+                bound.record(api: channel)
+                logger.info("api listening on port \(channel.localAddress?.port ?? -1)")
+            },
             logger: logger
         )
     }
@@ -73,13 +76,16 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         let router = makeRouter(listener: "monitoring")
         let monitoring = MonitoringHandlers(component: component, metrics: metrics)
         try monitoring.registerHandlers(on: PrefixFilteredTransport(router, prefixes: ["/version", "/metrics"]))
-        let bound = self.bound
+        let (bound, logger) = (self.bound, self.logger)
         return Application(
             router: router,
             configuration: .init(
                 address: .hostname(options.monitoringAddress ?? options.bindAddress, port: options.monitoringPort), serverName: nil
             ),
-            onServerRunning: { bound.record(monitoring: $0) },
+            onServerRunning: { channel in
+                bound.record(monitoring: channel)
+                logger.info("monitoring listening on port \(channel.localAddress?.port ?? -1)")
+            },
             logger: logger
         )
     }

@@ -1,32 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// The repository root: this file is `<root>/Tests/ContractTests/CRDTests.swift`.
-private let repoRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()
-    .deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// Runs `args` (looked up on PATH) in the repository root.
-/// Returns the exit status and stdout and stderr interleaved in one string.
-private func runTool(_ args: [String]) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = args
-    process.currentDirectoryURL = repoRoot
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    do {
-        try process.run()
-    } catch {
-        return (-1, "cannot run \(args.joined(separator: " ")): \(error)")
-    }
-    // Drain the pipe before waiting, or a full pipe buffer deadlocks the child.
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
 
 /// Repository-relative paths of the `.yaml` files in the directories matching `prefix`
 /// below `examples/` (e.g. `manual-` or `invalid`), sorted.

@@ -1,0 +1,61 @@
+# Flink Kubernetes Toolbox: `make run` starts the toolbox locally, `make test` runs every check.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/bin:$(PATH)
+PYTHON ?= python3
+SWIFT_BUILD_FLAGS ?=
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl
+PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt
+
+.PHONY: deps build test contract crds run stop clean
+
+## deps: install what a fresh Debian machine lacks (system libraries, Python checkers, promtool)
+deps: $(TOOLS)/deps.stamp
+
+$(TOOLS)/deps.stamp: $(PIP_REQUIREMENTS) Makefile
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check $(addprefix -r ,$(PIP_REQUIREMENTS))
+	@if ! command -v promtool >/dev/null; then \
+	  echo "extracting promtool from Debian's prometheus package into $(TOOLS)"; \
+	  mkdir -p $(TOOLS)/deb $(TOOLS)/bin; \
+	  (apt-cache show prometheus >/dev/null 2>&1 || apt-get update -qq); \
+	  (cd $(TOOLS)/deb && rm -f prometheus_*.deb && apt-get download -qq prometheus); \
+	  dpkg-deb -x $(TOOLS)/deb/prometheus_*.deb $(TOOLS)/deb/root; \
+	  ln -sf $(TOOLS)/deb/root/usr/bin/promtool $(TOOLS)/bin/promtool; \
+	fi
+	promtool --version >/dev/null
+	@mkdir -p $(TOOLS) && touch $@
+
+## build: compile the three executables (debug)
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+## contract: the OpenAPI contract is valid, the CRDs are in sync with it, the manual's examples validate
+contract: deps
+	openapi-spec-validator openapi/toolbox.yaml
+	$(PYTHON) Tools/crdgen/crdgen.py --check
+	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml
+
+## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
+crds:
+	$(PYTHON) Tools/crdgen/crdgen.py
+
+## test: every check and every Swift test
+test: deps contract
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build $(SWIFT_BUILD_FLAGS)
+
+## run: build, make certificates if absent, start operator, supervisor and bootstrap locally (Ctrl-C stops them)
+run: build
+	bash Tools/run-local.sh
+
+## stop: stop what `make run` started (by PID)
+stop:
+	bash Tools/run-local.sh stop
+
+clean:
+	rm -rf .build .run

@@ -1,2 +1,0 @@
-/// Pure domain of the toolbox.
-public enum ToolboxCoreNamespace {}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// PEM files written by `secrets.sh` for one CA.
+public struct CertificateSet: Sendable {
+    /// Folder holding the files.
+    public let directory: URL
+    /// CA certificate.
+    public var ca: String { path("ca_cert.pem") }
+    /// Certificate of the services.
+    public var serverCertificate: String { path("operator-api_cert.pem") }
+    /// Key of the services.
+    public var serverKey: String { path("operator-api_key.pem") }
+    /// Certificate of clients.
+    public var clientCertificate: String { path("operator-cli_cert.pem") }
+    /// Key of clients.
+    public var clientKey: String { path("operator-cli_key.pem") }
+
+    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+}
+
+/// Certificates made once per test run with the repository's own `secrets.sh`.
+public enum TestCertificates {
+    /// The CA the servers under test trust.
+    public static let trusted = make("trusted")
+    /// Another CA, whose certificates must be refused.
+    public static let foreign = make("foreign")
+
+    private static func make(_ name: String) -> CertificateSet {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("toolbox-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+        let result = runTool(
+            ["bash", "secrets.sh", "flink-operator", "key-password", "keystore-password", "truststore-password"],
+            environment: ["SECRETS_DIR": directory.path]
+        )
+        precondition(result.status == 0, "secrets.sh failed: \(result.output)")
+        return CertificateSet(directory: directory)
+    }
+}
