@@ -1,0 +1,22 @@
+# Image of the toolbox's supervisor: built with the Swift toolchain, run from a small Debian base as a non-root user.
+# Build from the repository root: docker build -f deploy/docker/supervisor.Dockerfile -t flink-k8s-toolbox-supervisor .
+FROM swift:6.2-bookworm AS build
+WORKDIR /src
+COPY Package.swift ./
+COPY openapi ./openapi
+COPY Shared ./Shared
+COPY Services ./Services
+COPY Tests ./Tests
+RUN swift build -c release --product supervisor --static-swift-stdlib \
+ && install -D "$(swift build -c release --show-bin-path)/supervisor" /out/supervisor
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates=20230311+deb12u1 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --no-create-home toolbox
+COPY --from=build /out/supervisor /usr/local/bin/supervisor
+USER 10001
+EXPOSE 4445 8080
+ENTRYPOINT ["/usr/local/bin/supervisor"]
+CMD ["run"]
