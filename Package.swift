@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Generated Codable types, client and server stubs from openapi/toolbox.yaml (build plugin).
@@ -44,6 +45,22 @@ let package = Package(
             name: "ToolboxCore",
             dependencies: ["ToolboxAPI"],
             path: "Shared/ToolboxCore",
+            swiftSettings: strict
+        ),
+        // Kubernetes API client: kubeconfig, typed CRUD, watches, reflector cache, work queue, leader election, events.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "ToolboxAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Shared/KubeClient",
             swiftSettings: strict
         ),
         // One way to assemble a process: options, TLS, listeners, metrics, lifecycle.
@@ -120,6 +137,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ServiceKitTests"
+        ),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: [
+                "KubeClient", "ToolboxAPI", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KubeClientTests"
         ),
         .testTarget(
             name: "ContractTests",

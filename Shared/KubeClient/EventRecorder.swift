@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Records Kubernetes Events about objects. Repeats of the same event (same object, type, reason and message)
+/// within `aggregationWindow` increment the existing event's `count` instead of creating a new one.
+public final class EventRecorder: Sendable {
+    private struct Seen {
+        var name: String
+        var count: Int
+        var last: Date
+    }
+
+    private let client: KubeClient
+    private let source: EventSource
+    private let logger: Logger
+    private let aggregationWindow: TimeInterval
+    private let seen = Mutex<[String: Seen]>([:])
+
+    /// A recorder reporting as `component`.
+    public init(client: KubeClient, component: String, logger: Logger, aggregationWindow: TimeInterval = 600) {
+        self.client = client
+        self.source = EventSource(component: component, host: ProcessInfo.processInfo.hostName)
+        self.logger = logger
+        self.aggregationWindow = aggregationWindow
+    }
+
+    /// A `Normal` event.
+    public func normal<Object: KubeResource>(_ object: Object, reason: String, message: String) async {
+        await record(object, type: "Normal", reason: reason, message: message)
+    }
+
+    /// A `Warning` event.
+    public func warning<Object: KubeResource>(_ object: Object, reason: String, message: String) async {
+        await record(object, type: "Warning", reason: reason, message: message)
+    }
+
+    /// Creates or bumps the event; failures are logged, never thrown (events are best effort).
+    public func record<Object: KubeResource>(_ object: Object, type: String, reason: String, message: String) async {
+        let namespace = object.metadata.namespace ?? client.defaultNamespace
+        let identity = "\(Object.resource.kind)/\(namespace)/\(object.metadata.name ?? "")/\(object.metadata.uid ?? "")/\(type)/\(reason)/\(message)"
+        let now = Date()
+        let previous = seen.withLock { $0[identity] }
+        do {
+            if let previous, now.timeIntervalSince(previous.last) < aggregationWindow {
+                let patch: JSONValue = ["count": .number(Double(previous.count + 1)), "lastTimestamp": .string(KubeJSON.formatTimestamp(now))]
+                _ = try await client.patch(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch))
+                seen.withLock { $0[identity] = Seen(name: previous.name, count: previous.count + 1, last: now) }
+                return
+            }
+            let name = "\(object.metadata.name ?? "object").\(String(UInt64(now.timeIntervalSince1970 * 1e9), radix: 16))"
+            var event = Event(
+                metadata: ObjectMeta(name: name, namespace: namespace), involvedObject: ObjectReference(to: object),
+                reason: reason, message: message, type: type, source: source
+            )
+            event.count = 1
+            event.firstTimestamp = KubeJSON.formatTimestamp(now)
+            event.lastTimestamp = event.firstTimestamp
+            _ = try await client.create(event)
+            seen.withLock { $0[identity] = Seen(name: name, count: 1, last: now) }
+        } catch {
+            logger.warning("cannot record event \(reason) on \(Object.resource.kind) \(object.key): \(error)")
+            seen.withLock { $0[identity] = nil }
+        }
+    }
+}

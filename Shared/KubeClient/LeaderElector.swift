@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Leader election over a coordination.k8s.io Lease: at most one of the processes with the same lease leads.
+///
+/// `run` campaigns every `retryPeriod`; while it leads it runs `whileLeading` and renews the lease; if renewal fails
+/// for `renewDeadline` it cancels `whileLeading` and campaigns again. On cancellation it releases the lease so a
+/// successor takes over at once.
+public final class LeaderElector: Sendable {
+    private let client: KubeClient
+    private let name: String
+    private let namespace: String
+    /// Who this process is in the lease's `holderIdentity`.
+    public let identity: String
+    private let timing: LeaderElectionTiming
+    private let logger: Logger
+    private let leading = Mutex(false)
+
+    /// An elector for lease `name` in `namespace`.
+    public init(client: KubeClient, name: String, namespace: String, identity: String, timing: LeaderElectionTiming, logger: Logger) {
+        self.client = client
+        self.name = name
+        self.namespace = namespace
+        self.identity = identity
+        self.timing = timing
+        self.logger = logger
+    }
+
+    /// Whether this process leads now.
+    public var isLeader: Bool { leading.withLock { $0 } }
+
+    /// Campaigns, leads and renews until cancelled; `whileLeading` runs each time leadership is gained.
+    public func run(whileLeading: @escaping @Sendable () async throws -> Void) async throws {
+        while !Task.isCancelled {
+            guard (try? await acquire()) == true else {
+                try await Task.sleep(for: timing.retryPeriod)
+                continue
+            }
+            leading.withLock { $0 = true }
+            logger.info("became leader", metadata: ["lease": "\(namespace)/\(name)", "identity": "\(identity)"])
+            let outcome = await lead(whileLeading)
+            leading.withLock { $0 = false }
+            if Task.isCancelled || outcome == .workEnded {
+                // A fresh task: the cancelled one's requests would be cancelled too.
+                await Task { await self.release() }.value
+                return
+            }
+            logger.warning("lost leadership", metadata: ["lease": "\(namespace)/\(name)"])
+        }
+    }
+
+    private enum LeadOutcome { case workEnded, leaseLost }
+
+    /// Runs `work` while renewing; returns when renewal failed past the deadline, `work` ended, or on cancellation.
+    private func lead(_ work: @escaping @Sendable () async throws -> Void) async -> LeadOutcome {
+        await withTaskGroup(of: LeadOutcome.self) { group in
+            group.addTask { [logger] in
+                do { try await work() } catch is CancellationError {} catch { logger.error("leader work failed: \(error)") }
+                return .workEnded
+            }
+            group.addTask {
+                await self.renewUntilLost()
+                return .leaseLost
+            }
+            let first = await group.next() ?? .leaseLost
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private func renewUntilLost() async {
+        var lastRenewal = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: timing.retryPeriod)
+            if Task.isCancelled { return }
+            if (try? await acquire()) == true {
+                lastRenewal = .now
+            } else if ContinuousClock.now - lastRenewal > timing.renewDeadline {
+                return
+            }
+        }
+    }
+
+    /// One attempt to acquire or renew; `true` when we hold the lease afterwards.
+    func acquire() async throws -> Bool {
+        let existing = try await client.getIfPresent(Lease.self, name: name, namespace: namespace)
+        switch LeaseDecision.decide(lease: existing?.spec, identity: identity, now: Date(), timing: timing) {
+        case .wait:
+            return false
+        case .create(let spec):
+            _ = try await client.create(Lease(metadata: ObjectMeta(name: name, namespace: namespace), spec: spec))
+            return true
+        case .update(let spec):
+            guard var lease = existing else { return false }
+            lease.spec = spec
+            _ = try await client.update(lease)  // conditional on the observed resourceVersion: a race loses with 409
+            return true
+        }
+    }
+
+    private func release() async {
+        guard var lease = try? await client.getIfPresent(Lease.self, name: name, namespace: namespace),
+            lease.spec.holderIdentity == identity
+        else { return }
+        lease.spec = LeaseDecision.released(lease.spec, now: Date())
+        _ = try? await client.update(lease)
+        logger.info("released leadership", metadata: ["lease": "\(namespace)/\(name)"])
+    }
+}

@@ -1,0 +1,103 @@
+/// A queue of keys to reconcile, as controllers use it.
+///
+/// - A key is queued at most once: adding a queued key does nothing (dedup).
+/// - A key being processed is never handed out twice; if it is added meanwhile, it is queued again when `done`.
+/// - `addRateLimited` re-adds a key after an exponential backoff that grows with its failures; `forget` resets it.
+public actor WorkQueue<Key: Hashable & Sendable> {
+    private var queue: [Key] = []
+    private var head = 0
+    private var dirty: Set<Key> = []
+    private var processing: Set<Key> = []
+    private var failures: [Key: Int] = [:]
+    private var waiters: [CheckedContinuation<Key?, Never>] = []
+    private var shuttingDown = false
+    private let baseDelay: Duration
+    private let maxDelay: Duration
+    private let clock: any Clock<Duration>
+
+    /// A queue whose retries back off from `baseDelay`, doubling up to `maxDelay`, timed by `clock`.
+    public init(baseDelay: Duration = .milliseconds(5), maxDelay: Duration = .seconds(300), clock: any Clock<Duration> = ContinuousClock()) {
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.clock = clock
+    }
+
+    /// Queues `key` unless it is already queued.
+    public func add(_ key: Key) {
+        guard !shuttingDown, !dirty.contains(key) else { return }
+        dirty.insert(key)
+        guard !processing.contains(key) else { return }
+        if waiters.isEmpty {
+            queue.append(key)
+        } else {
+            dirty.remove(key)
+            processing.insert(key)
+            waiters.removeFirst().resume(returning: key)
+        }
+    }
+
+    /// Queues `key` after `delay`.
+    public nonisolated func add(_ key: Key, after delay: Duration) {
+        Task { [clock] in
+            try? await clock.sleep(for: delay)
+            await self.add(key)
+        }
+    }
+
+    /// Queues `key` after a backoff that doubles with each consecutive failure of that key.
+    public func addRateLimited(_ key: Key) {
+        let attempt = failures[key, default: 0]
+        failures[key] = attempt + 1
+        add(key, after: backoff(attempt: attempt))
+    }
+
+    /// The delay of the `attempt`-th retry (0-based).
+    public func backoff(attempt: Int) -> Duration {
+        let factor = 1 << min(attempt, 40)
+        let delay = baseDelay * factor
+        return delay > maxDelay ? maxDelay : delay
+    }
+
+    /// Clears the failure count of `key` after it succeeded.
+    public func forget(_ key: Key) { failures[key] = nil }
+
+    /// How often `key` failed in a row.
+    public func failureCount(_ key: Key) -> Int { failures[key, default: 0] }
+
+    /// The next key to process, waiting for one; `nil` once the queue shuts down.
+    public func next() async -> Key? {
+        if head < queue.count {
+            let key = queue[head]
+            head += 1
+            if head > 64, head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            dirty.remove(key)
+            processing.insert(key)
+            return key
+        }
+        if shuttingDown { return nil }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Marks `key` processed; if it was added meanwhile, it is queued again.
+    public func done(_ key: Key) {
+        processing.remove(key)
+        if dirty.contains(key) {
+            dirty.remove(key)
+            add(key)
+        }
+    }
+
+    /// Keys waiting to be processed.
+    public var depth: Int { queue.count - head }
+
+    /// Stops handing out keys; waiting `next()` calls return `nil`.
+    public func shutDown() {
+        shuttingDown = true
+        let pending = waiters
+        waiters.removeAll()
+        pending.forEach { $0.resume(returning: nil) }
+    }
+}
