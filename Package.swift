@@ -143,6 +143,7 @@ let package = Package(
             dependencies: [
                 "KubeClient", "ToolboxAPI", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/KubeClientTests"
         ),

@@ -1,0 +1,120 @@
+import Foundation
+import NIOCore
+import Testing
+import ToolboxAPI
+
+@testable import KubeClient
+
+@Suite("Watch stream decoding")
+struct WatchDecodingTests {
+    static let pod = #"{"type":"ADDED","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"ns","resourceVersion":"7"},"spec":{"containers":[]},"status":{"phase":"Running","podIP":"127.1.0.2"}}}"#
+
+    @Test("lines split across chunks are reassembled")
+    func splitting() {
+        var splitter = WatchLineSplitter()
+        let text = Self.pod + "\n" + #"{"type":"BOOKMARK","object":{"kind":"Pod","apiVersion":"v1","metadata":{"resourceVersion":"9"}}}"# + "\n"
+        let middle = text.index(text.startIndex, offsetBy: 40)
+        #expect(splitter.append(ByteBuffer(string: String(text[..<middle]))).isEmpty)
+        let lines = splitter.append(ByteBuffer(string: String(text[middle...])))
+        #expect(lines.count == 2)
+    }
+
+    @Test("an object event decodes with its resourceVersion; a bookmark carries only a resourceVersion")
+    func objectsAndBookmarks() throws {
+        let added = try WatchEventDecoder.decode(Pod.self, line: Data(Self.pod.utf8))
+        #expect(added.type == .added)
+        #expect(added.object?.status?.podIP == "127.1.0.2")
+        #expect(added.resourceVersion == "7")
+        let bookmark = try WatchEventDecoder.decode(
+            Pod.self, line: Data(#"{"type":"BOOKMARK","object":{"kind":"Pod","metadata":{"resourceVersion":"9"}}}"#.utf8)
+        )
+        #expect(bookmark.type == .bookmark)
+        #expect(bookmark.object == nil)
+        #expect(bookmark.resourceVersion == "9")
+    }
+
+    @Test("an ERROR event with code 410 is thrown as gone")
+    func expired() {
+        let line = #"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version","reason":"Expired","code":410}}"#
+        do {
+            _ = try WatchEventDecoder.decode(Pod.self, line: Data(line.utf8))
+            Issue.record("expected an error")
+        } catch let error as KubeError {
+            #expect(error.kind == .gone)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test("an object that does not decode is reported with its key, not thrown")
+    func undecodable() throws {
+        let line = #"{"type":"MODIFIED","object":{"apiVersion":"nextbreakpoint.com/v1","kind":"FlinkCluster","metadata":{"name":"demo","namespace":"ns","resourceVersion":"12"},"spec":{"runtime":42}}}"#
+        let event = try WatchEventDecoder.decode(FlinkCluster.self, line: Data(line.utf8))
+        #expect(event.object == nil)
+        #expect(event.failure?.key == ObjectKey(namespace: "ns", name: "demo"))
+        #expect(event.resourceVersion == "12")
+    }
+}
+
+@Suite("Object store")
+struct ObjectStoreTests {
+    static func pod(_ name: String, _ version: String) -> Pod {
+        var metadata = ObjectMeta(name: name, namespace: "ns")
+        metadata.resourceVersion = version
+        return Pod(metadata: metadata, spec: nil)
+    }
+
+    @Test("replacing reports exactly the added, changed and removed keys")
+    func replaceReportsChanges() {
+        let store = ObjectStore<Pod>()
+        #expect(!store.hasSynced)
+        _ = store.replace(with: [Self.pod("a", "1"), Self.pod("b", "1")], resourceVersion: "1")
+        let changed = store.replace(with: [Self.pod("a", "1"), Self.pod("b", "2"), Self.pod("c", "2")], resourceVersion: "2")
+        #expect(changed == [ObjectKey(namespace: "ns", name: "b"), ObjectKey(namespace: "ns", name: "c")])
+        let removed = store.replace(with: [Self.pod("a", "1")], resourceVersion: "3")
+        #expect(removed == [ObjectKey(namespace: "ns", name: "b"), ObjectKey(namespace: "ns", name: "c")])
+        #expect(store.hasSynced)
+        #expect(store.resourceVersion == "3")
+    }
+
+    @Test("a snapshot does not change when the store does")
+    func snapshotIsImmutable() {
+        let store = ObjectStore<Pod>()
+        store.upsert(Self.pod("a", "1"))
+        let snapshot = store.snapshot()
+        store.remove(Self.pod("a", "2"))
+        #expect(snapshot.count == 1)
+        #expect(store.list().isEmpty)
+        #expect(store.resourceVersion == "2")
+    }
+}
+
+@Suite("Resource paths and JSON")
+struct ResourcePathTests {
+    @Test("core, group and cluster-scoped paths")
+    func paths() {
+        #expect(Pod.resource.objectPath(name: "p", namespace: "ns", subresource: "log") == "/api/v1/namespaces/ns/pods/p/log")
+        #expect(FlinkCluster.resource.objectPath(name: "c", namespace: "ns", subresource: "scale")
+            == "/apis/nextbreakpoint.com/v1/namespaces/ns/flinkclusters/c/scale")
+        #expect(Namespace.resource.objectPath(name: "ns", namespace: "ignored") == "/api/v1/namespaces/ns")
+        #expect(Pod.resource.collectionPath(namespace: nil) == "/api/v1/pods")
+    }
+
+    @Test("JSON values round-trip, whole numbers stay integers")
+    func jsonRoundTrip() throws {
+        let value: JSONValue = ["a": 1, "b": [true, nil, "x"], "c": ["d": .number(1.5)]]
+        let text = String(decoding: try KubeJSON.encoder.encode(value), as: UTF8.self)
+        #expect(text == #"{"a":1,"b":[true,null,"x"],"c":{"d":1.5}}"#)
+        #expect(try KubeJSON.decoder.decode(JSONValue.self, from: Data(text.utf8)) == value)
+    }
+
+    @Test("a FlinkCluster decodes from the manual's shape and keeps status timestamps")
+    func flinkCluster() throws {
+        let json = #"{"apiVersion":"nextbreakpoint.com/v1","kind":"FlinkCluster","metadata":{"name":"demo"},"spec":{"runtime":{"image":"flink:1.20"},"jobManager":{"serviceMode":"ClusterIP"},"taskManager":{"taskSlots":2},"supervisor":{"image":"toolbox"}},"status":{"supervisorStatus":"Started","timestamp":"2026-11-25T12:00:00Z"}}"#
+        let cluster = try KubeJSON.decoder.decode(FlinkCluster.self, from: Data(json.utf8))
+        #expect(cluster.spec.taskManager.taskSlots == 2)
+        #expect(cluster.status?.supervisorStatus == .started)
+        let encoded = String(decoding: try KubeJSON.encoder.encode(cluster), as: UTF8.self)
+        #expect(encoded.contains(#""timestamp":"2026-11-25T12:00:00Z""#))
+    }
+}
