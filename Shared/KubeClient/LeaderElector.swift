@@ -31,7 +31,8 @@ public final class LeaderElector: Sendable {
     public var isLeader: Bool { leading.withLock { $0 } }
 
     /// Campaigns, leads and renews until cancelled; `whileLeading` runs each time leadership is gained.
-    public func run(whileLeading: @escaping @Sendable () async throws -> Void) async throws {
+    /// With `releaseOnCancel` (the default) a cancelled leader releases the lease so a successor need not wait.
+    public func run(releaseOnCancel: Bool = true, whileLeading: @escaping @Sendable () async throws -> Void) async throws {
         while !Task.isCancelled {
             guard (try? await acquire()) == true else {
                 try await Task.sleep(for: timing.retryPeriod)
@@ -43,7 +44,7 @@ public final class LeaderElector: Sendable {
             leading.withLock { $0 = false }
             if Task.isCancelled || outcome == .workEnded {
                 // A fresh task: the cancelled one's requests would be cancelled too.
-                await Task { await self.release() }.value
+                if releaseOnCancel || outcome == .workEnded { await Task { await self.release() }.value }
                 return
             }
             logger.warning("lost leadership", metadata: ["lease": "\(namespace)/\(name)"])

@@ -1,0 +1,40 @@
+import Foundation
+import KubeClient
+import Logging
+import TestSupport
+
+/// Runs `body` with a fresh localkube and a client configured from its kubeconfig; stops both afterwards.
+func withLocalKube<Result>(
+    tls: Bool = false, token: String? = nil, crds: Bool = false,
+    _ body: (LocalKubeServer, KubeClient) async throws -> Result
+) async throws -> Result {
+    let server = try await LocalKubeServer.start(tls: tls, token: token)
+    defer { server.stop() }
+    if crds { try server.applyToolboxCRDs() }
+    let client = try KubeClient(configuration: .kubeconfig(path: server.kubeconfig))
+    do {
+        let result = try await body(server, client)
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+/// Polls `condition` every 20 ms for up to `seconds`; returns whether it became true.
+func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+let testLogger = Logger(label: "kubeclient-test")
+
+/// A config map in `namespace` with `data`.
+func configMap(_ name: String, namespace: String = "default", labels: [String: String]? = nil, data: [String: String]) -> ConfigMap {
+    ConfigMap(metadata: ObjectMeta(name: name, namespace: namespace, labels: labels), data: data)
+}
