@@ -63,6 +63,18 @@ let package = Package(
             path: "Shared/KubeClient",
             swiftSettings: strict
         ),
+        // Narrow client of a Flink JobManager's REST API, returning domain values.
+        .target(
+            name: "FlinkClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Shared/FlinkClient",
+            swiftSettings: strict
+        ),
         // One way to assemble a process: options, TLS, listeners, metrics, lifecycle.
         .target(
             name: "ServiceKit",
