@@ -160,6 +160,16 @@ let package = Package(
             path: "Tests/KubeClientTests"
         ),
         .testTarget(
+            name: "FlinkClientTests",
+            dependencies: [
+                "FlinkClient", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/FlinkClientTests"
+        ),
+        .testTarget(
             name: "ContractTests",
             dependencies: ["ToolboxAPI", "TestSupport"],
             path: "Tests/ContractTests"
