@@ -1,17 +1,52 @@
-/// A core/v1 Pod. `spec` is kept whole; the status fields the toolbox reads are typed.
-public struct Pod: KubeResource, Hashable {
+/// core/v1 Pod: `spec` kept whole, the status fields the toolbox reads typed.
+public enum PodKind: ResourceKind {
+    public typealias Spec = JSONValue
+    public typealias Status = PodStatus
     public static let resource = ResourceType(group: "", version: "v1", plural: "pods", kind: "Pod")
-    public var apiVersion = "v1"
-    public var kind = "Pod"
-    public var metadata: ObjectMeta
-    public var spec: JSONValue?
-    public var status: PodStatus?
+}
 
-    /// A pod with metadata and a spec.
-    public init(metadata: ObjectMeta, spec: JSONValue?) {
-        self.metadata = metadata
-        self.spec = spec
-    }
+/// core/v1 Service.
+public enum ServiceKind: ResourceKind {
+    public typealias Spec = JSONValue
+    public typealias Status = JSONValue
+    public static let resource = ResourceType(group: "", version: "v1", plural: "services", kind: "Service")
+}
+
+/// core/v1 Namespace.
+public enum NamespaceKind: ResourceKind {
+    public typealias Spec = JSONValue
+    public typealias Status = JSONValue
+    public static let resource = ResourceType(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
+}
+
+/// apps/v1 Deployment: `spec` kept whole, the replica counts typed.
+public enum DeploymentKind: ResourceKind {
+    public typealias Spec = JSONValue
+    public typealias Status = WorkloadStatus
+    public static let resource = ResourceType(group: "apps", version: "v1", plural: "deployments", kind: "Deployment")
+}
+
+/// batch/v1 Job: `spec` kept whole, the completion counts typed.
+public enum JobKind: ResourceKind {
+    public typealias Spec = JSONValue
+    public typealias Status = WorkloadStatus
+    public static let resource = ResourceType(group: "batch", version: "v1", plural: "jobs", kind: "Job")
+}
+
+/// A Pod object.
+public typealias Pod = SpecResource<PodKind>
+/// A Service object.
+public typealias Service = SpecResource<ServiceKind>
+/// A Namespace object.
+public typealias Namespace = SpecResource<NamespaceKind>
+/// A Deployment object.
+public typealias Deployment = SpecResource<DeploymentKind>
+/// A batch Job object.
+public typealias Job = SpecResource<JobKind>
+
+extension SpecResource where Kind == NamespaceKind {
+    /// A namespace called `name`.
+    public init(name: String) { self.init(metadata: ObjectMeta(name: name), spec: [:]) }
 }
 
 /// The part of a pod's status the toolbox reads.
@@ -39,23 +74,20 @@ public struct ContainerStatus: Codable, Hashable, Sendable {
     public var state: JSONValue?
 }
 
-/// A core/v1 Service.
-public struct Service: KubeResource, Hashable {
-    public static let resource = ResourceType(group: "", version: "v1", plural: "services", kind: "Service")
-    public var apiVersion = "v1"
-    public var kind = "Service"
-    public var metadata: ObjectMeta
-    public var spec: JSONValue?
-    public var status: JSONValue?
-
-    /// A service with metadata and a spec.
-    public init(metadata: ObjectMeta, spec: JSONValue?) {
-        self.metadata = metadata
-        self.spec = spec
-    }
+/// Replica and completion counts of Deployments and Jobs.
+public struct WorkloadStatus: Codable, Hashable, Sendable {
+    public var replicas: Int?
+    public var readyReplicas: Int?
+    public var availableReplicas: Int?
+    public var updatedReplicas: Int?
+    public var observedGeneration: Int64?
+    public var active: Int?
+    public var succeeded: Int?
+    public var failed: Int?
+    public var conditions: [JSONValue]?
 }
 
-/// A core/v1 ConfigMap.
+/// core/v1 ConfigMap.
 public struct ConfigMap: KubeResource, Hashable {
     public static let resource = ResourceType(group: "", version: "v1", plural: "configmaps", kind: "ConfigMap")
     public var apiVersion = "v1"
@@ -71,7 +103,7 @@ public struct ConfigMap: KubeResource, Hashable {
     }
 }
 
-/// A core/v1 Secret; `data` values are base64.
+/// core/v1 Secret; `data` values are base64.
 public struct Secret: KubeResource, Hashable {
     public static let resource = ResourceType(group: "", version: "v1", plural: "secrets", kind: "Secret")
     public var apiVersion = "v1"
@@ -87,17 +119,4 @@ public struct Secret: KubeResource, Hashable {
         self.type = type
         self.data = data
     }
-}
-
-/// A core/v1 Namespace.
-public struct Namespace: KubeResource, Hashable {
-    public static let resource = ResourceType(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
-    public var apiVersion = "v1"
-    public var kind = "Namespace"
-    public var metadata: ObjectMeta
-    public var spec: JSONValue?
-    public var status: JSONValue?
-
-    /// A namespace called `name`.
-    public init(name: String) { metadata = ObjectMeta(name: name) }
 }
