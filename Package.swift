@@ -43,15 +43,22 @@ let package = Package(
         // Pure domain: names, labels, envelopes. No I/O.
         .target(
             name: "ToolboxCore",
-            dependencies: ["ToolboxAPI"],
+            dependencies: ["ToolboxAPI", "KubeModels"],
             path: "Shared/ToolboxCore",
+            swiftSettings: strict
+        ),
+        // Kubernetes object models (metadata, resource types, the toolbox's custom resources). Pure data.
+        .target(
+            name: "KubeModels",
+            dependencies: ["ToolboxAPI"],
+            path: "Shared/KubeModels",
             swiftSettings: strict
         ),
         // Kubernetes API client: kubeconfig, typed CRUD, watches, reflector cache, work queue, leader election, events.
         .target(
             name: "KubeClient",
             dependencies: [
-                "ToolboxAPI",
+                "KubeModels", "ToolboxAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -10,7 +10,7 @@ public enum Patch: Sendable {
     case strategic(JSONValue)
 
     /// The `Content-Type` of the patch.
-    var contentType: String {
+    public var contentType: String {
         switch self {
         case .merge: return "application/merge-patch+json"
         case .json: return "application/json-patch+json"
@@ -19,7 +19,7 @@ public enum Patch: Sendable {
     }
 
     /// The patch body.
-    func body() throws -> Data {
+    public func body() throws -> Data {
         switch self {
         case .merge(let value), .strategic(let value): return try KubeJSON.encoder.encode(value)
         case .json(let operations): return try KubeJSON.encoder.encode(operations)

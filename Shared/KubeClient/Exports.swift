@@ -1,0 +1,2 @@
+// The models are part of the client's API: importing KubeClient brings them.
+@_exported import KubeModels
