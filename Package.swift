@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Generated Codable types, client and server stubs from openapi/toolbox.yaml (build plugin).
@@ -43,7 +44,7 @@ let package = Package(
         // Pure domain: names, labels, envelopes. No I/O.
         .target(
             name: "ToolboxCore",
-            dependencies: ["ToolboxAPI", "KubeModels"],
+            dependencies: ["ToolboxAPI", "KubeModels", .product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/ToolboxCore",
             swiftSettings: strict
         ),
@@ -142,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ToolboxCoreTests",
-            dependencies: ["ToolboxCore", "ToolboxAPI"],
+            dependencies: ["ToolboxCore", "ToolboxAPI", "KubeModels"],
             path: "Tests/ToolboxCoreTests"
         ),
         .testTarget(
