@@ -1,0 +1,119 @@
+import KubeModels
+import ToolboxAPI
+
+/// How the operator runs supervisors: what every supervisor Deployment shares.
+public struct SupervisorSettings: Sendable, Hashable {
+    /// Secret with `tls.crt`, `tls.key` and `ca.crt` for the supervisor's mutual TLS; plain HTTP when `nil`.
+    public var tlsSecretName: String?
+    /// Zero replicas (the original's dry run).
+    public var dryRun: Bool
+
+    /// Settings for supervisors.
+    public init(tlsSecretName: String? = nil, dryRun: Bool = false) {
+        self.tlsSecretName = tlsSecretName
+        self.dryRun = dryRun
+    }
+}
+
+/// Builds the `supervisor-<cluster>` Deployment (section 3 of the behaviour reference).
+public enum SupervisorDeployment {
+    /// Annotation holding the digest of what the Deployment was built from.
+    public static let digestAnnotation = "flink-operator/deployment-digest"
+    /// Port of the supervisor's internal API.
+    public static let apiPort = 4445
+    /// Where the TLS secret is mounted.
+    public static let tlsDirectory = "/etc/flink-toolbox/tls"
+
+    /// The Deployment that runs the supervisor of `cluster`.
+    public static func build(for cluster: FlinkCluster, settings: SupervisorSettings) -> Deployment {
+        let name = cluster.metadata.name ?? ""
+        let supervisor = cluster.spec.supervisor
+        let labels = ToolboxLabels.cluster(name).merging(["role": "supervisor"]) { _, new in new }
+        var metadata = ObjectMeta(name: ResourceNames.supervisorDeployment(cluster: name), namespace: cluster.metadata.namespace, labels: labels)
+        metadata.annotations = [digestAnnotation: digest(for: cluster, settings: settings)]
+        metadata.ownerReferences = ToolboxLabels.ownerReference(to: cluster).map {
+            var reference = $0
+            reference.blockOwnerDeletion = false
+            return [reference]
+        }
+        let spec: JSONValue = [
+            "replicas": .number(Double(settings.dryRun ? 0 : Int(supervisor.replicas ?? 1))),
+            "strategy": ["type": "Recreate"],
+            "progressDeadlineSeconds": 180,
+            "revisionHistoryLimit": 3,
+            "selector": ["matchLabels": labelsValue(labels)],
+            "template": ["metadata": ["labels": labelsValue(labels)], "spec": podSpec(cluster, labels: labels, settings: settings)],
+        ]
+        return Deployment(metadata: metadata, spec: spec)
+    }
+
+    /// The digest of everything the Deployment is built from; a change replaces the Deployment.
+    public static func digest(for cluster: FlinkCluster, settings: SupervisorSettings) -> String {
+        struct Inputs: Encodable {
+            var supervisor: Components.Schemas.SupervisorSpec
+            var tlsSecretName: String?
+            var dryRun: Bool
+        }
+        return SpecDigest.of(Inputs(supervisor: cluster.spec.supervisor, tlsSecretName: settings.tlsSecretName, dryRun: settings.dryRun))
+    }
+
+    private static func podSpec(_ cluster: FlinkCluster, labels: [String: String], settings: SupervisorSettings) -> JSONValue {
+        let supervisor = cluster.spec.supervisor
+        var container: JSONValue = [
+            "name": "supervisor",
+            "image": .string(supervisor.image),
+            "imagePullPolicy": .string(supervisor.pullPolicy?.rawValue ?? "IfNotPresent"),
+            "args": .array(arguments(cluster, settings: settings).map { .string($0) }),
+            "env": [fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_NAMESPACE", "metadata.namespace")],
+            "ports": [["name": "api", "containerPort": .number(Double(apiPort))], ["name": "monitor", "containerPort": 8080]],
+            "readinessProbe": ["httpGet": ["path": "/version", "port": "monitor"], "periodSeconds": 5],
+            "livenessProbe": ["httpGet": ["path": "/version", "port": "monitor"], "initialDelaySeconds": 10, "periodSeconds": 30],
+            "resources": (try? JSONValue(encoding: supervisor.resources)).flatMap { $0 == .null ? nil : $0 } ?? defaultResources,
+        ]
+        if let securityContext = supervisor.securityContext, let value = try? JSONValue(encoding: securityContext) {
+            container["securityContext"] = value
+        }
+        var pod: JSONValue = [
+            "serviceAccountName": .string(supervisor.serviceAccount ?? "flink-supervisor"),
+            "restartPolicy": "Always",
+            "affinity": ["podAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [[
+                "weight": 100,
+                "podAffinityTerm": ["topologyKey": "kubernetes.io/hostname", "labelSelector": ["matchLabels": labelsValue(labels)]],
+            ]]]],
+        ]
+        if let secret = settings.tlsSecretName {
+            container["volumeMounts"] = [["name": "tls", "mountPath": .string(tlsDirectory), "readOnly": true]]
+            pod["volumes"] = [["name": "tls", "secret": ["secretName": .string(secret)]]]
+        }
+        pod["containers"] = [container]
+        if let pullSecret = supervisor.pullSecrets { pod["imagePullSecrets"] = [["name": .string(pullSecret)]] }
+        return pod
+    }
+
+    /// The supervisor's command line.
+    public static func arguments(_ cluster: FlinkCluster, settings: SupervisorSettings) -> [String] {
+        let supervisor = cluster.spec.supervisor
+        var arguments = [
+            "run", "--namespace", cluster.metadata.namespace ?? "default", "--cluster-name", cluster.metadata.name ?? "",
+            "--polling-interval", String(supervisor.pollingInterval ?? 5), "--task-timeout", String(supervisor.taskTimeout ?? 300),
+            "--port", String(apiPort),
+        ]
+        if settings.tlsSecretName != nil {
+            arguments += ["--tls-cert", "\(tlsDirectory)/tls.crt", "--tls-key", "\(tlsDirectory)/tls.key", "--tls-ca", "\(tlsDirectory)/ca.crt"]
+        }
+        return arguments
+    }
+
+    static let defaultResources: JSONValue = [
+        "limits": ["cpu": "1", "memory": "256Mi"],
+        "requests": ["cpu": "100m", "memory": "256Mi"],
+    ]
+
+    private static func fieldEnv(_ name: String, _ path: String) -> JSONValue {
+        ["name": .string(name), "valueFrom": ["fieldRef": ["fieldPath": .string(path)]]]
+    }
+
+    private static func labelsValue(_ labels: [String: String]) -> JSONValue {
+        .object(labels.mapValues { .string($0) })
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import KubeModels
+import Testing
+import ToolboxAPI
+import ToolboxCore
+
+@Suite("Supervisor reconciler")
+struct SupervisorReconcilerTests {
+    static let settings = SupervisorSettings(tlsSecretName: "flink-operator-ssl")
+
+    static func cluster(finalizer: Bool = true, status: Components.Schemas.SupervisorStatus? = nil, deleting: Bool = false) -> FlinkCluster {
+        var metadata = ObjectMeta(name: "demo", namespace: "flink-jobs")
+        metadata.uid = "uid-demo"
+        if finalizer { metadata.finalizers = [ResourceNames.operatorFinalizer] }
+        if deleting { metadata.deletionTimestamp = "2026-11-25T12:00:00Z" }
+        var cluster = FlinkCluster(metadata: metadata, spec: Fixtures.clusterSpec())
+        cluster.status = status.map { .init(supervisorStatus: $0) }
+        return cluster
+    }
+
+    @Test("the finalizer comes first, then the Deployment, then nothing while it matches")
+    func lifecycle() throws {
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(finalizer: false), deployment: nil, settings: Self.settings) == [.addFinalizer])
+        let actions = SupervisorReconciler.decide(cluster: Self.cluster(), deployment: nil, settings: Self.settings)
+        guard case .createDeployment(let deployment) = try #require(actions.first) else {
+            Issue.record("expected a Deployment")
+            return
+        }
+        #expect(deployment.metadata.name == "supervisor-demo")
+        #expect(deployment.metadata.ownerReferences?.first?.uid == "uid-demo")
+        #expect(deployment.spec["strategy"]?["type"]?.stringValue == "Recreate")
+        let container = deployment.spec["template"]?["spec"]?["containers"]?.arrayValue?.first
+        #expect(container?["name"]?.stringValue == "supervisor")
+        let args = container?["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(args.starts(with: ["run", "--namespace", "flink-jobs", "--cluster-name", "demo"]))
+        #expect(args.contains("--tls-cert"))
+        #expect(deployment.spec["template"]?["spec"]?["volumes"]?.arrayValue?.first?["secret"]?["secretName"]?.stringValue == "flink-operator-ssl")
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(), deployment: deployment, settings: Self.settings).isEmpty)
+    }
+
+    @Test("a changed supervisor spec replaces the Deployment, conditionally on its resourceVersion")
+    func specChange() {
+        var deployment = SupervisorDeployment.build(for: Self.cluster(), settings: Self.settings)
+        deployment.metadata.resourceVersion = "42"
+        var changed = Self.cluster()
+        changed.spec.supervisor.image = "toolbox:1.6.0"
+        let actions = SupervisorReconciler.decide(cluster: changed, deployment: deployment, settings: Self.settings)
+        guard case .replaceDeployment(let replacement) = actions.first else {
+            Issue.record("expected a replacement, got \(actions)")
+            return
+        }
+        #expect(replacement.metadata.resourceVersion == "42")
+        #expect(replacement.spec["template"]?["spec"]?["containers"]?.arrayValue?.first?["image"]?.stringValue == "toolbox:1.6.0")
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(), deployment: deployment, settings: SupervisorSettings()).count == 1)
+    }
+
+    @Test("a deleted cluster keeps its supervisor until it is Terminated; then the Deployment goes, then the finalizer")
+    func termination() {
+        let deployment = SupervisorDeployment.build(for: Self.cluster(), settings: Self.settings)
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true), deployment: deployment, settings: Self.settings).isEmpty)
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true), deployment: nil, settings: Self.settings).count == 1)
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: deployment, settings: Self.settings)
+            == [.deleteDeployment(name: "supervisor-demo")])
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: nil, settings: Self.settings)
+            == [.removeFinalizer])
+    }
+}
+
+@Suite("Jobs without a cluster")
+struct OrphanJobTests {
+    static func job(name: String = "a-b-job", clusterName: String? = nil, label: String? = nil, deleting: Bool = false) -> FlinkJob {
+        var metadata = ObjectMeta(name: name, namespace: "ns")
+        if let label { metadata.labels = ["clusterName": label] }
+        if deleting {
+            metadata.deletionTimestamp = "2026-11-25T12:00:00Z"
+            metadata.finalizers = [ResourceNames.supervisorFinalizer]
+        }
+        var spec = Fixtures.jobSpec()
+        spec.clusterName = clusterName
+        return FlinkJob(metadata: metadata, spec: spec)
+    }
+
+    @Test("the cluster comes from spec.clusterName, the label, or the longest name prefix", arguments: [
+        (Optional("a"), Optional<String>.none, "a"), (nil, "a", "a"), (nil, nil, "a-b"),
+    ])
+    func resolution(clusterName: String?, label: String?, expected: String) {
+        #expect(JobClusterResolver.clusterName(of: Self.job(clusterName: clusterName, label: label), clusters: ["a", "a-b", "b"]) == expected)
+    }
+
+    @Test("a job without cluster or supervisor is marked Unknown and Degraded once, and its deletion is not blocked")
+    func orphan() throws {
+        let actions = OrphanJobReconciler.decide(job: Self.job(), clusterExists: false, supervisorExists: false, now: Fixtures.now)
+        guard case .updateStatus(let status) = try #require(actions.first) else { return }
+        #expect(status.supervisorStatus == .unknown)
+        #expect(status.jobParallelism == 0)
+        var settled = Self.job()
+        settled.status = status
+        #expect(OrphanJobReconciler.decide(job: settled, clusterExists: false, supervisorExists: false, now: Fixtures.now).isEmpty)
+        #expect(OrphanJobReconciler.decide(job: Self.job(), clusterExists: true, supervisorExists: false, now: Fixtures.now).isEmpty)
+        let deleting = OrphanJobReconciler.decide(job: Self.job(deleting: true), clusterExists: false, supervisorExists: false, now: Fixtures.now)
+        #expect(deleting.contains(.removeSupervisorFinalizer))
+    }
+}
