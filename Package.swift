@@ -110,7 +110,12 @@ let package = Package(
         .executableTarget(
             name: "Operator",
             dependencies: [
-                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -34,7 +34,7 @@ struct BootstrapCommand: AsyncParsableCommand {
             let metadata: Logger.Metadata = ["namespace": "\(namespace)", "cluster": "\(clusterName)", "job": "\(jobName)"]
             let progress = BootstrapProgress(clusterName: clusterName, jobName: jobName)
             try await ToolboxProcess.run(component: .bootstrap, options: service, metadata: metadata) { _, _ in
-                BootstrapHandlers(progress: progress)
+                (BootstrapHandlers(progress: progress), [])
             }
         }
     }

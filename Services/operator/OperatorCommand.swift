@@ -1,5 +1,11 @@
 import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import KubeClient
+import Logging
 import ServiceKit
+import ServiceLifecycle
+import ToolboxCore
 
 /// The `operator` executable: watches FlinkDeployments, FlinkClusters and FlinkJobs and serves the control plane.
 @main
@@ -16,15 +22,39 @@ struct OperatorCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the operator.")
 
         @OptionGroup var service: ServiceOptions
-
-        /// Namespace whose resources the operator manages.
-        @Option(help: "Namespace whose FlinkDeployments, FlinkClusters and FlinkJobs are managed.")
-        var namespace: String = "default"
+        @OptionGroup var kube: OperatorOptions
 
         func run() async throws {
-            try await ToolboxProcess.run(component: .operator, options: service, metadata: ["namespace": "\(namespace)"]) { _, _ in
-                ControlPlaneHandlers()
+            try await ToolboxProcess.run(component: .operator, options: service, metadata: ["namespace": "\(kube.namespace)"]) { metrics, logger in
+                try await assemble(metrics: metrics, logger: logger)
             }
+        }
+
+        private func assemble(metrics registry: MetricsRegistry, logger: Logger) async throws -> (ControlPlaneHandlers, [any Service]) {
+            let metrics = OperatorMetrics(registry: registry, namespace: kube.namespace)
+            let configuration = try KubeConfiguration.resolve(kubeconfig: kube.kubeConfig)
+            let client = try KubeClient(configuration: configuration, observer: metrics.kubeRequest)
+            let cache = OperatorCache(namespace: kube.namespace)
+            let settings = SupervisorSettings(tlsSecretName: kube.supervisorTLSSecret, dryRun: kube.dryRun)
+            let controller = OperatorController(cache: cache, client: client, settings: settings, metrics: metrics, logger: logger)
+            let elector = LeaderElector(
+                client: client, name: kube.leaseName, namespace: kube.namespace, identity: kube.identity ?? Self.defaultIdentity(),
+                timing: kube.timing, logger: logger
+            )
+            let tls = try service.tlsFiles()
+            var httpConfiguration = HTTPClient.Configuration(tlsConfiguration: try tls?.clientConfiguration(verifyHostname: false))
+            httpConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+            let gateway = SupervisorGateway(
+                cache: cache, http: HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration),
+                useTLS: tls != nil, port: SupervisorDeployment.apiPort
+            )
+            let handlers = ControlPlaneHandlers(service: ControlPlaneService(cache: cache, client: client, now: { Date() }), supervisors: gateway)
+            let background = OperatorService(controller: controller, elector: elector, workers: kube.workers, resyncInterval: .seconds(kube.resyncSeconds))
+            return (handlers, [background])
+        }
+
+        static func defaultIdentity() -> String {
+            "operator-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
         }
     }
 }

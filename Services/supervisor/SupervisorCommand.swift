@@ -29,7 +29,7 @@ struct SupervisorCommand: AsyncParsableCommand {
         func run() async throws {
             let metadata: Logger.Metadata = ["namespace": "\(namespace)", "cluster": "\(clusterName)"]
             try await ToolboxProcess.run(component: .supervisor, options: service, metadata: metadata) { _, _ in
-                SupervisorHandlers()
+                (SupervisorHandlers(), [])
             }
         }
     }

@@ -35,8 +35,8 @@ public enum JobKind: ResourceKind {
 
 /// A Pod object.
 public typealias Pod = SpecResource<PodKind>
-/// A Service object.
-public typealias Service = SpecResource<ServiceKind>
+/// A Service object (named so it does not clash with ServiceLifecycle.Service).
+public typealias KubeService = SpecResource<ServiceKind>
 /// A Namespace object.
 public typealias Namespace = SpecResource<NamespaceKind>
 /// A Deployment object.

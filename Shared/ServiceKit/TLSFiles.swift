@@ -29,14 +29,15 @@ public struct TLSFiles: Sendable, Equatable {
         return configuration
     }
 
-    /// Client side of mutual TLS: presents this process's certificate and verifies the server against the CA.
-    public func clientConfiguration() throws -> TLSConfiguration {
+    /// Client side of mutual TLS: presents this process's certificate and verifies the server against the CA; with
+    /// `verifyHostname: false` the chain to the toolbox CA is the trust anchor (supervisors are reached by pod IP).
+    public func clientConfiguration(verifyHostname: Bool = true) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         configuration.certificateChain = try chain().map { .certificate($0) }
         configuration.privateKey = .privateKey(try key())
         configuration.trustRoots = .certificates(try authority())
-        configuration.certificateVerification = .fullVerification
+        configuration.certificateVerification = verifyHostname ? .fullVerification : .noHostnameVerification
         return configuration
     }
 

@@ -6,21 +6,22 @@ import ToolboxAPI
 
 /// The one way every toolbox executable runs: logging, metrics, both listeners, graceful SIGTERM.
 public enum ToolboxProcess {
-    /// Runs `component` with `api` until SIGTERM or SIGINT; start-up errors are logged and end the process with exit code 1.
+    /// Runs `component` with the API and background services `makeAPI` returns, until SIGTERM or SIGINT; start-up
+    /// errors are logged and end the process with exit code 1.
     public static func run<API: APIProtocol>(
         component: Component,
         options: ServiceOptions,
         metadata: Logger.Metadata = [:],
-        makeAPI: (MetricsRegistry, Logger) throws -> API
+        makeAPI: (MetricsRegistry, Logger) async throws -> (API, [any Service])
     ) async throws {
         ignoreBrokenPipes()
         var logger = ToolboxLogging.bootstrap(component: component, level: options.logLevel)
         for (key, value) in metadata { logger[metadataKey: key] = value }
         let metrics = MetricsRegistry(component: component.rawValue, version: ToolboxVersion.version)
         do {
-            let api = try makeAPI(metrics, logger)
+            let (api, services) = try await makeAPI(metrics, logger)
             let server = ToolboxServer(component: component, options: options, api: api, metrics: metrics, logger: logger)
-            let group = try server.makeServiceGroup()
+            let group = try server.makeServiceGroup(services: services)
             logger.info("starting \(component.rawValue) \(ToolboxVersion.version)")
             try await group.run()
             logger.info("\(component.rawValue) stopped")

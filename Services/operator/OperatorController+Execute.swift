@@ -1,0 +1,130 @@
+import Foundation
+import KubeClient
+import ToolboxCore
+
+extension OperatorController {
+    func reconcileDeployment(_ name: String) async throws {
+        guard let deployment = cache.deployments.get(cache.key(name)) else { return }
+        let jobs = cache.jobs.list().filter {
+            ToolboxLabels.isOwned($0.metadata, by: deployment.metadata.uid) || ($0.metadata.name ?? "").hasPrefix("\(name)-")
+        }
+        let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(cache.key(name)), jobs: jobs, now: now())
+        for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment) }
+    }
+
+    func reconcileCluster(_ name: String) async throws {
+        guard let cluster = cache.clusters.get(cache.key(name)) else { return }
+        let supervisor = cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name)))
+        for action in SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, settings: settings) {
+            try await execute(action, on: cluster)
+        }
+    }
+
+    func reconcileJob(_ name: String) async throws {
+        guard let job = cache.jobs.get(cache.key(name)) else { return }
+        let clusterNames = cache.clusters.list().compactMap(\.metadata.name)
+        let cluster = JobClusterResolver.clusterName(of: job, clusters: clusterNames)
+        let clusterExists = cluster.map { cache.clusters.get(cache.key($0)) != nil } ?? false
+        let supervisorExists = cluster.map { cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: $0))) != nil } ?? false
+        for action in OrphanJobReconciler.decide(job: job, clusterExists: clusterExists, supervisorExists: supervisorExists, now: now()) {
+            switch action {
+            case .updateStatus(let status):
+                var updated = job
+                updated.status = status
+                _ = try await client.updateStatus(updated)
+            case .removeSupervisorFinalizer:
+                try await removeFinalizer(ResourceNames.supervisorFinalizer, from: job)
+            }
+        }
+    }
+
+    private func execute(_ action: DeploymentAction, on deployment: FlinkDeployment) async throws {
+        switch action {
+        case .addFinalizer:
+            try await addFinalizer(ResourceNames.operatorFinalizer, to: deployment)
+        case .removeFinalizer:
+            try await removeFinalizer(ResourceNames.operatorFinalizer, from: deployment)
+        case .createCluster(let cluster):
+            try await createIgnoringExisting(cluster)
+            await events.normal(deployment, reason: "ClusterCreated", message: "created FlinkCluster \(cluster.metadata.name ?? "")")
+        case .patchCluster(let name, let operations):
+            _ = try await client.patch(FlinkCluster.self, name: name, namespace: cache.namespace, patch: .json(operations))
+            await events.normal(deployment, reason: "ClusterUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkCluster \(name)")
+        case .deleteCluster(let name):
+            try await deleteIgnoringMissing(FlinkCluster.self, name)
+            await events.normal(deployment, reason: "ClusterDeleted", message: "deleted FlinkCluster \(name)")
+        case .createJob(let job):
+            try await createIgnoringExisting(job)
+            await events.normal(deployment, reason: "JobCreated", message: "created FlinkJob \(job.metadata.name ?? "")")
+        case .patchJob(let name, let operations):
+            _ = try await client.patch(FlinkJob.self, name: name, namespace: cache.namespace, patch: .json(operations))
+            await events.normal(deployment, reason: "JobUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkJob \(name)")
+        case .deleteJob(let name):
+            try await deleteIgnoringMissing(FlinkJob.self, name)
+            await events.normal(deployment, reason: "JobDeleted", message: "deleted FlinkJob \(name)")
+        case .updateStatus(let status):
+            var updated = deployment
+            updated.status = status
+            _ = try await client.updateStatus(updated)
+        case .event(let warning, let reason, let message):
+            await events.record(deployment, type: warning ? "Warning" : "Normal", reason: reason, message: message)
+        }
+    }
+
+    private func execute(_ action: SupervisorAction, on cluster: FlinkCluster) async throws {
+        switch action {
+        case .addFinalizer:
+            try await addFinalizer(ResourceNames.operatorFinalizer, to: cluster)
+        case .removeFinalizer:
+            try await removeFinalizer(ResourceNames.operatorFinalizer, from: cluster)
+        case .createDeployment(let deployment):
+            try await createIgnoringExisting(deployment)
+            await events.normal(cluster, reason: "SupervisorCreated", message: "created supervisor Deployment \(deployment.metadata.name ?? "")")
+        case .replaceDeployment(let deployment):
+            _ = try await client.update(deployment)
+            await events.normal(cluster, reason: "SupervisorUpdated", message: "updated supervisor Deployment \(deployment.metadata.name ?? "")")
+        case .deleteDeployment(let name):
+            try await deleteIgnoringMissing(Deployment.self, name)
+            await events.normal(cluster, reason: "SupervisorDeleted", message: "deleted supervisor Deployment \(name)")
+        }
+    }
+
+    // MARK: - primitives
+
+    private func createIgnoringExisting<Object: KubeResource>(_ object: Object) async throws {
+        do {
+            _ = try await client.create(object)
+        } catch let error as KubeError where error.kind == .alreadyExists {
+            logger.debug("\(Object.resource.kind) \(object.key) exists already (cache behind)")
+        }
+    }
+
+    private func deleteIgnoringMissing<Object: KubeResource>(_ type: Object.Type, _ name: String) async throws {
+        do {
+            try await client.delete(type, name: name, namespace: cache.namespace)
+        } catch let error as KubeError where error.kind == .notFound {}
+    }
+
+    /// Adds a finalizer, conditional on the observed resourceVersion (a concurrent change makes it retry).
+    func addFinalizer<Object: KubeResource>(_ finalizer: String, to object: Object) async throws {
+        guard !object.metadata.hasFinalizer(finalizer) else { return }
+        let finalizers = (object.metadata.finalizers ?? []) + [finalizer]
+        try await writeFinalizers(finalizers, of: object)
+    }
+
+    /// Removes a finalizer, conditional on the observed resourceVersion.
+    func removeFinalizer<Object: KubeResource>(_ finalizer: String, from object: Object) async throws {
+        guard object.metadata.hasFinalizer(finalizer) else { return }
+        try await writeFinalizers((object.metadata.finalizers ?? []).filter { $0 != finalizer }, of: object)
+    }
+
+    private func writeFinalizers<Object: KubeResource>(_ finalizers: [String], of object: Object) async throws {
+        let operations = [
+            JSONPatchOperation(op: "test", path: "/metadata/resourceVersion", value: .string(object.metadata.resourceVersion ?? "")),
+            JSONPatchOperation(op: "add", path: "/metadata/finalizers", value: .array(finalizers.map { .string($0) })),
+        ]
+        do {
+            _ = try await client.patch(Object.self, name: object.metadata.name ?? "", namespace: cache.namespace, patch: .json(operations))
+        } catch let error as KubeError where error.kind == .notFound {}
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import KubeClient
+
+/// The operator's Kubernetes options.
+struct OperatorOptions: ParsableArguments {
+    @Option(help: "Namespace whose FlinkDeployments, FlinkClusters and FlinkJobs are managed.")
+    var namespace: String = "default"
+
+    @Option(name: .customLong("kube-config"), help: "kubeconfig file; in-cluster configuration (or $KUBECONFIG) when absent.")
+    var kubeConfig: String?
+
+    @Option(help: "Secret (tls.crt, tls.key, ca.crt) the supervisors use for mutual TLS; plain HTTP when absent.")
+    var supervisorTLSSecret: String?
+
+    @Option(help: "Name of the Lease used for leader election.")
+    var leaseName: String = "flink-operator-leader"
+
+    @Option(help: "Identity in the Lease (default: operator-<host>-<pid>).")
+    var identity: String?
+
+    @Option(help: "Lease duration in seconds.")
+    var leaseDuration: Double = 15
+
+    @Option(help: "Seconds the leader keeps trying to renew before it gives up.")
+    var renewDeadline: Double = 10
+
+    @Option(help: "Seconds between attempts to acquire or renew the lease.")
+    var retryPeriod: Double = 2
+
+    @Option(help: "Concurrent reconcile workers.")
+    var workers: Int = 2
+
+    @Option(help: "Seconds between full resyncs (a safety net; changes are acted on at once).")
+    var resyncSeconds: Int = 300
+
+    @Flag(help: "Create supervisors with zero replicas.")
+    var dryRun = false
+
+    /// Leader election timing from the options.
+    var timing: LeaderElectionTiming {
+        LeaderElectionTiming(
+            leaseDuration: .milliseconds(Int(leaseDuration * 1000)), renewDeadline: .milliseconds(Int(renewDeadline * 1000)),
+            retryPeriod: .milliseconds(Int(retryPeriod * 1000))
+        )
+    }
+
+    func validate() throws {
+        guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
+        guard retryPeriod > 0, workers > 0, resyncSeconds > 0 else { throw ValidationError("--retry-period, --workers and --resync-seconds must be positive") }
+    }
+}

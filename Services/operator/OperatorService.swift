@@ -1,0 +1,41 @@
+import KubeClient
+import Logging
+import ServiceLifecycle
+
+/// The operator's background work as a lifecycle service: the reflectors always, the workers while leading, a
+/// slow resync as a safety net. Graceful shutdown cancels it; the lease is released on the way out.
+struct OperatorService: Service {
+    let controller: OperatorController
+    let elector: LeaderElector
+    let workers: Int
+    let resyncInterval: Duration
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for reflector in controller.reflectors() { group.addTask { try await reflector() } }
+                group.addTask {
+                    try await elector.run {
+                        controller.metrics.leader.set(1.0)
+                        defer { controller.metrics.leader.set(0.0) }
+                        await controller.enqueueAll()
+                        await withTaskGroup(of: Void.self) { leading in
+                            leading.addTask { await controller.runWorkers(count: workers) }
+                            leading.addTask { await resync() }
+                        }
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+        try? await controller.client.shutdown()
+    }
+
+    private func resync() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: resyncInterval)
+            await controller.enqueueAll()
+        }
+    }
+}
