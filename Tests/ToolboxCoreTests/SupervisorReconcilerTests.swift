@@ -8,10 +8,12 @@ import ToolboxCore
 struct SupervisorReconcilerTests {
     static let settings = SupervisorSettings(tlsSecretName: "flink-operator-ssl")
 
-    static func cluster(finalizer: Bool = true, status: Components.Schemas.SupervisorStatus? = nil, deleting: Bool = false) -> FlinkCluster {
+    static func cluster(
+        finalizer: Bool = true, status: Components.Schemas.SupervisorStatus? = nil, deleting: Bool = false, supervised: Bool = true
+    ) -> FlinkCluster {
         var metadata = ObjectMeta(name: "demo", namespace: "flink-jobs")
         metadata.uid = "uid-demo"
-        if finalizer { metadata.finalizers = [ResourceNames.operatorFinalizer] }
+        metadata.finalizers = (finalizer ? [ResourceNames.operatorFinalizer] : []) + (supervised ? [ResourceNames.supervisorFinalizer] : [])
         if deleting { metadata.deletionTimestamp = "2026-11-25T12:00:00Z" }
         var cluster = FlinkCluster(metadata: metadata, spec: Fixtures.clusterSpec())
         cluster.status = status.map { .init(supervisorStatus: $0) }
@@ -62,6 +64,15 @@ struct SupervisorReconcilerTests {
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: deployment, settings: Self.settings)
             == [.deleteDeployment(name: "supervisor-demo")])
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: nil, settings: Self.settings)
+            == [.removeFinalizer])
+    }
+
+    @Test("a deleted cluster the supervisor never took over (no supervisor finalizer) is released at once")
+    func neverSupervised() {
+        let deployment = SupervisorDeployment.build(for: Self.cluster(), settings: Self.settings)
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true, supervised: false), deployment: deployment, settings: Self.settings)
+            == [.deleteDeployment(name: "supervisor-demo")])
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true, supervised: false), deployment: nil, settings: Self.settings)
             == [.removeFinalizer])
     }
 }

@@ -13,11 +13,16 @@ public enum SupervisorAction: Sendable, Equatable {
 
 /// The pure decision for a FlinkCluster's supervisor (section 5.2): one `supervisor-<cluster>` Deployment while the
 /// cluster is not Terminated, rebuilt when its inputs change, removed after; the operator finalizer is dropped last.
+/// Unlike the original, the operator does not wait 30 s: Terminated is written by the supervisor once it is done.
 public enum SupervisorReconciler {
     /// The actions for `cluster`, given its supervisor Deployment if one exists.
     public static func decide(cluster: FlinkCluster, deployment: Deployment?, settings: SupervisorSettings) -> [SupervisorAction] {
         let hasFinalizer = cluster.metadata.hasFinalizer(ResourceNames.operatorFinalizer)
-        if cluster.status?.supervisorStatus == .terminated {
+        // A deleted cluster whose supervisor finalizer is gone has nothing left to tear down: either the supervisor
+        // finished (Terminated) or it never started managing the cluster.
+        let finished = cluster.status?.supervisorStatus == .terminated
+            || (cluster.metadata.isDeleting && !cluster.metadata.hasFinalizer(ResourceNames.supervisorFinalizer))
+        if finished {
             if let deployment {
                 return deployment.metadata.isDeleting ? [] : [.deleteDeployment(name: deployment.metadata.name ?? "")]
             }
