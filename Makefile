@@ -6,9 +6,9 @@ export PATH := $(TOOLS)/bin:$(PATH)
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl
-PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt
+PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt
 
-.PHONY: deps build test contract crds run stop clean
+.PHONY: deps build test contract crds run stop clean localkube-test
 
 ## deps: install what a fresh Debian machine lacks (system libraries, Python checkers, promtool)
 deps: $(TOOLS)/deps.stamp
@@ -28,6 +28,8 @@ $(TOOLS)/deps.stamp: $(PIP_REQUIREMENTS) Makefile
 	  ln -sf $(TOOLS)/deb/root/usr/bin/promtool $(TOOLS)/bin/promtool; \
 	fi
 	promtool --version >/dev/null
+	@command -v kubectl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubectl; }
+	kubectl version --client >/dev/null
 	@mkdir -p $(TOOLS) && touch $@
 
 ## build: compile the three executables (debug)
@@ -44,8 +46,12 @@ contract: deps
 crds:
 	$(PYTHON) Tools/crdgen/crdgen.py
 
-## test: every check and every Swift test
-test: deps contract
+## localkube: the single-machine Kubernetes API server's own tests, with real kubectl
+localkube-test: deps
+	$(PYTHON) -m pytest Tools/localkube/tests -q -p no:cacheprovider
+
+## test: every check and every test
+test: deps contract localkube-test
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 

@@ -41,6 +41,10 @@ private struct RawItem: Decodable {
     init(from decoder: any Decoder) throws { json = try JSONValue(from: decoder) }
 
     func result<Object: KubeResource>(as type: Object.Type) -> Result<Object, DecodeFailure> {
+        // List items carry no apiVersion and kind (as in real Kubernetes); they are the list's.
+        var json = json
+        if json["apiVersion"] == nil { json["apiVersion"] = .string(Object.resource.apiVersion) }
+        if json["kind"] == nil { json["kind"] = .string(Object.resource.kind) }
         do {
             return .success(try json.decode(as: Object.self))
         } catch {

@@ -21,11 +21,9 @@ extension KubeClient {
     public func list<Object: KubeResource>(
         _ type: Object.Type, namespace: String? = nil, allNamespaces: Bool = false, labelSelector: String? = nil, fieldSelector: String? = nil
     ) async throws -> ObjectList<Object> {
-        var query: [(String, String)] = []
-        if let labelSelector { query.append(("labelSelector", labelSelector)) }
-        if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
-        let path = Object.resource.collectionPath(namespace: allNamespaces ? nil : ns(namespace))
-        return try decode(ObjectList<Object>.self, try await send(.GET, path, query: query, resource: Object.resource.plural))
+        let list = try await listLenient(Object.self, namespace: allNamespaces ? nil : ns(namespace), labelSelector: labelSelector, fieldSelector: fieldSelector)
+        if let failure = list.failures.first { throw KubeError(kind: .decoding, code: 0, message: failure.message) }
+        return ObjectList(metadata: list.metadata, items: list.items)
     }
 
     /// Creates `object` in its namespace (or the client's).

@@ -9,7 +9,8 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     private var dirty: Set<Key> = []
     private var processing: Set<Key> = []
     private var failures: [Key: Int] = [:]
-    private var waiters: [CheckedContinuation<Key?, Never>] = []
+    private var waiters: [(id: Int, continuation: CheckedContinuation<Key?, Never>)] = []
+    private var nextWaiterID = 0
     private var shuttingDown = false
     private let baseDelay: Duration
     private let maxDelay: Duration
@@ -32,7 +33,7 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         } else {
             dirty.remove(key)
             processing.insert(key)
-            waiters.removeFirst().resume(returning: key)
+            waiters.removeFirst().continuation.resume(returning: key)
         }
     }
 
@@ -64,7 +65,7 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// How often `key` failed in a row.
     public func failureCount(_ key: Key) -> Int { failures[key, default: 0] }
 
-    /// The next key to process, waiting for one; `nil` once the queue shuts down.
+    /// The next key to process, waiting for one; `nil` once the queue shuts down or the calling task is cancelled.
     public func next() async -> Key? {
         if head < queue.count {
             let key = queue[head]
@@ -77,8 +78,19 @@ public actor WorkQueue<Key: Hashable & Sendable> {
             processing.insert(key)
             return key
         }
-        if shuttingDown { return nil }
-        return await withCheckedContinuation { waiters.append($0) }
+        if shuttingDown || Task.isCancelled { return nil }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { waiters.append((id, $0)) }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(returning: nil)
     }
 
     /// Marks `key` processed; if it was added meanwhile, it is queued again.
@@ -98,6 +110,6 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         shuttingDown = true
         let pending = waiters
         waiters.removeAll()
-        pending.forEach { $0.resume(returning: nil) }
+        pending.forEach { $0.continuation.resume(returning: nil) }
     }
 }

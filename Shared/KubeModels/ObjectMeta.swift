@@ -67,6 +67,12 @@ public struct ListMeta: Codable, Hashable, Sendable {
 public struct ObjectList<Object: Codable & Sendable>: Codable, Sendable {
     public var metadata: ListMeta
     public var items: [Object]
+
+    /// A list of `items` at `metadata`'s resourceVersion.
+    public init(metadata: ListMeta, items: [Object]) {
+        self.metadata = metadata
+        self.items = items
+    }
 }
 
 /// A Kubernetes `Status`, the body of every error answer.

@@ -19,6 +19,7 @@ public enum ToolboxProcess {
         for (key, value) in metadata { logger[metadataKey: key] = value }
         let metrics = MetricsRegistry(component: component.rawValue, version: ToolboxVersion.version)
         do {
+            _ = try options.tlsFiles()?.serverConfiguration()  // unreadable TLS material fails before anything else
             let (api, services) = try await makeAPI(metrics, logger)
             let server = ToolboxServer(component: component, options: options, api: api, metrics: metrics, logger: logger)
             let group = try server.makeServiceGroup(services: services)

@@ -66,4 +66,15 @@ struct WorkQueueTests {
         await queue.add("late")
         #expect(await queue.depth == 0)
     }
+
+    @Test("a waiting consumer whose task is cancelled gets nil")
+    func cancelledConsumer() async {
+        let queue = WorkQueue<String>()
+        let waiting = Task { await queue.next() }
+        try? await Task.sleep(for: .milliseconds(20))
+        waiting.cancel()
+        #expect(await waiting.value == nil)
+        await queue.add("a")
+        #expect(await queue.next() == "a")
+    }
 }

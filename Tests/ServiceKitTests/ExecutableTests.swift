@@ -14,8 +14,9 @@ private struct LaunchedExecutable {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("toolbox-\(name)-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
-        process.executableURL = try executable(name)
-        process.arguments = ["run", "--bind-address", "127.0.0.1", "--port", "0", "--monitoring-port", "0"] + arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = unblockedLauncher + [try executable(name).path]
+            + ["run", "--bind-address", "127.0.0.1", "--port", "0", "--monitoring-port", "0"] + arguments
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -70,18 +71,28 @@ struct ExecutableTests {
     }
 
     @Test("each starts with mutual TLS, answers /version and its own routes, and stops gracefully on SIGTERM", arguments: [
-        ("operator", ["--namespace", "flink-jobs"], "GET", "/api/v1/clusters", 501),
+        ("operator", ["--namespace", "default"], "GET", "/api/v1/clusters", 200),
         ("supervisor", ["--cluster-name", "demo"], "POST", "/supervisor/v1/reconcile", 501),
         ("bootstrap", ["--cluster-name", "demo", "--job-name", "computeaverage"], "GET", "/bootstrap/v1/progress", 200),
     ])
     func startServeStop(name: String, arguments: [String], method: String, path: String, status: Int) async throws {
-        let launched = try LaunchedExecutable.start(name, arguments + Self.tlsArguments)
+        // The operator needs a Kubernetes API: a localkube for the duration of the test.
+        let kube = name == "operator" ? try await LocalKubeServer.start() : nil
+        defer { kube?.stop() }
+        try kube?.applyToolboxCRDs()
+        let kubeArguments = kube.map { ["--kube-config", $0.kubeconfig] } ?? []
+        let launched = try LaunchedExecutable.start(name, arguments + kubeArguments + Self.tlsArguments)
         let (api, monitoring) = try await launched.ports()
         let version = try await fetch("http://127.0.0.1:\(monitoring)/version")
         #expect(version.json?["component"] as? String == name)
-        let answer = try await fetch(
-            "https://localhost:\(api)\(path)", method: HTTPMethod(rawValue: method), tls: clientTLS(identity: Self.certificates)
-        )
+        var answer = Answer(status: 0, body: "", contentType: nil)
+        for _ in 0..<100 {
+            answer = try await fetch(
+                "https://localhost:\(api)\(path)", method: HTTPMethod(rawValue: method), tls: clientTLS(identity: Self.certificates)
+            )
+            if answer.status != 503 { break }  // the operator answers 503 until its cache has loaded
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(answer.status == status, "\(answer.body)")
         let exitCode = await launched.terminate()
         #expect(exitCode == 0, "\(launched.output)")

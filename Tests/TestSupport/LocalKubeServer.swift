@@ -29,7 +29,7 @@ public final class LocalKubeServer: @unchecked Sendable {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var args = ["python3", "-m", "localkube", "--state-dir", directory.path, "--port", "0", "--bookmark-interval", "1"] + arguments
+        var args = unblockedLauncher + ["python3", "-m", "localkube", "--state-dir", directory.path, "--port", "0", "--bookmark-interval", "1"] + arguments
         if tls { args.append("--tls") }
         if let token { args += ["--token", token] }
         process.arguments = args
@@ -56,10 +56,7 @@ public final class LocalKubeServer: @unchecked Sendable {
     /// Stops the server (SIGTERM, then SIGKILL after 10 s) and waits for it.
     public func stop() {
         guard process.isRunning else { return }
-        process.terminate()
-        for _ in 0..<500 where process.isRunning { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        stopProcess(process)
     }
 
     /// What the server printed.

@@ -1,5 +1,11 @@
 import Foundation
 
+/// Runs the command that follows with no signal blocked. Foundation's `Process` passes the test runner's signal
+/// mask (nearly everything blocked) to children, so a child server would never see SIGTERM; this resets it.
+public let unblockedLauncher = [
+    "python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])",
+]
+
 /// Root of the repository, found from this file's path (Tests/TestSupport/Tools.swift).
 public let repoRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -15,7 +21,7 @@ public func runTool(
     base["PATH"] = repoRoot.appendingPathComponent(".tools/bin").path + ":" + (base["PATH"] ?? "/usr/bin:/bin")
     process.environment = base.merging(environment) { _, new in new }
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = args
+    process.arguments = unblockedLauncher + args
     process.currentDirectoryURL = directory
     let pipe = Pipe()
     process.standardOutput = pipe
@@ -33,4 +39,14 @@ public func runTool(
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// Stops a child process: SIGTERM, then SIGKILL if it is still there after `grace`; waits for it to exit.
+public func stopProcess(_ process: Process, grace: TimeInterval = 10) {
+    let pid = process.processIdentifier
+    kill(pid, SIGTERM)
+    let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + grace, execute: watchdog)
+    process.waitUntilExit()
+    watchdog.cancel()
 }

@@ -54,7 +54,7 @@ def json_type(value) -> str:
 
 def fits(value, allowed: set[str]) -> bool:
     """Whether a value decodes into a Go field of one of the allowed JSON types."""
-    if not allowed:
+    if not allowed or value is None:
         return True
     if isinstance(value, bool):
         return "boolean" in allowed

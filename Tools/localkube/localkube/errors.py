@@ -54,7 +54,7 @@ def conflict(resource: str, group: str, name: str, why: str | None = None) -> Ap
 
 def invalid(kind: str, group: str, name: str, causes: list[dict]) -> ApiError:
     """422 Invalid; `causes` are dicts with field, message (already prefixed) and reason."""
-    lines = [c["message"] for c in causes]
+    lines = [f'{c["field"]}: {c["message"]}' if c.get("field") else c["message"] for c in causes]
     text = lines[0] if len(lines) == 1 else "[" + ", ".join(lines) + "]"
     gk = f"{kind}.{group}" if group else kind
     return ApiError(422, f'{gk} "{name}" is invalid: {text}', "Invalid",
@@ -62,8 +62,8 @@ def invalid(kind: str, group: str, name: str, causes: list[dict]) -> ApiError:
 
 
 def cause(field: str, reason: str, detail: str) -> dict:
-    """One `details.causes[]` entry whose message starts with the field path."""
-    return {"reason": reason, "message": f"{field}: {detail}", "field": field}
+    """One `details.causes[]` entry (the Status message adds the field path in front)."""
+    return {"reason": reason, "message": detail, "field": field}
 
 
 def bad_request(message: str) -> ApiError:

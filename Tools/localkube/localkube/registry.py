@@ -31,6 +31,7 @@ class ResourceType:
     create_on_update: bool = False
     default_propagation: str = "Background"
     storage_version: str = ""
+    storage: tuple | None = None    # storage key shared with another resource (events.k8s.io Events)
 
     @property
     def api_version(self) -> str:
@@ -40,7 +41,7 @@ class ResourceType:
     @property
     def key(self) -> tuple:
         """Storage key: objects of every version of a group/resource share it."""
-        return (self.group, self.plural)
+        return self.storage or (self.group, self.plural)
 
     def subresources(self) -> list[tuple[str, str, str, str, list]]:
         """(name, group, version, kind, verbs) of each subresource."""
@@ -86,7 +87,7 @@ def builtin_types() -> list[ResourceType]:
            status=True, generation=True, default_propagation="Orphan"),
         _b("coordination.k8s.io", "v1", "leases", "lease", "Lease", True, "io.k8s.api.coordination.v1.Lease"),
         _b("events.k8s.io", "v1", "events", "event", "Event", True, "io.k8s.api.events.v1.Event",
-           short_names=["ev"], create_on_update=True),
+           short_names=["ev"], create_on_update=True, storage=("", "events")),
         _b("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", True, rbac + "Role"),
         _b("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", True,
            rbac + "RoleBinding"),

@@ -19,7 +19,6 @@ FIELDS = {
     ("", "secrets"): ["type"],
     ("", "namespaces"): ["status.phase"],
     ("batch", "jobs"): ["status.successful"],
-    ("events.k8s.io", "events"): ["regarding.kind", "regarding.namespace", "regarding.name", "reason", "type"],
 }
 
 
@@ -57,7 +56,7 @@ def _requirement(text: str) -> Callable[[dict], bool]:
         try:
             number = int(value)
         except ValueError:
-            raise bad_request(f"unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer")
+            raise bad_request("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer")
         if op == ">":
             return lambda labels: _int(labels.get(key)) is not None and _int(labels.get(key)) > number
         return lambda labels: _int(labels.get(key)) is not None and _int(labels.get(key)) < number

@@ -26,7 +26,9 @@ class Store:
         self.hub = hub
         self.objects: dict[tuple, dict[tuple, dict]] = {}
         self.uids: dict[str, tuple] = {}
-        self.writes = 0
+        self.writes = 0             # writes made by API requests
+        self.controller_writes = 0  # writes made by the built-in controllers (GC, namespaces, ...)
+        self.internal = False       # set while a controller pass runs
         row = self.db.execute("SELECT v FROM meta WHERE k='rv'").fetchone()
         self.rv = int(row[0]) if row else 1
         for grp, res, ns, name, data in self.db.execute("SELECT grp, res, ns, name, data FROM objects"):
@@ -89,7 +91,7 @@ class Store:
                      (key[0], key[1], ns, name, json.dumps(obj, separators=(",", ":"))))
         stored = copy.deepcopy(obj)
         self._index(key, ns, name, stored)
-        self.writes += 1
+        self._count()
         self.hub.publish(Event(self.rv, "MODIFIED" if old else "ADDED", key, ns, stored, old))
         return copy.deepcopy(stored)
 
@@ -105,9 +107,15 @@ class Store:
         self.uids.pop(old["metadata"].get("uid", ""), None)
         gone = copy.deepcopy(old)
         gone["metadata"]["resourceVersion"] = str(self.rv)
-        self.writes += 1
+        self._count()
         self.hub.publish(Event(self.rv, "DELETED", key, ns or "", gone, old))
         return copy.deepcopy(gone)
+
+    def _count(self) -> None:
+        if self.internal:
+            self.controller_writes += 1
+        else:
+            self.writes += 1
 
     def set_meta(self, k: str, v: str) -> None:
         """Persist a small server setting (e.g. IP allocation counters)."""

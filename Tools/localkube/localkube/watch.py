@@ -105,6 +105,12 @@ class Hub:
         self.watchers.discard(watcher)
         watcher.closed = True
 
+    def close_key(self, key: tuple) -> None:
+        """End the watches of one resource (its CRD was deleted)."""
+        for w in [w for w in self.watchers if w.key == key]:
+            w.close()
+            self.watchers.discard(w)
+
     def close_all(self) -> None:
         """End every watch (server shutdown)."""
         for w in list(self.watchers):

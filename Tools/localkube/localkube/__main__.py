@@ -1,0 +1,51 @@
+"""Command line: python3 -m localkube --state-dir DIR [--port 0] [--tls] [--token T] ..."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from .server import Server
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(prog="localkube", description="A single-machine Kubernetes API server.")
+    parser.add_argument("--state-dir", required=True, help="directory for state.db, kubeconfig, certificates")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = any free port)")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS and require client certificates")
+    parser.add_argument("--token", default=None, help="require this bearer token")
+    parser.add_argument("--bookmark-interval", type=float, default=5.0, help="seconds between watch BOOKMARKs")
+    parser.add_argument("--watch-cache-size", type=int, default=1000, help="events kept for watch resumption")
+    parser.add_argument("--log-level", default="WARNING", help="Python logging level (stderr)")
+    return parser.parse_args(argv)
+
+
+async def amain(args: argparse.Namespace) -> None:
+    """Run the server until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    server = Server(args.state_dir, args.bookmark_interval, args.watch_cache_size, args.token, args.tls)
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+    await server.serve(args.port, stop, announce)
+
+
+def main(argv=None) -> int:
+    """Entry point."""
+    # A parent may hand down a signal mask with SIGTERM blocked (Foundation's Process does); a server must see it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGCHLD})
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(amain(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The localkube HTTP(S) server: routing of discovery, OpenAPI, resources and the admin API."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import ssl
+
+from aiohttp import web
+
+from . import discovery, rest
+from .admin import handle_admin
+from .certs import ensure_tls, write_kubeconfig
+from .controllers import Controllers
+from .decode import CRD_KEY, WriteOptions
+from .errors import ApiError
+from .faults import Faults, Stats, verb_of
+from .openapi import OpenAPI
+from .ops import NS_KEY, Api
+from .registry import Registry
+from .routing import error_response, not_found_path, parse_target, query_bool, respond
+from .store import Store
+from .watch import Hub
+
+log = logging.getLogger("localkube")
+INITIAL_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+class Server:
+    """All state of one localkube instance."""
+
+    def __init__(self, state_dir: str, bookmark_interval: float = 5.0, cache_size: int = 1000,
+                 token: str | None = None, tls: bool = False, watch_timeout: float = 1800.0):
+        os.makedirs(state_dir, exist_ok=True)
+        self.state_dir, self.token, self.tls = state_dir, token, tls
+        self.bookmark_interval, self.watch_timeout = bookmark_interval, watch_timeout
+        self.hub = Hub(cache_size)
+        self.store = Store(os.path.join(state_dir, "state.db"), self.hub)
+        self.registry = Registry()
+        for crd in self.store.items(CRD_KEY):
+            self.registry.register_crd(crd)
+        self.api = Api(self.store, self.registry)
+        self.controllers = Controllers(self.api)
+        self.faults, self.stats, self.openapi = Faults(), Stats(), OpenAPI(self.registry)
+        self._bootstrap()
+
+    def _bootstrap(self) -> None:
+        ns_type = self.registry.by_key(NS_KEY)
+        for name in INITIAL_NAMESPACES:
+            if self.store.peek(NS_KEY, "", name) is None:
+                self.api.create(ns_type, None, {"metadata": {"name": name}}, WriteOptions())
+        if self.store.peek(("", "services"), "default", "kubernetes") is None:
+            self.api.create(self.registry.by_key(("", "services")), "default", {
+                "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP",
+                                                              "targetPort": 6443}]}}, WriteOptions())
+
+    def pod_log(self, pod: dict, query) -> str:
+        """Logs of a pod (no container runtime yet: empty)."""
+        return ""
+
+    # ---- HTTP ----------------------------------------------------------------------------
+    def authenticate(self, request: web.Request) -> None:
+        """Require the bearer token and/or a client certificate as configured."""
+        if self.token is None:
+            return
+        if request.headers.get("Authorization", "") == f"Bearer {self.token}":
+            return
+        if self.tls and request.transport is not None and request.transport.get_extra_info("peercert"):
+            return
+        raise ApiError(401, "Unauthorized", "Unauthorized")
+
+    async def dispatch(self, request: web.Request) -> web.StreamResponse:
+        """Entry point of every request."""
+        try:
+            self.authenticate(request)
+            if request.path.startswith("/localkube/"):
+                return await handle_admin(request, self)
+            target = parse_target(self.registry, request.path)
+            watch = target is not None and (target.watch_path or query_bool(request.query.get("watch")))
+            if target is not None:
+                resource = target.rt.plural + (f"/{target.sub}" if target.sub else "")
+                self.stats.count(verb_of(request.method, target.name is not None, watch), resource)
+            rule = self.faults.take(request.method, request.path, watch)
+            if rule is not None:
+                if "status" in rule.action:
+                    raise self.faults.error_for(rule)
+                if "delayMs" in rule.action:
+                    await asyncio.sleep(float(rule.action["delayMs"]) / 1000.0)
+                if "dropWatchAfterEvents" in rule.action:
+                    request["drop_after"] = int(rule.action["dropWatchAfterEvents"])
+            if target is not None:
+                return await rest.handle(request, self, target)
+            return self.non_resource(request)
+        except ApiError as err:
+            return error_response(err)
+        except Exception:
+            log.exception("internal error serving %s %s", request.method, request.path)
+            return error_response(ApiError(500, "an internal error occurred", "InternalError"))
+
+    def non_resource(self, request: web.Request) -> web.StreamResponse:
+        """Discovery, OpenAPI, version and health endpoints."""
+        path = request.path.rstrip("/") or "/"
+        accept = request.headers.get("Accept", "")
+        if request.method != "GET":
+            raise ApiError(405, "the server does not allow this method on the requested resource",
+                           "MethodNotAllowed")
+        if path in ("/healthz", "/livez", "/readyz"):
+            return web.Response(text="ok")
+        if path == "/version":
+            return respond(discovery.version_info())
+        if path in ("/api", "/apis"):
+            media = discovery.wants_aggregated(accept)
+            if media:
+                return respond(discovery.aggregated(self.registry, path == "/api", media), content_type=media)
+            return respond(discovery.api_versions() if path == "/api" else discovery.api_group_list(self.registry))
+        if path.startswith("/openapi/v3"):
+            return self.openapi_v3(path)
+        segs = path.strip("/").split("/")
+        doc = None
+        if segs[0] == "apis" and len(segs) == 2:
+            doc = discovery.api_group(self.registry, segs[1])
+        elif segs[0] == "apis" and len(segs) == 3:
+            doc = discovery.resource_list(self.registry, segs[1], segs[2])
+        elif segs[0] == "api" and len(segs) == 2:
+            doc = discovery.resource_list(self.registry, "", segs[1])
+        if doc is None:
+            raise not_found_path()
+        return respond(doc)
+
+    def openapi_v3(self, path: str) -> web.Response:
+        """/openapi/v3 and /openapi/v3/<api/v1|apis/group/version>."""
+        rel = path[len("/openapi/v3"):].strip("/")
+        if not rel:
+            return respond(self.openapi.root())
+        segs = rel.split("/")
+        found = None
+        if segs[0] == "api" and len(segs) == 2:
+            found = self.openapi.document("", segs[1])
+        elif segs[0] == "apis" and len(segs) == 3:
+            found = self.openapi.document(segs[1], segs[2])
+        if found is None:
+            raise not_found_path()
+        return web.Response(body=found[0], content_type="application/json",
+                            headers={"Cache-Control": "public, immutable", "Etag": f'"{found[1]}"'})
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """Server TLS context requiring (or, with a token, accepting) client certificates of our CA."""
+        if not self.tls:
+            return None
+        paths = ensure_tls(self.state_dir)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(paths["server.crt"], paths["server.key"])
+        context.load_verify_locations(paths["ca.crt"])
+        context.verify_mode = ssl.CERT_OPTIONAL if self.token else ssl.CERT_REQUIRED
+        return context
+
+    async def serve(self, port: int, stop: asyncio.Event, announce=print) -> None:
+        """Listen on 127.0.0.1:port until `stop` is set."""
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self.dispatch)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
+        await runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        site = web.SockSite(runner, sock, ssl_context=self.ssl_context())
+        await site.start()
+        actual = sock.getsockname()[1]
+        scheme = "https" if self.tls else "http"
+        kubeconfig = os.path.join(self.state_dir, "kubeconfig")
+        write_kubeconfig(kubeconfig, f"{scheme}://127.0.0.1:{actual}",
+                         ensure_tls(self.state_dir) if self.tls else None, self.token)
+        with open(os.path.join(self.state_dir, "localkube.pid"), "w") as handle:
+            handle.write(f"{os.getpid()}\n")
+        gc_task = asyncio.create_task(self.controllers.run())
+        announce(f"localkube listening on {scheme}://127.0.0.1:{actual} kubeconfig={kubeconfig}")
+        try:
+            await stop.wait()
+        finally:
+            self.hub.close_all()
+            gc_task.cancel()
+            await runner.cleanup()
+            self.store.close()
+            try:
+                os.remove(os.path.join(self.state_dir, "localkube.pid"))
+            except OSError:
+                pass
