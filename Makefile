@@ -8,7 +8,7 @@ SWIFT_BUILD_FLAGS ?=
 APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl
 PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt
 
-.PHONY: deps build test contract crds run stop clean localkube-test
+.PHONY: deps build test contract crds run stop clean localkube-test flink-deps
 
 ## deps: install what a fresh Debian machine lacks (system libraries, Python checkers, promtool)
 deps: $(TOOLS)/deps.stamp
@@ -32,6 +32,12 @@ $(TOOLS)/deps.stamp: $(PIP_REQUIREMENTS) Makefile
 	kubectl version --client >/dev/null
 	@mkdir -p $(TOOLS) && touch $@
 
+FLINK_VERSIONS := 2.3.0 1.20.5
+
+## flink-deps: real Flink from PyPI (both tested versions) and the Java test jobs, cached in .cache/flink
+flink-deps: deps
+	for version in $(FLINK_VERSIONS); do bash Tools/flink/install.sh $$version && bash Tools/flink/build-jobs.sh $$version; done
+
 ## build: compile the three executables (debug)
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -51,7 +57,7 @@ localkube-test: deps
 	$(PYTHON) -m pytest Tools/localkube/tests -q -p no:cacheprovider
 
 ## test: every check and every test
-test: deps contract localkube-test
+test: deps contract flink-deps localkube-test
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 

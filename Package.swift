@@ -144,7 +144,22 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "OperatorTests",
+            dependencies: [
+                "TestSupport", "KubeClient", "ToolboxAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/OperatorTests"
         ),
         .testTarget(
             name: "ToolboxCoreTests",

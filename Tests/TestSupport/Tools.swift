@@ -1,9 +1,11 @@
 import Foundation
 
-/// Runs the command that follows with no signal blocked. Foundation's `Process` passes the test runner's signal
-/// mask (nearly everything blocked) to children, so a child server would never see SIGTERM; this resets it.
+/// Runs the command that follows with no signal blocked and no file descriptor beyond 0-2. Foundation's `Process`
+/// passes the test runner's signal mask (nearly everything blocked) and open descriptors to children, so a child
+/// server would never see SIGTERM, and a daemon it starts could hold the caller's pipes open.
 public let unblockedLauncher = [
-    "python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])",
+    "python3", "-c",
+    "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])",
 ]
 
 /// Root of the repository, found from this file's path (Tests/TestSupport/Tools.swift).
@@ -23,22 +25,28 @@ public func runTool(
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = unblockedLauncher + args
     process.currentDirectoryURL = directory
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
+    // Output goes to a file, not a pipe: a daemon the tool starts (a Flink JVM) must not keep the caller waiting for EOF.
+    let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).out")
+    FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: outputFile) }
+    guard let handle = try? FileHandle(forWritingTo: outputFile) else { return (-1, "cannot create \(outputFile.path)") }
+    process.standardOutput = handle
+    process.standardError = handle
     let input = Pipe()
-    process.standardInput = input
+    process.standardInput = standardInput == nil ? FileHandle.nullDevice : input
     do {
         try process.run()
     } catch {
         return (-1, "cannot run \(args.joined(separator: " ")): \(error)")
     }
-    if let standardInput { input.fileHandleForWriting.write(Data(standardInput.utf8)) }
-    try? input.fileHandleForWriting.close()
-    // Drain the pipe before waiting, or a full pipe buffer deadlocks the child.
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    try? handle.close()
+    if let standardInput {
+        input.fileHandleForWriting.write(Data(standardInput.utf8))
+        try? input.fileHandleForWriting.close()
+    }
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, output)
 }
 
 /// Stops a child process: SIGTERM, then SIGKILL if it is still there after `grace`; waits for it to exit.

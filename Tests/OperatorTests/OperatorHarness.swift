@@ -1,0 +1,92 @@
+import Foundation
+import KubeClient
+import NIOHTTP1
+import NIOSSL
+import TestSupport
+
+/// A localkube with the toolbox CRDs and one or more operator processes (mutual TLS) managing namespace `default`.
+final class OperatorHarness: @unchecked Sendable {
+    let kube: LocalKubeServer
+    let client: KubeClient
+    private(set) var operators: [LaunchedExecutable] = []
+    private(set) var ports: [(api: Int, monitoring: Int)] = []
+    let tls: TLSConfiguration
+
+    private init(kube: LocalKubeServer, client: KubeClient, tls: TLSConfiguration) {
+        self.kube = kube
+        self.client = client
+        self.tls = tls
+    }
+
+    /// Starts localkube, applies the CRDs and starts `count` operators with a short lease.
+    static func start(operators count: Int = 1) async throws -> OperatorHarness {
+        let kube = try await LocalKubeServer.start()
+        try kube.applyToolboxCRDs()
+        let client = try KubeClient(configuration: .kubeconfig(path: kube.kubeconfig))
+        let harness = OperatorHarness(kube: kube, client: client, tls: try clientTLS(identity: TestCertificates.trusted))
+        for index in 0..<count { try await harness.startOperator(identity: "operator-\(index)") }
+        return harness
+    }
+
+    /// Starts one more operator replica.
+    func startOperator(identity: String) async throws {
+        let certificates = TestCertificates.trusted
+        let launched = try LaunchedExecutable.start("operator", [
+            "--namespace", "default", "--kube-config", kube.kubeconfig, "--identity", identity,
+            "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.2",
+            "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey, "--tls-ca", certificates.ca,
+        ])
+        operators.append(launched)
+        ports.append(try await launched.ports())
+    }
+
+    /// Calls the control plane of operator `index`, waiting out the 503 of a cache still loading.
+    func api(_ method: HTTPMethod, _ path: String, body: String? = nil, operator index: Int = 0) async throws -> Answer {
+        var answer = Answer(status: 0, body: "", contentType: nil)
+        for _ in 0..<200 {
+            answer = try await fetch("https://localhost:\(ports[index].api)/api/v1\(path)", method: method, body: body, tls: tls)
+            if answer.status != 503 || !answer.body.contains("cache") { return answer }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return answer
+    }
+
+    /// The Prometheus text of operator `index`.
+    func metrics(operator index: Int) async throws -> String {
+        try await fetch("http://127.0.0.1:\(ports[index].monitoring)/metrics").body
+    }
+
+    /// Writes that reached localkube's storage (API writes, not its own controllers').
+    func writes() throws -> Int {
+        let stats = try kube.admin("GET", "stats")
+        let json = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any]
+        return json?["writes"] as? Int ?? -1
+    }
+
+    /// Stops everything.
+    func stop() async {
+        for launched in operators where launched.process.isRunning { _ = await launched.terminate() }
+        try? await client.shutdown()
+        kube.stop()
+    }
+}
+
+/// Polls `condition` every 50 ms for up to `seconds`.
+func eventually(within seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if (try? await condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}
+
+/// A FlinkDeployment spec with two jobs, as JSON.
+let demoDeploymentSpec = """
+    {"cluster":{"taskManagers":1,"runtime":{"image":"flink:2.3.0"},"jobManager":{"serviceMode":"ClusterIP"},
+     "taskManager":{"taskSlots":2},"supervisor":{"image":"flink-k8s-toolbox-supervisor:1.5.0"}},
+     "jobs":[{"name":"a","spec":{"jobParallelism":1,"bootstrap":{"image":"jobs:1","className":"C","jarPath":"/jobs/x.jar"},
+       "savepoint":{"savepointMode":"Automatic","savepointInterval":0,"savepointTargetPath":"file:///tmp/sp"},"restart":{"restartPolicy":"Never"}}},
+      {"name":"b","spec":{"jobParallelism":1,"bootstrap":{"image":"jobs:1","className":"C","jarPath":"/jobs/x.jar"},
+       "savepoint":{"savepointMode":"Manual","savepointInterval":0,"savepointTargetPath":"file:///tmp/sp"},"restart":{"restartPolicy":"Always"}}}]}
+    """

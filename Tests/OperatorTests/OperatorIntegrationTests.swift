@@ -1,0 +1,126 @@
+import Foundation
+import KubeClient
+import TestSupport
+import Testing
+
+@Suite("Operator against localkube", .serialized)
+struct OperatorIntegrationTests {
+    @Test("a deployment posted to the control plane becomes a cluster, its jobs and a supervisor; at rest the operator writes nothing")
+    func deploymentLifecycle() async throws {
+        let harness = try await OperatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let created = try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec)
+        #expect(created.status == 200, "\(created.body)")
+        #expect(created.json?["status"] as? String == "OK")
+
+        let client = harness.client
+        #expect(try await eventually { try await client.getIfPresent(FlinkCluster.self, name: "demo") != nil })
+        #expect(try await eventually { try await client.list(FlinkJob.self).items.count == 2 })
+        #expect(try await eventually { try await client.getIfPresent(Deployment.self, name: "supervisor-demo") != nil })
+        let cluster = try await client.get(FlinkCluster.self, name: "demo")
+        #expect(cluster.metadata.ownerReferences?.first?.kind == "FlinkDeployment")
+        #expect(cluster.metadata.hasFinalizer("operator.nextbreakpoint.com"))
+        let jobs = try await client.list(FlinkJob.self).items
+        #expect(Set(jobs.compactMap(\.metadata.name)) == ["demo-a", "demo-b"])
+        #expect(jobs.allSatisfy { $0.spec.clusterName == "demo" })
+
+        // The status of the deployment settles with conditions and the digests.
+        #expect(try await eventually {
+            let deployment = try await client.get(FlinkDeployment.self, name: "demo")
+            return deployment.status?.resourceStatus == .updated && deployment.status?.digest?.jobs?.count == 2
+        })
+        let status = try await harness.api(.GET, "/deployments/demo/status")
+        let output = try #require(status.json?["output"] as? String)
+        #expect(output.contains("\"resourceStatus\":\"Updated\""))
+        #expect(try await harness.api(.GET, "/clusters/demo/jobs").json?["output"] as? String == #"["a","b"]"#)
+
+        // At rest: no write at all over a quiet period.
+        try await Task.sleep(for: .seconds(1))
+        try harness.kube.admin("POST", "stats/reset")
+        try await Task.sleep(for: .seconds(3))
+        #expect(try harness.writes() == 0)
+
+        // A change to the deployment propagates to the cluster within moments.
+        _ = try await client.patch(FlinkDeployment.self, name: "demo", patch: .merge(["spec": ["cluster": ["runtime": ["image": "flink:1.20.5"]]]]))
+        #expect(try await eventually { try await client.get(FlinkCluster.self, name: "demo").spec.runtime.image == "flink:1.20.5" })
+
+        // Deleting the deployment leaves nothing behind.
+        #expect(try await harness.api(.DELETE, "/deployments/demo").status == 200)
+        #expect(try await eventually(within: 20) {
+            let left = try await (
+                client.list(FlinkDeployment.self).items.count, client.list(FlinkCluster.self).items.count,
+                client.list(FlinkJob.self).items.count, client.list(Deployment.self).items.count
+            )
+            return left == (0, 0, 0, 0)
+        })
+    }
+
+    @Test("control plane errors: unknown names are 404, bad names and bodies 400, duplicates 409, each with a JSON body")
+    func controlPlaneErrors() async throws {
+        let harness = try await OperatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let missing = try await harness.api(.GET, "/clusters/nope/status")
+        #expect(missing.status == 404)
+        #expect(missing.json?["reason"] as? String == "NotFound")
+        #expect(try await harness.api(.GET, "/deployments/Bad_Name/status").status == 400)
+        #expect(try await harness.api(.POST, "/deployments/demo", body: #"{"cluster":{"runtime":{}}}"#).status == 400)
+        let badEnum = try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec.replacingOccurrences(of: "ClusterIP", with: "Sideways"))
+        #expect(badEnum.status == 400)
+        #expect((badEnum.json?["error"] as? String)?.contains("serviceMode") == true, "\(badEnum.body)")
+        #expect(try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec).status == 200)
+        #expect(try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec).status == 409)
+        #expect(try await harness.api(.PUT, "/clusters/nope/scale", body: #"{"taskManagers":2}"#).status == 404)
+        #expect(try await harness.api(.PUT, "/clusters/demo/scale", body: #"{"taskManagers":-1}"#).status == 400)
+    }
+
+    @Test("start, stop, savepoint and scale requests become annotations and scale-subresource writes")
+    func commands() async throws {
+        let harness = try await OperatorHarness.start()
+        defer { Task { await harness.stop() } }
+        let client = harness.client
+        #expect(try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec).status == 200)
+        #expect(try await eventually { try await client.list(FlinkJob.self).items.count == 2 })
+        #expect(try await eventually { try await harness.api(.GET, "/clusters/demo/jobs/a/status").status == 200 })
+
+        #expect(try await harness.api(.PUT, "/clusters/demo/stop", body: #"{"withoutSavepoint":true}"#).status == 200)
+        let stopped = try await client.get(FlinkCluster.self, name: "demo").metadata.annotations ?? [:]
+        #expect(stopped["operator.nextbreakpoint.com/requested-action"] == "STOP")
+        #expect(stopped["operator.nextbreakpoint.com/without-savepoint"] == "true")
+
+        #expect(try await harness.api(.PUT, "/clusters/demo/jobs/a/savepoint/trigger").status == 200)
+        let job = try await client.get(FlinkJob.self, name: "demo-a").metadata.annotations ?? [:]
+        #expect(job["operator.nextbreakpoint.com/requested-action"] == "TRIGGER_SAVEPOINT")
+
+        #expect(try await harness.api(.PUT, "/clusters/demo/scale", body: #"{"taskManagers":3}"#).status == 200)
+        #expect(try await client.get(FlinkCluster.self, name: "demo").spec.taskManagers == 3)
+        #expect(try await harness.api(.PUT, "/clusters/demo/jobs/b/scale", body: #"{"parallelism":4}"#).status == 200)
+        #expect(try await client.get(FlinkJob.self, name: "demo-b").spec.jobParallelism == 4)
+
+        // Flink routes need the cluster's supervisor; none runs here.
+        #expect(try await harness.api(.GET, "/clusters/demo/taskmanagers").status == 503)
+    }
+
+    @Test("two operators: only the leader reconciles; killing it hands over within the lease duration")
+    func leaderElection() async throws {
+        let harness = try await OperatorHarness.start(operators: 2)
+        defer { Task { await harness.stop() } }
+        func leads(_ index: Int) async -> Bool {
+            (try? await harness.metrics(operator: index).contains("toolbox_leader 1.0")) ?? false
+        }
+        #expect(try await eventually { await leads(0) != (await leads(1)) })
+        let leader = await leads(0) ? 0 : 1
+        let follower = 1 - leader
+        #expect(try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec, operator: follower).status == 200)
+        #expect(try await eventually { try await harness.client.list(FlinkJob.self).items.count == 2 })
+        #expect(try await harness.metrics(operator: leader).contains("toolbox_reconcile_total"))
+        #expect(try await !harness.metrics(operator: follower).contains("toolbox_reconcile_total"))
+
+        kill(harness.operators[leader].process.processIdentifier, SIGKILL)
+        let killed = Date()
+        #expect(try await eventually(within: 10) { await leads(follower) })
+        let handover = Date().timeIntervalSince(killed)
+        #expect(handover < 2 + 0.2 + 1.0, "handover took \(handover) s (lease 2 s, retry 0.2 s)")
+        _ = try await harness.client.patch(FlinkDeployment.self, name: "demo", patch: .merge(["spec": ["cluster": ["runtime": ["image": "flink:1.20.5"]]]]))
+        #expect(try await eventually { try await harness.client.get(FlinkCluster.self, name: "demo").spec.runtime.image == "flink:1.20.5" })
+    }
+}
