@@ -56,11 +56,19 @@ final class OperatorHarness: @unchecked Sendable {
         try await fetch("http://127.0.0.1:\(ports[index].monitoring)/metrics").body
     }
 
-    /// Writes that reached localkube's storage (API writes, not its own controllers').
-    func writes() throws -> Int {
+    /// Write requests (create, update, patch, delete) localkube received, except to Leases: leader election renews
+    /// its lease by design; everything else must be quiet at rest.
+    func writesExceptLeases() throws -> [String: Int] {
         let stats = try kube.admin("GET", "stats")
         let json = try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: Any]
-        return json?["writes"] as? Int ?? -1
+        let requests = json?["requests"] as? [String: [String: Int]] ?? [:]
+        var writes: [String: Int] = [:]
+        for verb in ["create", "update", "patch", "delete", "deletecollection"] {
+            for (resource, count) in requests[verb] ?? [:] where !resource.hasPrefix("leases") {
+                writes["\(verb) \(resource)", default: 0] += count
+            }
+        }
+        return writes
     }
 
     /// Stops everything.

@@ -1,11 +1,10 @@
 import Foundation
 
-/// Runs the command that follows with no signal blocked and no file descriptor beyond 0-2. Foundation's `Process`
-/// passes the test runner's signal mask (nearly everything blocked) and open descriptors to children, so a child
-/// server would never see SIGTERM, and a daemon it starts could hold the caller's pipes open.
+/// Runs the command that follows with no signal blocked. Foundation's `Process` passes the test runner's signal
+/// mask (nearly everything blocked) to children, so a child server would never see SIGTERM; this resets it.
+/// (Descriptors are left alone: Foundation watches a socket the child inherits to learn that it exited.)
 public let unblockedLauncher = [
-    "python3", "-c",
-    "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])",
+    "python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])",
 ]
 
 /// Root of the repository, found from this file's path (Tests/TestSupport/Tools.swift).
