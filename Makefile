@@ -6,7 +6,7 @@ export PATH := $(TOOLS)/bin:$(PATH)
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl
-PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt
+PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt Tools/helm/requirements.txt
 
 .PHONY: deps build test contract crds run stop clean localkube-test flink-deps
 
@@ -61,11 +61,12 @@ test: deps contract flink-deps localkube-test
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 
-## run: build, make certificates if absent, start operator, supervisor and bootstrap locally (Ctrl-C stops them)
-run: build
+## run: build, then start localkube with its local runtime, install the CRD and roles charts, run the operator as a
+## pod, and apply the demo FlinkDeployment (Ctrl-C or `make stop` stops everything)
+run: build flink-deps
 	bash Tools/run-local.sh
 
-## stop: stop what `make run` started (by PID)
+## stop: stop what `make run` started (localkube stops every pod it runs)
 stop:
 	bash Tools/run-local.sh stop
 

@@ -1,59 +1,89 @@
 #!/usr/bin/env bash
-# Starts the three toolbox processes on this machine with mutual TLS, each on its own loopback address:
-#   operator   127.0.0.1  API 4444  monitoring 8080
-#   supervisor 127.0.0.2  API 4445  monitoring 8080   (of cluster "demo")
-#   bootstrap  127.0.0.3  API 4446  monitoring 8080   (of job "demo-computeaverage")
-# Certificates are made with secrets.sh into secrets/ when absent. Ctrl-C (or `make stop`) stops them by PID.
-# The local Kubernetes (localkube) and the demo deployment join this script in later releases.
+# `make run`: localkube (Tools/localkube, state in .run/localkube) running the workloads on this machine, the
+# CRDs, namespace flink-jobs, the TLS Secret flink-operator-ssl (from secrets/), the operator as a pod of a
+# Deployment (image flink-k8s-toolbox-operator:1.5.0 -> .build/debug) behind Service flink-operator, and the demo
+# FlinkDeployment (Tools/localkube/demo/demo.yaml). Ctrl-C (or `make stop` = `Tools/run-local.sh stop`) stops
+# localkube, which stops every pod. RUN_DETACH=1 returns after the setup and leaves everything running.
+# LOCALKUBE_IMAGE_MAP=FILE adds an image map (see Tools/localkube/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-run=.run
+repo=$(pwd)
+run=$repo/.run
+state=$run/localkube
 bin=${BIN_DIR:-.build/debug}
+pidfile=$state/localkube.pid
+kube() { kubectl --kubeconfig "$state/kubeconfig" "$@"; }
 
-stop_all() {
-  for pidfile in "$run"/*.pid; do
-    [ -e "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
+stop_localkube() {
+  local pid
+  pid=$(cat "$pidfile" 2>/dev/null || cat "$run/localkube.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile" "$run/localkube.pid"
+  # the processes the previous layout of this script started directly
+  for f in "$run"/operator.pid "$run"/supervisor.pid "$run"/bootstrap.pid; do
+    [ -e "$f" ] && { kill -TERM "$(cat "$f")" 2>/dev/null || true; rm -f "$f"; }
   done
+  return 0
 }
 
-if [ "${1:-}" = stop ]; then stop_all; echo "stopped"; exit 0; fi
+if [ "${1:-}" = stop ]; then stop_localkube; echo "stopped (localkube and all its pods)"; exit 0; fi
 
+[ -x "$bin/operator" ] || { echo "no $bin/operator: run 'swift build' first" >&2; exit 1; }
 [ -f secrets/ca_cert.pem ] || ./secrets.sh flink-operator key-password keystore-password truststore-password
-mkdir -p "$run"
-stop_all
-tls=(--tls-cert secrets/operator-api_cert.pem --tls-key secrets/operator-api_key.pem --tls-ca secrets/ca_cert.pem)
+python3 -c 'import aiohttp, yaml, cryptography, kubernetes_validate' 2>/dev/null ||
+  python3 -m pip install -q -r Tools/localkube/requirements.txt
+mkdir -p "$state"
+stop_localkube
 
-start() { # start NAME ADDRESS ARGS...
-  local name=$1 address=$2; shift 2
-  "$bin/$name" run --bind-address "$address" --monitoring-port 8080 "${tls[@]}" "$@" > "$run/$name.log" 2>&1 &
-  echo $! > "$run/$name.pid"
-}
-start operator 127.0.0.1 --namespace default
-start supervisor 127.0.0.2 --namespace default --cluster-name demo
-start bootstrap 127.0.0.3 --namespace default --cluster-name demo --job-name computeaverage
-trap 'stop_all; echo "stopped"; exit 0' INT TERM
+image_map=()
+[ -n "${LOCALKUBE_IMAGE_MAP:-}" ] && image_map=(--image-map "$LOCALKUBE_IMAGE_MAP")
+PYTHONPATH=$repo/Tools/localkube nohup python3 -m localkube --state-dir "$state" --runtime "${image_map[@]}" \
+  --log-level INFO > "$run/localkube.log" 2>&1 < /dev/null &
+lk_pid=$!
+echo "$lk_pid" > "$run/localkube.pid"
+trap 'stop_localkube; echo "stopped (localkube and all its pods)"; exit 0' INT TERM
+for _ in $(seq 200); do grep -q '^localkube listening' "$run/localkube.log" && break; kill -0 "$lk_pid" 2>/dev/null || break; sleep 0.1; done
+line=$(grep '^localkube listening' "$run/localkube.log" || true)
+[ -n "$line" ] || { echo "localkube did not start:" >&2; tail -n 20 "$run/localkube.log" >&2; stop_localkube; exit 1; }
+url=$(echo "$line" | sed -n 's/^localkube listening on \([^ ]*\) .*/\1/p')
 
-for address in 127.0.0.1 127.0.0.2 127.0.0.3; do
-  for _ in $(seq 100); do curl -sf "http://$address:8080/version" >/dev/null && break; sleep 0.1; done
-  curl -sf "http://$address:8080/version" >/dev/null || { echo "a process did not start; logs in $run/"; tail -n 20 "$run"/*.log; stop_all; exit 1; }
-done
+# The CRD and roles charts, rendered by the real Helm engine (helm-python-sdk), as `helm install` would.
+python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-crd --name flink-k8s-toolbox-crd | kube apply -f - >/dev/null
+kube create namespace flink-jobs --dry-run=client -o yaml | kube apply -f - >/dev/null
+python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name flink-k8s-toolbox-roles --namespace flink-jobs \
+  --set targetNamespace=flink-jobs | kube apply -f - >/dev/null
+kube -n flink-jobs create secret generic flink-operator-ssl --type=kubernetes.io/tls \
+  --from-file=tls.crt=secrets/operator-api_cert.pem --from-file=tls.key=secrets/operator-api_key.pem \
+  --from-file=ca.crt=secrets/ca_cert.pem --dry-run=client -o yaml | kube apply -f - >/dev/null
+sed "s|__KUBECONFIG__|$state/kubeconfig|" Tools/localkube/demo/operator.yaml | kube -n flink-jobs apply -f - >/dev/null
+if ! kube -n flink-jobs rollout status deployment/flink-operator --timeout=90s >/dev/null; then
+  echo "the operator pod did not become ready; its log:" >&2
+  kube -n flink-jobs logs -l app=flink-operator --tail=30 >&2 || true
+  stop_localkube; exit 1
+fi
+sed "s|__SHARED__|$state/shared|" Tools/localkube/demo/demo.yaml | kube -n flink-jobs apply -f - >/dev/null
+op_pod=$(kube -n flink-jobs get pods -l app=flink-operator -o jsonpath='{.items[0].metadata.name}')
+op_ip=$(kube -n flink-jobs get svc flink-operator -o jsonpath='{.spec.clusterIP}')
+
 cat <<MSG
-Flink Kubernetes Toolbox is running (logs and PIDs in $run/):
-  operator    https://127.0.0.1:4444/api/v1     http://127.0.0.1:8080/metrics
-  supervisor  https://127.0.0.2:4445/supervisor/v1  http://127.0.0.2:8080/metrics
-  bootstrap   https://127.0.0.3:4446/bootstrap/v1   http://127.0.0.3:8080/metrics
-Try (the certificates name localhost and 127.0.0.1, hence --connect-to for the other addresses):
-  curl --cacert secrets/ca_cert.pem --cert secrets/operator-cli_cert.pem --key secrets/operator-cli_key.pem https://localhost:4444/api/v1/deployments
+localkube is running (pid $lk_pid, log $run/localkube.log, pods in $state/pods):
+  control plane  $url
+  kubeconfig     $state/kubeconfig      (export KUBECONFIG=$state/kubeconfig)
+  operator       pod flink-jobs/$op_pod behind Service flink-operator ($op_ip: API 4444, monitoring 8080)
+  demo           FlinkDeployment flink-jobs/demo applied (Tools/localkube/demo/demo.yaml)
+The supervisor and bootstrap are not implemented yet: the demo's supervisor pod does not run its cluster.
+Try:
+  kubectl --kubeconfig $state/kubeconfig -n flink-jobs get pods,svc,fd,fc,fj
+  kubectl --kubeconfig $state/kubeconfig -n flink-jobs logs -f deployment/flink-operator
+  curl http://$op_ip:8080/version
   curl --cacert secrets/ca_cert.pem --cert secrets/operator-cli_cert.pem --key secrets/operator-cli_key.pem \\
-       --connect-to localhost:4446:127.0.0.3:4446 https://localhost:4446/bootstrap/v1/progress
+       --connect-to localhost:4444:$op_ip:4444 https://localhost:4444/api/v1/deployments
 Stop with Ctrl-C, or 'make stop' from another shell.
 MSG
 if [ "${RUN_DETACH:-0}" = 1 ]; then trap - INT TERM; exit 0; fi
-wait
+while kill -0 "$lk_pid" 2>/dev/null; do sleep 1; done
+echo "localkube exited (log: $run/localkube.log)"

@@ -19,6 +19,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--token", default=None, help="require this bearer token")
     parser.add_argument("--bookmark-interval", type=float, default=5.0, help="seconds between watch BOOKMARKs")
     parser.add_argument("--watch-cache-size", type=int, default=1000, help="events kept for watch resumption")
+    parser.add_argument("--runtime", action="store_true",
+                        help="run the workloads: pods as local processes, Services, Deployments, Jobs")
+    parser.add_argument("--image-map", default=None,
+                        help="YAML/JSON image map (image -> local directory); implies --runtime")
     parser.add_argument("--log-level", default="WARNING", help="Python logging level (stderr)")
     return parser.parse_args(argv)
 
@@ -29,7 +33,8 @@ async def amain(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    server = Server(args.state_dir, args.bookmark_interval, args.watch_cache_size, args.token, args.tls)
+    server = Server(args.state_dir, args.bookmark_interval, args.watch_cache_size, args.token, args.tls,
+                    runtime=args.runtime or bool(args.image_map), image_map=args.image_map)
 
     def announce(line: str) -> None:
         print(line, flush=True)

@@ -128,8 +128,8 @@ def _free(used: set, low: int, high: int) -> int:
 
 
 def _free_ip(used: set) -> str:
-    for n in range(10, 65000):
-        ip = f"10.96.{n // 250}.{n % 250 + 1}"
+    for n in range(10, 65000):  # 127.2.0.0/16: loopback addresses localkube proxies (see network.py)
+        ip = f"127.2.{n // 250}.{n % 250 + 1}"
         if ip not in used:
             used.add(ip)
             return ip

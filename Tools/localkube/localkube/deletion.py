@@ -11,6 +11,7 @@ from .registry import ResourceType
 POLICIES = ("Orphan", "Background", "Foreground")
 GC_FINALIZERS = ("orphan", "foregroundDeletion")
 PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public")
+POD_KEY = ("", "pods")
 RETURNS_OBJECT = {("", "pods"), ("", "services"), ("", "namespaces"), CRD_KEY}
 
 
@@ -66,6 +67,10 @@ def delete(api: Api, rt: ResourceType, ns: str | None, name: str, options: dict,
         return _delete_namespace(api, rt, existing, dry_run)
     policy = policy_of(rt, options)
     meta = existing["metadata"]
+    if rt.key == POD_KEY and meta.get("uid") in api.live_pods and not dry_run:
+        graceful = _graceful_pod(api, rt, existing, options)
+        if graceful is not None:
+            return graceful
     current = list(meta.get("finalizers") or [])
     finalizers = _finalizers_for(policy, current) if policy != "Background" or \
         any(f in GC_FINALIZERS for f in current) else current
@@ -100,4 +105,22 @@ def _delete_namespace(api: Api, rt: ResourceType, existing: dict, dry_run: bool)
     existing["metadata"]["deletionTimestamp"] = now()
     existing["metadata"]["deletionGracePeriodSeconds"] = 0
     existing.setdefault("status", {})["phase"] = "Terminating"
+    return api.present(rt, api._put(rt, existing))
+
+
+def _graceful_pod(api: Api, rt: ResourceType, existing: dict, options: dict) -> dict | None:
+    """A running pod: mark it (deletionTimestamp, grace period) for the kubelet; None to delete it now."""
+    meta = existing["metadata"]
+    grace = options.get("gracePeriodSeconds")
+    if grace is None:
+        grace = (existing.get("spec") or {}).get("terminationGracePeriodSeconds", 30)
+    if int(grace) <= 0:
+        return None
+    current = meta.get("deletionGracePeriodSeconds")
+    if meta.get("deletionTimestamp") and current is not None and current <= grace:
+        return api.present(rt, existing)
+    from datetime import datetime, timedelta, timezone
+    meta["deletionTimestamp"] = (datetime.now(timezone.utc) + timedelta(seconds=int(grace))).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    meta["deletionGracePeriodSeconds"] = int(grace)
     return api.present(rt, api._put(rt, existing))

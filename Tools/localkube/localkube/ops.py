@@ -24,6 +24,7 @@ class Api:
     def __init__(self, store: Store, registry: Registry):
         self.store, self.registry = store, registry
         self.on_change = None  # set by the controllers: called after every write
+        self.live_pods: set[str] = set()  # uids of pods the kubelet runs (their deletion is graceful)
 
     # ---- reading -------------------------------------------------------------------------
     def present(self, rt: ResourceType, obj: dict) -> dict:
@@ -92,6 +93,8 @@ class Api:
             spec = svc.get("spec") or {}
             ips.add(spec.get("clusterIP"))
             ports.update(p.get("nodePort") for p in spec.get("ports") or [])
+        from .network import busy_ips
+        ips |= busy_ips()  # loopback cluster IPs another localkube (or process) listens on
         return {"ips": ips, "ports": ports}
 
     def create(self, rt: ResourceType, ns: str | None, body, opts: dec.WriteOptions) -> dict:
@@ -199,7 +202,7 @@ class Api:
         if opts.dry_run:
             return self.present(rt, result)
         meta = result["metadata"]
-        if meta.get("deletionTimestamp") and not meta.get("finalizers"):
+        if meta.get("deletionTimestamp") and not meta.get("finalizers") and meta.get("uid") not in self.live_pods:
             return self.present(rt, self.remove(rt, meta.get("namespace"), meta["name"]))
         if dec.same_content(result, existing):
             return self.present(rt, existing)

@@ -91,7 +91,7 @@ async def _get(request: web.Request, ctx, t: Target) -> web.StreamResponse:
         return respond(scalelib.get_scale(ctx.api, t.rt, t.ns, t.name))
     obj = ctx.api.get(t.rt, t.ns, t.name)
     if t.sub == "log":
-        return web.Response(text=ctx.pod_log(obj, q), content_type="text/plain")
+        return await ctx.pod_log(request, obj)
     return respond(_render_one(request, ctx, t.rt, obj))
 
 

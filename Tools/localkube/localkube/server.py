@@ -9,7 +9,7 @@ import ssl
 
 from aiohttp import web
 
-from . import discovery, rest
+from . import discovery, podlogs, rest
 from .admin import handle_admin
 from .certs import ensure_tls, write_kubeconfig
 from .controllers import Controllers
@@ -19,6 +19,7 @@ from .faults import Faults, Stats, verb_of
 from .openapi import OpenAPI
 from .ops import NS_KEY, Api
 from .registry import Registry
+from .runtime import Runtime
 from .routing import error_response, not_found_path, parse_target, query_bool, respond
 from .store import Store
 from .watch import Hub
@@ -31,7 +32,8 @@ class Server:
     """All state of one localkube instance."""
 
     def __init__(self, state_dir: str, bookmark_interval: float = 5.0, cache_size: int = 1000,
-                 token: str | None = None, tls: bool = False, watch_timeout: float = 1800.0):
+                 token: str | None = None, tls: bool = False, watch_timeout: float = 1800.0,
+                 runtime: bool = False, image_map: str | None = None):
         os.makedirs(state_dir, exist_ok=True)
         self.state_dir, self.token, self.tls = state_dir, token, tls
         self.bookmark_interval, self.watch_timeout = bookmark_interval, watch_timeout
@@ -42,6 +44,9 @@ class Server:
             self.registry.register_crd(crd)
         self.api = Api(self.store, self.registry)
         self.controllers = Controllers(self.api)
+        self.runtime = Runtime(self.api, state_dir, image_map) if runtime else None
+        if self.runtime is not None:
+            self.api.on_change = lambda: (self.controllers.kick(), self.runtime.kick())
         self.faults, self.stats, self.openapi = Faults(), Stats(), OpenAPI(self.registry)
         self._bootstrap()
 
@@ -53,12 +58,14 @@ class Server:
         if self.store.peek(("", "services"), "default", "kubernetes") is None:
             self.api.create(self.registry.by_key(("", "services")), "default", {
                 "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-                "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP",
+                "spec": {"clusterIP": "127.2.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP",
                                                               "targetPort": 6443}]}}, WriteOptions())
 
-    def pod_log(self, pod: dict, query) -> str:
-        """Logs of a pod (no container runtime yet: empty)."""
-        return ""
+    async def pod_log(self, request: web.Request, pod: dict) -> web.StreamResponse:
+        """Logs of a pod: the captured output of its container (empty without the runtime)."""
+        if self.runtime is None:
+            return web.Response(text="", content_type="text/plain")
+        return await podlogs.serve(request, self.runtime.kubelet, pod)
 
     # ---- HTTP ----------------------------------------------------------------------------
     def authenticate(self, request: web.Request) -> None:
@@ -175,10 +182,14 @@ class Server:
         with open(os.path.join(self.state_dir, "localkube.pid"), "w") as handle:
             handle.write(f"{os.getpid()}\n")
         gc_task = asyncio.create_task(self.controllers.run())
+        runtime_task = asyncio.create_task(self.runtime.run()) if self.runtime else None
         announce(f"localkube listening on {scheme}://127.0.0.1:{actual} kubeconfig={kubeconfig}")
         try:
             await stop.wait()
         finally:
+            if runtime_task is not None:
+                runtime_task.cancel()
+                await self.runtime.stop()
             self.hub.close_all()
             gc_task.cancel()
             await runner.cleanup()
