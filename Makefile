@@ -59,7 +59,7 @@ localkube-test: deps
 ## test: every check and every test
 test: deps contract flink-deps localkube-test
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
-	swift test --skip-build $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 
 ## run: build, then start localkube with its local runtime, install the CRD and roles charts, run the operator as a
 ## pod, and apply the demo FlinkDeployment (Ctrl-C or `make stop` stops everything)

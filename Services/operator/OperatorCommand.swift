@@ -44,12 +44,16 @@ struct OperatorCommand: AsyncParsableCommand {
             let tls = try service.tlsFiles()
             var httpConfiguration = HTTPClient.Configuration(tlsConfiguration: try tls?.clientConfiguration(verifyHostname: false))
             httpConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(30))
-            let gateway = SupervisorGateway(
-                cache: cache, http: HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration),
-                useTLS: tls != nil, port: SupervisorDeployment.apiPort
-            )
+            let supervisorHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+            let gateway = SupervisorGateway(cache: cache, http: supervisorHTTP, useTLS: tls != nil, port: SupervisorDeployment.apiPort)
             let handlers = ControlPlaneHandlers(service: ControlPlaneService(cache: cache, client: client, now: { Date() }), supervisors: gateway)
-            let background = OperatorService(controller: controller, elector: elector, workers: kube.workers, resyncInterval: .seconds(kube.resyncSeconds))
+            let background = OperatorService(
+                controller: controller, elector: elector, workers: kube.workers, resyncInterval: .seconds(kube.resyncSeconds),
+                cleanup: {
+                    try? await client.shutdown()
+                    try? await supervisorHTTP.shutdown()
+                }
+            )
             return (handlers, [background])
         }
 

@@ -9,6 +9,8 @@ struct OperatorService: Service {
     let elector: LeaderElector
     let workers: Int
     let resyncInterval: Duration
+    /// Closes what the process opened (HTTP clients), after the work stopped.
+    let cleanup: @Sendable () async -> Void
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -29,7 +31,7 @@ struct OperatorService: Service {
                 group.cancelAll()
             }
         }
-        try? await controller.client.shutdown()
+        await cleanup()
     }
 
     private func resync() async {

@@ -29,6 +29,21 @@ public struct JobSummary: Codable, Sendable, Hashable {
     public var isTerminal: Bool { FlinkJobState.terminal.contains(status) }
 }
 
+/// One job as `/jobs/overview` lists it.
+public struct JobOverview: Codable, Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var state: String
+    public var startTime: Int64?
+    public var duration: Int64?
+    /// Task counts by state (`running`, `scheduled`, ...): a RUNNING job can still have no running task.
+    public var tasks: [String: Int]?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "jid", name, state, startTime = "start-time", duration, tasks
+    }
+}
+
 /// Names of Flink job states.
 public enum FlinkJobState {
     /// States a job never leaves.

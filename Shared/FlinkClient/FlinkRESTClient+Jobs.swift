@@ -21,6 +21,12 @@ extension FlinkRESTClient {
         return try await get("/jobs", as: Jobs.self).jobs
     }
 
+    /// Every job with its name, state, times and task counts (`/jobs/overview`).
+    public func jobsOverview() async throws -> [JobOverview] {
+        struct Answer: Decodable { var jobs: [JobOverview] }
+        return try await get("/jobs/overview", as: Answer.self).jobs
+    }
+
     /// Details of one job (`/jobs/{id}`); `.notFound` for an unknown job.
     public func jobDetails(_ jobId: String) async throws -> JobDetails {
         struct Details: Decodable {

@@ -25,7 +25,7 @@ public final class BoundAddresses: Sendable {
     }
 
     /// Waits until both listeners are bound, checking every 10 ms, for at most `timeout`.
-    public func waitUntilBound(timeout: Duration = .seconds(10)) async throws -> (api: Int, monitoring: Int) {
+    public func waitUntilBound(timeout: Duration = .seconds(30)) async throws -> (api: Int, monitoring: Int) {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let api = apiPort, let monitoring = monitoringPort { return (api, monitoring) }

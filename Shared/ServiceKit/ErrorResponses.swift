@@ -31,10 +31,15 @@ public enum ErrorResponses {
     }
 }
 
-/// Turns every error that reaches the router, and every empty 4xx/5xx answer, into a JSON `ErrorEnvelope`.
+/// Turns every error that reaches the router into a JSON `ErrorEnvelope`; a known path asked with a method it does
+/// not serve is 405 with `Allow`.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Creates the middleware.
-    public init() {}
+    private let routes: RouteTable
+
+    /// Creates the middleware; `routes` holds what the listener serves.
+    public init(routes: RouteTable = RouteTable()) {
+        self.routes = routes
+    }
 
     /// Calls the next responder and rewrites errors into JSON answers.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -46,6 +51,13 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["error": "\(error.underlyingError)", "operation": "\(error.operationID)"])
             }
             return ErrorResponses.response(status: status, reason: reason, message: message)
+        } catch let error as any HTTPResponseError where error.status == .notFound && !routes.methods(for: request.uri.path).isEmpty {
+            let allowed = routes.methods(for: request.uri.path).map(\.rawValue).joined(separator: ", ")
+            var response = ErrorResponses.response(
+                status: .methodNotAllowed, reason: "BadRequest", message: "\(request.method) is not allowed on \(request.uri.path); use \(allowed)"
+            )
+            response.headers[.allow] = allowed
+            return response
         } catch let error as any HTTPResponseError {
             let message = error.status == .notFound
                 ? "no route \(request.method) \(request.uri.path)" : "\(error.status.reasonPhrase): \(request.method) \(request.uri.path)"

@@ -8,11 +8,13 @@ import OpenAPIRuntime
 public struct PrefixFilteredTransport<Base: ServerTransport>: ServerTransport {
     private let base: Base
     private let prefixes: [String]
+    private let table: RouteTable?
 
-    /// Wraps `base`, keeping only paths that start with one of `prefixes`.
-    public init(_ base: Base, prefixes: [String]) {
+    /// Wraps `base`, keeping only paths that start with one of `prefixes`, and recording them in `table`.
+    public init(_ base: Base, prefixes: [String], table: RouteTable? = nil) {
         self.base = base
         self.prefixes = prefixes
+        self.table = table
     }
 
     /// Forwards the registration when the path matches a prefix; ignores it otherwise.
@@ -23,5 +25,6 @@ public struct PrefixFilteredTransport<Base: ServerTransport>: ServerTransport {
     ) throws {
         guard prefixes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else { return }
         try base.register(handler, method: method, path: path)
+        table?.add(method: method, path: path)
     }
 }

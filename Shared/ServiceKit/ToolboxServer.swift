@@ -48,8 +48,9 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
     }
 
     private func makeAPIApplication() throws -> some Service {
-        let router = makeRouter(listener: "api")
-        try api.registerHandlers(on: PrefixFilteredTransport(router, prefixes: [component.apiPrefix]))
+        let routes = RouteTable()
+        let router = makeRouter(listener: "api", routes: routes)
+        try api.registerHandlers(on: PrefixFilteredTransport(router, prefixes: [component.apiPrefix], table: routes))
         let server: HTTPServerBuilder
         if let tls = try options.tlsFiles() {
             server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration())
@@ -73,9 +74,10 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
     }
 
     private func makeMonitoringApplication() throws -> some Service {
-        let router = makeRouter(listener: "monitoring")
+        let routes = RouteTable()
+        let router = makeRouter(listener: "monitoring", routes: routes)
         let monitoring = MonitoringHandlers(component: component, metrics: metrics)
-        try monitoring.registerHandlers(on: PrefixFilteredTransport(router, prefixes: ["/version", "/metrics"]))
+        try monitoring.registerHandlers(on: PrefixFilteredTransport(router, prefixes: ["/version", "/metrics"], table: routes))
         let (bound, logger) = (self.bound, self.logger)
         return Application(
             router: router,
@@ -90,10 +92,10 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         )
     }
 
-    private func makeRouter(listener: String) -> Router<BasicRequestContext> {
+    private func makeRouter(listener: String, routes: RouteTable) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics, listener: listener))
-        router.middlewares.add(JSONErrorMiddleware())
+        router.middlewares.add(JSONErrorMiddleware(routes: routes))
         return router
     }
 }

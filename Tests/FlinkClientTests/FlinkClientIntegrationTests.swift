@@ -49,6 +49,9 @@ struct FlinkClientIntegrationTests {
         try await waitFor("job running") { try await client.jobDetails(jobId).allTasksRunning }
         try await waitFor("counts") { counts(in: output).count >= 3 }
         #expect(try await client.jobs().contains { $0.id == jobId && $0.status == "RUNNING" })
+        let overviewEntry = try await client.jobsOverview().first { $0.id == jobId }
+        #expect(overviewEntry?.state == "RUNNING")
+        #expect((overviewEntry?.tasks?["running"] ?? 0) > 0)
 
         // A savepoint while running.
         let trigger = try await client.triggerSavepoint(jobId, targetDirectory: cluster.savepointDirectory)

@@ -56,4 +56,14 @@ struct RouteTests {
         #expect(answer.json?["reason"] as? String == "BadRequest")
         #expect((answer.json?["error"] as? String)?.contains(named) == true, "\(answer.body)")
     }
+
+    @Test("a known path asked with another method is 405 with Allow and a JSON body")
+    func methodNotAllowed() async throws {
+        let answer = try await withServer { api, _ in
+            try await fetch("https://localhost:\(api)/api/v1/clusters/demo/status", method: .PATCH, tls: Self.tls.get())
+        }
+        #expect(answer.status == 405)
+        #expect(answer.json?["status"] as? String == "FAILURE")
+        #expect((answer.json?["error"] as? String)?.contains("GET") == true)
+    }
 }

@@ -7,6 +7,14 @@ public let unblockedLauncher = [
     "python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])",
 ]
 
+/// Runs the tool that follows as a child with no signal blocked and none of this process's descriptors, and exits
+/// with its status. Foundation learns that a child exited when a socket the child inherits closes; a daemon the tool
+/// starts (a Flink JVM from `cluster.sh`) would inherit it too and keep `waitUntilExit` waiting forever.
+let toolLauncher = [
+    "python3", "-c",
+    "import signal, subprocess, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); sys.exit(subprocess.run(sys.argv[1:], close_fds=True).returncode)",
+]
+
 /// Root of the repository, found from this file's path (Tests/TestSupport/Tools.swift).
 public let repoRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -22,7 +30,7 @@ public func runTool(
     base["PATH"] = repoRoot.appendingPathComponent(".tools/bin").path + ":" + (base["PATH"] ?? "/usr/bin:/bin")
     process.environment = base.merging(environment) { _, new in new }
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = unblockedLauncher + args
+    process.arguments = toolLauncher + args
     process.currentDirectoryURL = directory
     // Output goes to a file, not a pipe: a daemon the tool starts (a Flink JVM) must not keep the caller waiting for EOF.
     let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).out")
