@@ -34,6 +34,15 @@ struct OperatorIntegrationTests {
         #expect(output.contains("\"resourceStatus\":\"Updated\""))
         #expect(try await harness.api(.GET, "/clusters/demo/jobs").json?["output"] as? String == #"["a","b"]"#)
 
+        // The metrics carry the original's gauges and the reconcile and API request counts, and pass promtool.
+        let metrics = try await harness.metrics(operator: 0)
+        #expect(metrics.contains(#"flink_operator_cluster_status{namespace="default",status="Unknown"} 1"#))
+        #expect(metrics.contains(#"flink_operator_job_status{namespace="default",status="Unknown"} 2"#))
+        #expect(metrics.contains("toolbox_reconcile_total{kind=\"FlinkDeployment\",result=\"success\"}"))
+        #expect(metrics.contains("toolbox_kube_requests_total{verb=\"POST\",code=\"201\"}"))
+        let promtool = runTool(["promtool", "check", "metrics"], standardInput: metrics)
+        #expect(promtool.status == 0, "\(promtool.output)")
+
         // At rest: no write at all over a quiet period.
         try await Task.sleep(for: .seconds(1))
         try harness.kube.admin("POST", "stats/reset")
