@@ -42,11 +42,17 @@ flink-deps: deps
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
-## contract: the OpenAPI contract is valid, the CRDs are in sync with it, the manual's examples validate
+## contract: the OpenAPI contract is valid, the CRDs are in sync with it, the manual's examples validate, the
+## Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes kubernetes-validate --strict
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
 	$(PYTHON) Tools/crdgen/crdgen.py --check
 	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml
+	hadolint --no-color deploy/docker/*.Dockerfile
+	$(PYTHON) Tools/helm/lint.py deploy/helm/flink-k8s-toolbox-crd deploy/helm/flink-k8s-toolbox-roles
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name roles --namespace flink-operator \
+	  --set targetNamespace=flink-jobs > $(TOOLS)/roles.yaml
+	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/roles.yaml > /dev/null
 
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
