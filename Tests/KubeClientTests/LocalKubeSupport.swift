@@ -22,15 +22,6 @@ func withLocalKube<Result>(
     }
 }
 
-/// Polls `condition` every 20 ms for up to `seconds`; returns whether it became true.
-func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
 
 let testLogger = Logger(label: "kubeclient-test")
 

@@ -79,15 +79,6 @@ final class OperatorHarness: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` every 50 ms for up to `seconds`.
-func eventually(within seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if (try? await condition()) == true { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
 
 /// A FlinkDeployment spec with two jobs, as JSON.
 let demoDeploymentSpec = """

@@ -65,3 +65,14 @@ public func stopProcess(_ process: Process, grace: TimeInterval = 10) {
     process.waitUntilExit()
     watchdog.cancel()
 }
+
+/// Polls `condition` every 20 ms for up to `seconds` and says whether it came true; an error while polling counts as
+/// "not yet", an error on the last try is thrown.
+public func eventually(within seconds: Double = 15, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if (try? await condition()) == true { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
