@@ -1,0 +1,115 @@
+import Foundation
+import KubeModels
+
+/// What Flink said about the job's Flink id this cycle.
+public enum ObservedJobState: Sendable, Hashable {
+    /// Not asked (no job id) or Flink could not be reached.
+    case unknown
+    /// Flink does not know the id (404).
+    case notFound
+    /// Flink's state, upper case (RUNNING, FINISHED, FAILED, CANCELED, ...).
+    case state(String)
+}
+
+/// What Flink said about the pending savepoint request (`status.savepointJobId` / `savepointTriggerId`).
+public enum ObservedSavepoint: Sendable, Hashable {
+    /// Not asked (no request) or Flink could not be reached.
+    case unknown
+    /// Flink does not know the trigger id: the request never reached it (or the JobManager restarted).
+    /// The same trigger id may be sent again; Flink treats a repeated trigger id as the same request.
+    case notFound
+    /// Still being taken.
+    case inProgress
+    /// Taken; the savepoint is at `location`.
+    case completed(location: String)
+    /// Flink gave up (a `COMPLETED` answer with a failure cause counts as failed).
+    case failed(reason: String)
+}
+
+/// Everything the job state machine may look at in one cycle.
+public struct JobObservation: Sendable {
+    /// The FlinkJob as stored.
+    public var job: FlinkJob
+    /// Its FlinkCluster as stored in the same snapshot (`nil` when missing).
+    public var cluster: FlinkCluster?
+    /// The bootstrap batch Job `bootstrap-<c>-<j>`, if it exists.
+    public var bootstrapJob: Job?
+    /// Whether the cluster's JobManager REST API answered this cycle.
+    public var clusterReachable: Bool
+    /// Flink's state of `status.jobId`.
+    public var flinkJobState: ObservedJobState
+    /// Flink's state of the pending savepoint request.
+    public var savepoint: ObservedSavepoint
+    /// The last failure a bootstrap reported for this job, if the latest report was a failure.
+    public var bootstrapFailure: String?
+    /// A new random trigger id (32 lower-case hex digits), used if this cycle starts a savepoint request.
+    public var freshTriggerId: String
+    /// The current time.
+    public var now: Date
+    /// Seconds after which an unreachable JobManager makes the job's cluster unhealthy.
+    public var taskTimeout: TimeInterval
+    /// Seconds between Flink polls while the job runs or a request is pending.
+    public var pollingInterval: TimeInterval
+
+    /// An observation of `job` at `now`.
+    public init(
+        job: FlinkJob, cluster: FlinkCluster?, bootstrapJob: Job? = nil, clusterReachable: Bool = false,
+        flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
+        bootstrapFailure: String? = nil, freshTriggerId: String, now: Date,
+        taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5
+    ) {
+        self.job = job
+        self.cluster = cluster
+        self.bootstrapJob = bootstrapJob
+        self.clusterReachable = clusterReachable
+        self.flinkJobState = flinkJobState
+        self.savepoint = savepoint
+        self.bootstrapFailure = bootstrapFailure
+        self.freshTriggerId = freshTriggerId
+        self.now = now
+        self.taskTimeout = taskTimeout
+        self.pollingInterval = pollingInterval
+    }
+}
+
+/// A side effect the job state machine asks the supervisor to carry out, after the decided status is stored.
+public enum JobAction: Sendable, Hashable {
+    /// Create the bootstrap batch Job, which runs the jar with `status.jobParallelism` and, when non-empty,
+    /// `status.savepointPath`.
+    case createBootstrapJob
+    /// Delete the bootstrap batch Job.
+    case deleteBootstrapJob
+    /// Take a savepoint of `jobId` into `targetDirectory` under `triggerId`, leaving the job running.
+    case triggerSavepoint(jobId: String, triggerId: String, targetDirectory: String)
+    /// Stop `jobId` with a savepoint into `targetDirectory` under `triggerId`.
+    case stopWithSavepoint(jobId: String, triggerId: String, targetDirectory: String)
+    /// Cancel `jobId` without a savepoint.
+    case cancelFlinkJob(jobId: String)
+}
+
+/// What the job state machine decided: the job as it should be stored (annotations, finalizers, status), the
+/// side effects, and when to look again.
+public struct JobDecision: Sendable {
+    /// The job to store; written before any action runs, and only where it differs from the observed object.
+    public var job: FlinkJob
+    /// Side effects to run after the write, in order.
+    public var actions: [JobAction]
+    /// The edge taken this cycle, if the state changed.
+    public var transition: StateTransition?
+    /// Events to record.
+    public var events: [SupervisorEvent]
+    /// Look again after this many seconds even if nothing changes; `nil` waits for events.
+    public var recheckAfter: TimeInterval?
+
+    /// A decision that stores `job` and does nothing else yet.
+    public init(
+        job: FlinkJob, actions: [JobAction] = [], transition: StateTransition? = nil,
+        events: [SupervisorEvent] = [], recheckAfter: TimeInterval? = nil
+    ) {
+        self.job = job
+        self.actions = actions
+        self.transition = transition
+        self.events = events
+        self.recheckAfter = recheckAfter
+    }
+}
