@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-run=$repo/.run
+run=${RUN_DIR:-$repo/.run}
 state=$run/localkube
 bin=${BIN_DIR:-.build/debug}
 pidfile=$state/localkube.pid
@@ -65,7 +65,9 @@ if ! kube -n flink-jobs rollout status deployment/flink-operator --timeout=90s >
   kube -n flink-jobs logs -l app=flink-operator --tail=30 >&2 || true
   stop_localkube; exit 1
 fi
-sed "s|__SHARED__|$state/shared|" Tools/localkube/demo/demo.yaml | kube -n flink-jobs apply -f - >/dev/null
+if [ "${RUN_DEMO:-1}" = 1 ]; then
+  sed "s|__SHARED__|$state/shared|" Tools/localkube/demo/demo.yaml | kube -n flink-jobs apply -f - >/dev/null
+fi
 op_pod=$(kube -n flink-jobs get pods -l app=flink-operator -o jsonpath='{.items[0].metadata.name}')
 op_ip=$(kube -n flink-jobs get svc flink-operator -o jsonpath='{.spec.clusterIP}')
 
@@ -75,7 +77,7 @@ localkube is running (pid $lk_pid, log $run/localkube.log, pods in $state/pods):
   kubeconfig     $state/kubeconfig      (export KUBECONFIG=$state/kubeconfig)
   operator       pod flink-jobs/$op_pod behind Service flink-operator ($op_ip: API 4444, monitoring 8080)
   demo           FlinkDeployment flink-jobs/demo applied (Tools/localkube/demo/demo.yaml)
-The supervisor and bootstrap are not implemented yet: the demo's supervisor pod does not run its cluster.
+The demo cluster starts in a minute or so (JobManager, TaskManagers, two CountingJobs); watch it with the first command.
 Try:
   kubectl --kubeconfig $state/kubeconfig -n flink-jobs get pods,svc,fd,fc,fj
   kubectl --kubeconfig $state/kubeconfig -n flink-jobs logs -f deployment/flink-operator

@@ -1,6 +1,12 @@
 import ArgumentParser
+import AsyncHTTPClient
+import FlinkClient
+import Foundation
 import Logging
+import OpenAPIAsyncHTTPClient
 import ServiceKit
+import ServiceLifecycle
+import ToolboxAPI
 
 /// The `bootstrap` executable: uploads one job's JAR to its cluster, runs it, and reports the Flink job id.
 @main
@@ -17,25 +23,48 @@ struct BootstrapCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bootstrap one job.")
 
         @OptionGroup var service: ServiceOptions
-
-        /// Namespace of the job.
-        @Option(help: "Namespace of the FlinkJob.")
-        var namespace: String = "default"
-
-        /// Cluster the job runs in.
-        @Option(help: "Name of the FlinkCluster the job runs in.")
-        var clusterName: String
-
-        /// Job name within the cluster.
-        @Option(help: "Name of the job within its cluster.")
-        var jobName: String
+        @OptionGroup var bootstrap: BootstrapOptions
 
         func run() async throws {
-            let metadata: Logger.Metadata = ["namespace": "\(namespace)", "cluster": "\(clusterName)", "job": "\(jobName)"]
-            let progress = BootstrapProgress(clusterName: clusterName, jobName: jobName)
-            try await ToolboxProcess.run(component: .bootstrap, options: service, metadata: metadata) { _, _ in
-                (BootstrapHandlers(progress: progress), [])
+            let metadata: Logger.Metadata = ["namespace": "\(bootstrap.namespace)", "cluster": "\(bootstrap.clusterName)", "job": "\(bootstrap.jobName)"]
+            let progress = BootstrapProgress(clusterName: bootstrap.clusterName, jobName: bootstrap.jobName)
+            try await ToolboxProcess.run(component: .bootstrap, options: service, metadata: metadata) { _, logger in
+                try assemble(progress: progress, logger: logger)
             }
+            if progress.snapshot.phase == .failed { throw ExitCode.failure }
         }
+
+        private func assemble(progress: BootstrapProgress, logger: Logger) throws -> (BootstrapHandlers, [any Service]) {
+            guard let flinkURL = URL(string: bootstrap.jobManagerURL), let supervisorURL = URL(string: bootstrap.supervisorURL) else {
+                throw ValidationError("--jobmanager-url and --supervisor-url must be URLs")
+            }
+            var configuration = HTTPClient.Configuration(tlsConfiguration: try service.tlsFiles()?.clientConfiguration(verifyHostname: false))
+            configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            let flink = FlinkRESTClient(baseURL: flinkURL)
+            let supervisor = Client(serverURL: supervisorURL, transport: AsyncHTTPClientTransport(configuration: .init(client: http, timeout: .seconds(30))))
+            let runner = BootstrapRunner(options: bootstrap, flink: flink, supervisor: supervisor, progress: progress, logger: logger)
+            let closing = ClosingService(runner: runner) {
+                try? await http.shutdown()
+                try? await flink.shutdown()
+            }
+            return (BootstrapHandlers(progress: progress), [closing])
+        }
+    }
+}
+
+/// Runs the bootstrap and closes its HTTP clients afterwards, whatever the outcome.
+struct ClosingService: Service {
+    let runner: BootstrapRunner
+    let close: @Sendable () async -> Void
+
+    func run() async throws {
+        do {
+            try await runner.run()
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
     }
 }

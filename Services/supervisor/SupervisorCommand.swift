@@ -1,6 +1,12 @@
 import ArgumentParser
+import AsyncHTTPClient
+import FlinkClient
+import Foundation
+import KubeClient
 import Logging
 import ServiceKit
+import ServiceLifecycle
+import ToolboxCore
 
 /// The `supervisor` executable: runs the state machines of one FlinkCluster and its jobs.
 @main
@@ -17,20 +23,48 @@ struct SupervisorCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run the supervisor of one cluster.")
 
         @OptionGroup var service: ServiceOptions
-
-        /// Namespace of the supervised cluster.
-        @Option(help: "Namespace of the supervised FlinkCluster.")
-        var namespace: String = "default"
-
-        /// Name of the supervised FlinkCluster.
-        @Option(help: "Name of the supervised FlinkCluster.")
-        var clusterName: String
+        @OptionGroup var supervisor: SupervisorOptions
 
         func run() async throws {
-            let metadata: Logger.Metadata = ["namespace": "\(namespace)", "cluster": "\(clusterName)"]
-            try await ToolboxProcess.run(component: .supervisor, options: service, metadata: metadata) { _, _ in
-                (SupervisorHandlers(), [])
+            let metadata: Logger.Metadata = ["namespace": "\(supervisor.namespace)", "cluster": "\(supervisor.clusterName)"]
+            try await ToolboxProcess.run(component: .supervisor, options: service, metadata: metadata) { registry, logger in
+                try assemble(registry: registry, logger: logger)
             }
+        }
+
+        private func assemble(registry: MetricsRegistry, logger: Logger) throws -> (SupervisorHandlers, [any Service]) {
+            let metrics = SupervisorMetrics(registry: registry, cluster: supervisor.clusterName)
+            let client = try KubeClient(configuration: try KubeConfiguration.resolve(kubeconfig: supervisor.kubeConfig), observer: metrics.kubeRequest)
+            guard let flinkURL = URL(string: supervisor.flinkURL) else { throw ValidationError("bad JobManager URL \(supervisor.flinkURL)") }
+            let flink = FlinkRESTClient(baseURL: flinkURL)
+            let settings = BootstrapSettings(supervisorURL: reportURL(), tlsSecretName: supervisor.tlsSecret, dryRun: supervisor.dryRun)
+            let controller = SupervisorController(
+                cache: SupervisorCache(namespace: supervisor.namespace, clusterName: supervisor.clusterName), client: client, flink: flink,
+                bootstrapSettings: settings, metrics: metrics,
+                timing: SupervisorTiming(taskTimeout: supervisor.taskTimeout, pollingInterval: supervisor.polling), logger: logger
+            )
+            let elector = LeaderElector(
+                client: client, name: supervisor.leaseName, namespace: supervisor.namespace,
+                identity: supervisor.identity ?? "supervisor-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+                timing: supervisor.timing, logger: logger
+            )
+            let background = SupervisorService(
+                controller: controller, elector: elector, resyncInterval: .seconds(300),
+                cleanup: {
+                    try? await client.shutdown()
+                    try? await flink.shutdown()
+                }
+            )
+            return (SupervisorHandlers(controller: controller), [background])
+        }
+
+        /// Where bootstrap Jobs report: `--supervisor-url`, else this pod's IP and API port.
+        private func reportURL() -> String {
+            if let url = supervisor.supervisorURL { return url }
+            let address = ProcessInfo.processInfo.environment["POD_IP"] ?? "127.0.0.1"
+            let host = address.contains(":") ? "[\(address)]" : address
+            let tls = (try? service.tlsFiles()) != nil
+            return "\(tls ? "https" : "http")://\(host):\(service.port ?? 4445)"
         }
     }
 }

@@ -7,23 +7,28 @@ extension FlinkRESTClient {
     }
 
     /// Triggers a savepoint into `targetDirectory` (and cancels the job when `cancelJob`); returns the trigger id.
-    public func triggerSavepoint(_ jobId: String, targetDirectory: String, cancelJob: Bool = false) async throws -> String {
+    /// With a caller-chosen `triggerId` the request is idempotent: Flink treats a repeated id as the same request.
+    public func triggerSavepoint(_ jobId: String, targetDirectory: String, cancelJob: Bool = false, triggerId: String? = nil) async throws -> String {
         struct Body: Encodable {
             var targetDirectory: String
             var cancelJob: Bool
-            enum CodingKeys: String, CodingKey { case targetDirectory = "target-directory", cancelJob = "cancel-job" }
+            var triggerId: String?
+            enum CodingKeys: String, CodingKey { case targetDirectory = "target-directory", cancelJob = "cancel-job", triggerId }
         }
-        let body = Body(targetDirectory: targetDirectory, cancelJob: cancelJob)
+        let body = Body(targetDirectory: targetDirectory, cancelJob: cancelJob, triggerId: triggerId)
         return try await json(.POST, "/jobs/\(jobId)/savepoints", body: body, as: Trigger.self).requestId
     }
 
     /// Stops the job with a savepoint (`/jobs/{id}/stop`); poll `savepointStatus` with the returned trigger id.
-    public func stopWithSavepoint(_ jobId: String, targetDirectory: String, drain: Bool = false) async throws -> String {
+    /// With a caller-chosen `triggerId` the request is idempotent.
+    public func stopWithSavepoint(_ jobId: String, targetDirectory: String, drain: Bool = false, triggerId: String? = nil) async throws -> String {
         struct Body: Encodable {
             var targetDirectory: String
             var drain: Bool
+            var triggerId: String?
         }
-        return try await json(.POST, "/jobs/\(jobId)/stop", body: Body(targetDirectory: targetDirectory, drain: drain), as: Trigger.self).requestId
+        let body = Body(targetDirectory: targetDirectory, drain: drain, triggerId: triggerId)
+        return try await json(.POST, "/jobs/\(jobId)/stop", body: body, as: Trigger.self).requestId
     }
 
     /// The state of a savepoint request. A `COMPLETED` answer with a failure cause, or without a location, is `.failed`.

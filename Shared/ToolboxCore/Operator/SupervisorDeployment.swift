@@ -64,7 +64,7 @@ public enum SupervisorDeployment {
             "image": .string(supervisor.image),
             "imagePullPolicy": .string(supervisor.pullPolicy?.rawValue ?? "IfNotPresent"),
             "args": .array(arguments(cluster, settings: settings).map { .string($0) }),
-            "env": [fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_NAMESPACE", "metadata.namespace")],
+            "env": [fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_NAMESPACE", "metadata.namespace"), fieldEnv("POD_IP", "status.podIP")],
             "ports": [["name": "api", "containerPort": .number(Double(apiPort))], ["name": "monitor", "containerPort": 8080]],
             "readinessProbe": ["httpGet": ["path": "/version", "port": "monitor"], "periodSeconds": 5],
             "livenessProbe": ["httpGet": ["path": "/version", "port": "monitor"], "initialDelaySeconds": 10, "periodSeconds": 30],
@@ -101,6 +101,8 @@ public enum SupervisorDeployment {
         if settings.tlsSecretName != nil {
             arguments += ["--tls-cert", "\(tlsDirectory)/tls.crt", "--tls-key", "\(tlsDirectory)/tls.key", "--tls-ca", "\(tlsDirectory)/ca.crt"]
         }
+        if let secret = settings.tlsSecretName { arguments += ["--tls-secret", secret] }
+        if settings.dryRun { arguments.append("--dry-run") }
         return arguments
     }
 

@@ -1,0 +1,48 @@
+import ArgumentParser
+
+/// What to bootstrap: the job, its JAR and arguments, and where to find Flink and the supervisor.
+struct BootstrapOptions: ParsableArguments {
+    @Option(help: "Namespace of the FlinkJob.")
+    var namespace: String = "default"
+
+    @Option(help: "Name of the FlinkCluster the job runs in.")
+    var clusterName: String
+
+    @Option(help: "Name of the job within its cluster.")
+    var jobName: String
+
+    @Option(help: "Path of the JAR file in this container.")
+    var jarPath: String
+
+    @Option(help: "Main class of the job.")
+    var className: String
+
+    @Option(help: "Parallelism of the job.")
+    var parallelism: Int = 1
+
+    @Option(parsing: .unconditional, help: "Savepoint to restore the job's state from.")
+    var savepointPath: String?
+
+    @Option(name: .customLong("argument"), parsing: .unconditionalSingleValue, help: "An argument of the job's main method (repeat for more).")
+    var arguments: [String] = []
+
+    @Option(name: .customLong("jobmanager-url"), help: "URL of the JobManager REST API.")
+    var jobManagerURL: String
+
+    @Option(name: .customLong("supervisor-url"), help: "URL of the supervisor's API the outcome is reported to.")
+    var supervisorURL: String
+
+    @Option(help: "Attempts of each step (upload, run, report) before the bootstrap gives up.")
+    var attempts: Int = 5
+
+    @Option(help: "Seconds between attempts.")
+    var retryDelay: Double = 2
+
+    @Flag(help: "Do nothing (the original's dry run).")
+    var dryRun = false
+
+    func validate() throws {
+        guard parallelism > 0 else { throw ValidationError("--parallelism must be positive") }
+        guard attempts > 0, retryDelay >= 0 else { throw ValidationError("--attempts must be positive and --retry-delay not negative") }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import KubeClient
+import Synchronization
+import ToolboxAPI
+import ToolboxCore
+
+/// The latest failure each bootstrap reported, kept in memory for the job's Degraded condition (the failure is
+/// also recorded as a Kubernetes Event, which survives a supervisor restart).
+final class BootstrapReports: Sendable {
+    private let failures = Mutex<[String: String]>([:])
+
+    /// The last failure reported for FlinkJob `job`, unless a later report succeeded.
+    func failure(of job: String) -> String? { failures.withLock { $0[job] } }
+
+    /// Records the outcome of a report.
+    func record(job: String, failure: String?) { failures.withLock { $0[job] = failure } }
+}
+
+extension SupervisorController {
+    /// Takes a bootstrap's report: a started Flink job id is written into the FlinkJob's status at once (the
+    /// supervisor, not the bootstrap, writes status), a failure is recorded as an Event. Returns what was done.
+    func accept(_ report: Components.Schemas.BootstrapReport, jobName: String) async throws -> String {
+        let name = ResourceNames.flinkJob(cluster: cache.clusterName, job: jobName)
+        for _ in 0..<5 {
+            guard let job = cache.jobs.get(cache.key(name)) else { throw SupervisorRequestError.notFound("FlinkJob \(name) not found") }
+            switch report.outcome {
+            case .failed:
+                let message = "bootstrap attempt \(report.attempt) failed: \(report.message ?? "no reason given")"
+                reports.record(job: name, failure: message)
+                await events.warning(job, reason: "BootstrapFailed", message: message)
+                nudge()
+                return "failure recorded"
+            case .started:
+                guard let flinkJobId = report.flinkJobId else { throw SupervisorRequestError.badRequest("a Started report needs flinkJobId") }
+                guard job.status?.supervisorStatus == .starting else {
+                    return "ignored: FlinkJob \(name) is \(job.status?.supervisorStatus?.rawValue ?? "Unknown"), not Starting"
+                }
+                if job.status?.jobId == flinkJobId { return "already recorded" }
+                var updated = job
+                updated.status?.jobId = flinkJobId
+                do {
+                    let stored = try await client.updateStatus(updated)
+                    reports.record(job: name, failure: nil)
+                    await awaitCache { self.cache.jobs.get(stored.key)?.metadata.resourceVersion != job.metadata.resourceVersion }
+                    await events.normal(stored, reason: "JobSubmitted", message: "bootstrap started Flink job \(flinkJobId)")
+                    nudge()
+                    return "job id recorded"
+                } catch let error as KubeError where error.kind == .conflict {
+                    await awaitCache { self.cache.jobs.get(job.key)?.metadata.resourceVersion != job.metadata.resourceVersion }
+                }
+            }
+        }
+        throw KubeError(kind: .conflict, code: 409, message: "FlinkJob \(name) kept changing; report again")
+    }
+}

@@ -1,0 +1,89 @@
+import FlinkClient
+import Foundation
+import KubeClient
+import ToolboxCore
+
+extension SupervisorController {
+    /// Runs the cluster's decided actions. Kubernetes errors fail the pass (it is retried with backoff); Flink
+    /// errors are reported as Events and left to the next observation.
+    func execute(_ actions: [ClusterAction], for cluster: FlinkCluster) async throws {
+        for action in actions {
+            switch action {
+            case .createJobManagerPod:
+                try await create(JobManagerResources.pod(for: cluster), in: cache.pods)
+            case .createService:
+                try await create(JobManagerResources.service(for: cluster), in: cache.services)
+            case .createTaskManagerPods(let count):
+                for _ in 0..<max(count, 0) { try await create(TaskManagerResources.pod(for: cluster), in: cache.pods) }
+            case .deleteTaskManagerPods(let names), .deleteJobManagerPods(let names):
+                for name in names { try await delete(Pod.self, name, in: cache.pods) }
+            case .deleteService:
+                try await delete(KubeService.self, ResourceNames.jobManagerService(cluster: cache.clusterName), in: cache.services)
+            case .cancelFlinkJobs(let ids):
+                for id in ids { await cancel(id, on: cluster) }
+            case .scaleTaskManagers(let count):
+                _ = try await client.scale(FlinkCluster.self, name: cache.clusterName, namespace: cache.namespace, replicas: count)
+            }
+        }
+    }
+
+    /// Runs a job's decided actions.
+    func execute(_ actions: [JobAction], for job: FlinkJob, cluster: FlinkCluster) async throws {
+        for action in actions {
+            switch action {
+            case .createBootstrapJob:
+                try await create(BootstrapResources.job(for: job, cluster: cluster, settings: bootstrapSettings), in: cache.batchJobs)
+            case .deleteBootstrapJob:
+                if let name = cache.bootstrapJob(of: job)?.metadata.name { try await delete(Job.self, name, in: cache.batchJobs) }
+            case .triggerSavepoint(let jobId, let triggerId, let directory):
+                await requestSavepoint(of: job, stop: false) {
+                    try await self.flink.triggerSavepoint(jobId, targetDirectory: directory, triggerId: triggerId)
+                }
+            case .stopWithSavepoint(let jobId, let triggerId, let directory):
+                await requestSavepoint(of: job, stop: true) {
+                    try await self.flink.stopWithSavepoint(jobId, targetDirectory: directory, triggerId: triggerId)
+                }
+            case .cancelFlinkJob(let jobId):
+                await cancel(jobId, on: job)
+            }
+        }
+    }
+
+    private func requestSavepoint(of job: FlinkJob, stop: Bool, _ call: @Sendable () async throws -> String) async {
+        do {
+            _ = try await timed(stop ? "stop-with-savepoint" : "savepoint") { try await call() }
+            metrics.savepointRequested(stop: stop)
+        } catch {
+            logger.warning("savepoint request for \(job.metadata.name ?? "") failed: \(error)")
+            await events.warning(job, reason: "SavepointRequestFailed", message: "Flink did not accept the savepoint request: \(error)")
+        }
+    }
+
+    private func cancel<Object: KubeResource>(_ jobId: String, on object: Object) async {
+        do {
+            try await timed("cancel") { try await flink.cancel(jobId) }
+        } catch FlinkError.notFound {
+            logger.debug("Flink job \(jobId) is gone already")
+        } catch {
+            logger.warning("cancel of Flink job \(jobId) failed: \(error)")
+            await events.warning(object, reason: "CancelFailed", message: "could not cancel Flink job \(jobId): \(error)")
+        }
+    }
+
+    private func create<Object: KubeResource>(_ object: Object, in store: ObjectStore<Object>) async throws {
+        do {
+            let created = try await client.create(object)
+            await awaitCache { store.get(created.key) != nil }
+        } catch let error as KubeError where error.kind == .alreadyExists {
+            logger.debug("\(Object.resource.kind) \(object.key) exists already (cache behind)")
+        }
+    }
+
+    private func delete<Object: KubeResource>(_ type: Object.Type, _ name: String, in store: ObjectStore<Object>) async throws {
+        guard store.get(cache.key(name))?.metadata.isDeleting != true else { return }
+        do {
+            try await client.delete(type, name: name, namespace: cache.namespace, propagation: .background, gracePeriodSeconds: 5)
+            await awaitCache { store.get(self.cache.key(name)).map { $0.metadata.isDeleting } ?? true }
+        } catch let error as KubeError where error.kind == .notFound {}
+    }
+}

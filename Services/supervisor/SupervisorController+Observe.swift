@@ -1,0 +1,65 @@
+import FlinkClient
+import Foundation
+import KubeClient
+import ToolboxCore
+
+extension SupervisorController {
+    /// One round of Flink calls: overview, jobs and TaskManagers; `nil` when the JobManager does not answer
+    /// (or no JobManager pod exists, so there is nothing to ask).
+    func observeFlink() async -> ObservedFlinkCluster? {
+        let hasJobManager = cache.pods.list().contains { $0.metadata.labels?["role"] == "jobmanager" && !$0.metadata.isDeleting }
+        guard hasJobManager, cache.service != nil else { return nil }
+        do {
+            let overview = try await timed("overview") { try await flink.overview() }
+            let jobs = try await timed("jobs") { try await flink.jobs() }
+            let taskManagers = try await timed("taskmanagers") { try await flink.taskManagers() }
+            return ObservedFlinkCluster(
+                slotsTotal: overview.slotsTotal,
+                jobs: Dictionary(jobs.map { ($0.id, $0.status.uppercased()) }, uniquingKeysWith: { first, _ in first }),
+                taskManagers: taskManagers.map { ObservedTaskManager(id: $0.id, host: $0.host, slots: $0.slotsNumber, freeSlots: $0.freeSlots) }
+            )
+        } catch {
+            logger.debug("JobManager of \(cache.clusterName) not answering: \(error)")
+            return nil
+        }
+    }
+
+    /// Flink's state of the job's `status.jobId`, from the round of calls already made.
+    func jobState(of job: FlinkJob, in view: ObservedFlinkCluster?) -> ObservedJobState {
+        guard let jobId = job.status?.jobId, !jobId.isEmpty, let view else { return .unknown }
+        guard let state = view.jobs[jobId] else { return .notFound }
+        return .state(state)
+    }
+
+    /// Flink's state of the job's pending savepoint request, asked only when one is pending.
+    func savepoint(of job: FlinkJob, reachable: Bool) async -> ObservedSavepoint {
+        guard reachable, let triggerId = job.status?.savepointTriggerId, !triggerId.isEmpty,
+            let jobId = job.status?.savepointJobId, !jobId.isEmpty
+        else { return .unknown }
+        do {
+            switch try await timed("savepoint-status") { try await flink.savepointStatus(jobId, triggerId: triggerId) } {
+            case .inProgress: return .inProgress
+            case .completed(let location): return .completed(location: location)
+            case .failed(let cause): return .failed(reason: cause)
+            }
+        } catch FlinkError.notFound {
+            return .notFound
+        } catch {
+            logger.debug("savepoint \(triggerId) of \(jobId): \(error)")
+            return .unknown
+        }
+    }
+
+    /// Runs a Flink call and records its latency by operation and outcome.
+    func timed<T: Sendable>(_ operation: String, _ call: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        do {
+            let value = try await call()
+            metrics.flinkRequest(operation: operation, outcome: "success", duration: .now - started)
+            return value
+        } catch {
+            metrics.flinkRequest(operation: operation, outcome: "error", duration: .now - started)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import FlinkClient
+import Foundation
+import KubeClient
+import Logging
+import ToolboxCore
+
+/// The supervisor's reconcile loop for one cluster: watches feed a queue with a single key; each pass observes the
+/// cluster and its jobs (cache + one round of Flink calls), decides with the pure state machines of ToolboxCore,
+/// stores the decided status first and then runs the decided actions.
+final class SupervisorController: Sendable {
+    let cache: SupervisorCache
+    let client: KubeClient
+    let flink: FlinkRESTClient
+    let events: EventRecorder
+    let bootstrapSettings: BootstrapSettings
+    let reports: BootstrapReports
+    let metrics: SupervisorMetrics
+    let options: SupervisorTiming
+    let logger: Logger
+    let queue = WorkQueue<String>()
+    let now: @Sendable () -> Date
+
+    init(
+        cache: SupervisorCache, client: KubeClient, flink: FlinkRESTClient, bootstrapSettings: BootstrapSettings,
+        metrics: SupervisorMetrics, timing: SupervisorTiming, logger: Logger
+    ) {
+        self.cache = cache
+        self.client = client
+        self.flink = flink
+        self.events = EventRecorder(client: client, component: "flink-supervisor", logger: logger)
+        self.bootstrapSettings = bootstrapSettings
+        self.reports = BootstrapReports()
+        self.metrics = metrics
+        self.options = timing
+        self.logger = logger
+        self.now = { Date() }
+    }
+
+    /// Reflectors keeping the cache in sync; every change queues a pass.
+    func reflectors() -> [@Sendable () async throws -> Void] {
+        let namespace = cache.namespace
+        let selector = cache.ownedSelector
+        let nudge: @Sendable (ObjectKey) -> Void = { [self] _ in self.nudge() }
+        return [
+            Reflector(client: client, namespace: namespace, store: cache.clusters, logger: logger, onChange: nudge).runner,
+            Reflector(client: client, namespace: namespace, store: cache.jobs, logger: logger, onChange: nudge).runner,
+            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.pods, logger: logger, onChange: nudge).runner,
+            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.services, logger: logger, onChange: nudge).runner,
+            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.batchJobs, logger: logger, onChange: nudge).runner,
+        ]
+    }
+
+    /// Queues a pass now.
+    func nudge() {
+        Task { await queue.add(cache.clusterName) }
+    }
+
+    /// Runs the single worker until cancelled.
+    func runWorker() async {
+        await queue.add(cache.clusterName)
+        while !Task.isCancelled, let key = await queue.next() {
+            let started = ContinuousClock.now
+            do {
+                let recheck = try await reconcile()
+                await queue.forget(key)
+                if let recheck { queue.add(key, after: .milliseconds(Int(max(recheck, 0.05) * 1000))) }
+                metrics.reconciled(result: "success", duration: .now - started)
+            } catch {
+                logger.warning("pass over cluster \(key) failed: \(error)")
+                metrics.reconciled(result: "error", duration: .now - started)
+                await queue.addRateLimited(key)
+            }
+            await queue.done(key)
+        }
+    }
+
+    /// One pass: the cluster, then each of its jobs. Returns when to look again without an event.
+    func reconcile() async throws -> TimeInterval? {
+        guard cache.hasSynced else { return 0.1 }
+        guard let observed = cache.cluster else { return nil }
+        let flinkView = await observeFlink()
+        let clusterObservation = ClusterObservation(
+            cluster: observed, jobs: cache.clusterJobs, jobManagerPods: pods(role: "jobmanager"),
+            taskManagerPods: pods(role: "taskmanager"), service: cache.service, flink: flinkView, now: now(),
+            taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval
+        )
+        let decision = ClusterStateMachine.decide(clusterObservation)
+        let cluster = try await store(decision.cluster, observed: observed, in: cache.clusters)
+        await record(decision.events, on: cluster, transition: decision.transition)
+        try await execute(decision.actions, for: cluster)
+        var recheck = decision.recheckAfter
+        for job in cache.clusterJobs {
+            let jobRecheck = try await reconcile(job, cluster: cluster, flinkView: flinkView)
+            recheck = [recheck, jobRecheck].compactMap { $0 }.min()
+        }
+        metrics.updateStates(cluster: cluster, jobs: cache.clusterJobs)
+        return recheck
+    }
+
+    private func reconcile(_ observed: FlinkJob, cluster: FlinkCluster, flinkView: ObservedFlinkCluster?) async throws -> TimeInterval? {
+        let observation = JobObservation(
+            job: observed, cluster: cluster, bootstrapJob: cache.bootstrapJob(of: observed), clusterReachable: flinkView != nil,
+            flinkJobState: jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
+            bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
+            taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval
+        )
+        let decision = JobStateMachine.decide(observation)
+        let job = try await store(decision.job, observed: observed, in: cache.jobs)
+        countSavepoint(observed: observed, decided: decision.job)
+        await record(decision.events, on: job, transition: decision.transition)
+        try await execute(decision.actions, for: job, cluster: cluster)
+        return decision.recheckAfter
+    }
+
+    /// Counts a savepoint request that the decision closed: completed when it produced a new savepoint path.
+    private func countSavepoint(observed: FlinkJob, decided: FlinkJob) {
+        guard let pending = observed.status?.savepointTriggerId, !pending.isEmpty,
+            (decided.status?.savepointTriggerId ?? "").isEmpty
+        else { return }
+        let newPath = decided.status?.savepointPath ?? ""
+        let completed = !newPath.isEmpty && newPath != (observed.status?.savepointPath ?? "")
+        let since = observed.status?.savepointRequestTimestamp ?? now()
+        metrics.savepointFinished(result: completed ? "completed" : "failed", seconds: now().timeIntervalSince(since))
+    }
+
+    /// The cluster's pods with `role`, including those being deleted (teardown waits until they are gone).
+    private func pods(role: String) -> [Pod] {
+        cache.pods.list().filter { $0.metadata.labels?["role"] == role }
+    }
+
+    /// A random 32-digit lower-case hex id, the shape of Flink's trigger ids.
+    static func newTriggerId() -> String {
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    }
+}
+
+/// Timing options of a supervisor.
+struct SupervisorTiming: Sendable {
+    /// Seconds an unreachable JobManager is tolerated.
+    var taskTimeout: TimeInterval
+    /// Seconds between Flink polls.
+    var pollingInterval: TimeInterval
+}
+
+extension Reflector {
+    /// The reflector's run loop as a closure.
+    var runner: @Sendable () async throws -> Void { { try await self.run() } }
+}

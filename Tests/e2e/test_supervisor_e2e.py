@@ -1,0 +1,164 @@
+"""End to end: FlinkDeployment → operator → supervisor → real Flink 2.3.0 jobs, through kubectl only.
+The tests run in file order on one system (each builds on the state the previous one left)."""
+from __future__ import annotations
+
+import json
+import time
+
+CLUSTER = "e2e"
+COUNTER = f"{CLUSTER}-counter"
+JOBS_JAR = "/opt/jobs/toolbox-test-jobs.jar"
+TEST_JOBS = "com.nextbreakpoint.toolbox.testjobs."
+
+
+def job_spec(name: str, klass: str, arguments: list[str], parallelism: int = 1, mode: str = "Automatic",
+             policy: str = "Never", interval: int = 0, target: str = "") -> dict:
+    return {"jobParallelism": parallelism,
+            "bootstrap": {"image": "flink-k8s-toolbox-bootstrap:1.5.0", "jarPath": JOBS_JAR, "className": TEST_JOBS + klass,
+                          "arguments": arguments},
+            "savepoint": {"savepointMode": mode, "savepointInterval": interval, "savepointTargetPath": target},
+            "restart": {"restartPolicy": policy, "restartDelay": 2, "restartTimeout": 120}}
+
+
+def deployment(system) -> dict:
+    target = f"file://{system.shared}/savepoints"
+    return {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkDeployment", "metadata": {"name": CLUSTER},
+            "spec": {"cluster": {
+                "runtime": {"image": "flink:2.3.0"},
+                "jobManager": {"serviceMode": "ClusterIP"},
+                "taskManager": {"taskSlots": 1},
+                "supervisor": {"image": "flink-k8s-toolbox-supervisor:1.5.0", "pollingInterval": 1, "taskTimeout": 60,
+                               "rescaleDelay": 2, "rescalePolicy": "JobParallelism"}},
+                "jobs": [{"name": "counter", "spec": job_spec("counter", "CountingJob", [
+                    "--rate", "50", "--emit-ms", "200", "--output", str(system.shared / "counter.txt")], target=target)}]}}
+
+
+def counts(system) -> list[int]:
+    path = system.shared / "counter.txt"
+    if not path.exists():
+        return []
+    return [int(line.split()[1]) for line in path.read_text().splitlines() if len(line.split()) == 2]
+
+
+def test_tutorial_deployment_runs(system):
+    system.kubectl("apply", "-f", "-", input=json.dumps(deployment(system)))
+    system.wait_cluster(CLUSTER, "Started", timeout=240)
+    status = system.wait_job(COUNTER, "Started", timeout=240)
+    assert status["jobId"]
+    system.wait("counter RUNNING", lambda: system.status("fj", COUNTER).get("jobStatus") == "RUNNING")
+    assert len(system.running_pods("jobmanager", CLUSTER)) == 1
+    assert len(system.running_pods("taskmanager", CLUSTER)) == 1
+    system.wait("counter output", lambda: len(counts(system)) > 3)
+    cluster = system.get("fc", CLUSTER)
+    ready = {c["type"]: c["status"] for c in cluster["status"].get("conditions", [])}
+    assert ready.get("Ready") == "True", cluster["status"]
+
+
+def test_stop_and_start_job_with_savepoint(system):
+    before = system.status("fj", COUNTER).get("savepointPath", "")
+    system.annotate("fj", COUNTER, "STOP")
+    status = system.wait_job(COUNTER, "Stopped")
+    assert status["savepointPath"] and status["savepointPath"] != before
+    seen = len(counts(system))
+    stopped_at = counts(system)[-1]
+    system.annotate("fj", COUNTER, "START")
+    system.wait_job(COUNTER, "Started")
+    system.wait("restored run writes", lambda: len(counts(system)) > seen + 2)
+    assert min(counts(system)[seen:]) >= stopped_at, "the restarted job did not start from the savepoint"
+
+
+def test_stop_without_savepoint_keeps_the_last_savepoint(system):
+    path = system.status("fj", COUNTER)["savepointPath"]
+    system.annotate("fj", COUNTER, "STOP", without_savepoint=True)
+    status = system.wait_job(COUNTER, "Stopped")
+    assert status["savepointPath"] == path
+    system.annotate("fj", COUNTER, "START")
+    system.wait_job(COUNTER, "Started", jobStatus="RUNNING")
+
+
+def test_trigger_and_forget_savepoint(system):
+    path = system.status("fj", COUNTER).get("savepointPath", "")
+    system.annotate("fj", COUNTER, "TRIGGER_SAVEPOINT")
+    system.wait("new savepoint", lambda: system.status("fj", COUNTER).get("savepointPath", "") not in ("", path))
+    system.annotate("fj", COUNTER, "FORGET_SAVEPOINT")
+    system.wait("forgotten", lambda: system.status("fj", COUNTER).get("savepointPath") == "")
+
+
+def test_periodic_savepoints_in_automatic_mode(system):
+    system.kubectl("patch", "fj", COUNTER, "--type=merge", "-p", json.dumps({"spec": {"savepoint": {"savepointInterval": 3}}}))
+    first = system.wait("periodic savepoint", lambda: system.status("fj", COUNTER).get("savepointPath"), timeout=60)
+    system.wait("second periodic savepoint", lambda: system.status("fj", COUNTER).get("savepointPath") not in ("", first), timeout=60)
+    system.kubectl("patch", "fj", COUNTER, "--type=merge", "-p", json.dumps({"spec": {"savepoint": {"savepointInterval": 0}}}))
+
+
+def test_scale_job_and_task_managers_follow(system):
+    system.kubectl("scale", "fj", COUNTER, "--replicas=2")
+    system.wait_job(COUNTER, "Started", jobParallelism=2, jobStatus="RUNNING", timeout=240)
+    system.wait("2 TaskManagers", lambda: len(system.running_pods("taskmanager", CLUSTER)) == 2, timeout=120)
+    system.kubectl("scale", "fj", COUNTER, "--replicas=1")
+    system.wait_job(COUNTER, "Started", jobParallelism=1, jobStatus="RUNNING", timeout=240)
+    system.wait("1 TaskManager", lambda: len(system.running_pods("taskmanager", CLUSTER)) == 1, timeout=120)
+
+
+def test_bootstrap_change_restarts_from_savepoint(system):
+    before = system.status("fj", COUNTER)["jobId"]
+    spec = system.get("fj", COUNTER)["spec"]["bootstrap"]
+    arguments = spec["arguments"] + ["--name", "counter-v2"]
+    system.kubectl("patch", "fj", COUNTER, "--type=merge", "-p", json.dumps({"spec": {"bootstrap": {"arguments": arguments}}}))
+    status = system.wait("restarted job", lambda: (lambda s: s if s.get("jobId") not in ("", before) and s.get(
+        "supervisorStatus") == "Started" else None)(system.status("fj", COUNTER)), timeout=240)
+    assert status["savepointPath"]
+
+
+def test_state_survives_ten_stop_start_rescale_cycles(system):
+    seen = len(counts(system))
+    for cycle in range(10):
+        if cycle % 3 == 2:
+            system.kubectl("scale", "fj", COUNTER, f"--replicas={1 + cycle % 2}")
+        else:
+            system.annotate("fj", COUNTER, "STOP")
+            system.wait_job(COUNTER, "Stopped")
+            system.annotate("fj", COUNTER, "START")
+        system.wait_job(COUNTER, "Started", jobStatus="RUNNING", timeout=240)
+    system.wait("last run writes", lambda: len(counts(system)) > seen + 10, timeout=60)
+    values = counts(system)[seen:]
+    backwards = [(a, b) for a, b in zip(values, values[1:]) if b < a]
+    assert not backwards, f"the count went back across stop/start/rescale: {backwards[:5]}"
+
+
+def test_failing_job_restart_policies(system):
+    for policy, expect_restart in (("Never", False), ("OnlyIfFailed", True)):
+        name = f"{CLUSTER}-failing-{policy.lower()}"
+        job = {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkJob",
+               "metadata": {"name": name, "labels": {"clusterName": CLUSTER}},
+               "spec": dict(job_spec("failing", "FailingJob", ["--fail-after-ms", "500"], mode="Manual", policy=policy),
+                            clusterName=CLUSTER)}
+        system.kubectl("apply", "-f", "-", input=json.dumps(job))
+        first = system.wait_job(name, "Stopped", jobStatus="FAILED", timeout=240)
+        if expect_restart:
+            system.wait("restart after failure", lambda: system.status("fj", name).get("jobId") not in ("", first.get("jobId")), timeout=120)
+        else:
+            time.sleep(5)
+            assert system.status("fj", name)["supervisorStatus"] == "Stopped"
+        system.kubectl("delete", "fj", name, "--wait=true", "--timeout=120s")
+
+
+def test_stop_and_start_cluster(system):
+    system.annotate("fc", CLUSTER, "STOP")
+    system.wait_cluster(CLUSTER, "Stopped")
+    system.wait_job(COUNTER, "Stopped")
+    system.wait("no Flink pods", lambda: not system.items("pods", f"clusterName={CLUSTER},component=flink,role in (jobmanager,taskmanager)"))
+    system.annotate("fc", CLUSTER, "START")
+    system.wait_cluster(CLUSTER, "Started", timeout=240)
+    system.annotate("fj", COUNTER, "START")
+    system.wait_job(COUNTER, "Started", jobStatus="RUNNING", timeout=240)
+
+
+def test_delete_leaves_nothing(system):
+    system.kubectl("delete", "fd", CLUSTER, "--wait=true", "--timeout=240s")
+    def empty():
+        left = {kind: [i["metadata"]["name"] for i in system.items(kind)] for kind in ("fc", "fj", "deployments", "jobs")}
+        left["pods"] = [p["metadata"]["name"] for p in system.items("pods", "component=flink")]
+        left["services"] = [s["metadata"]["name"] for s in system.items("services", "component=flink")]
+        return all(not names for names in left.values()) or None
+    system.wait("nothing left", empty, timeout=240)
