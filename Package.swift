@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "operator", targets: ["Operator"]),
         .executable(name: "supervisor", targets: ["Supervisor"]),
         .executable(name: "bootstrap", targets: ["Bootstrap"]),
+        .executable(name: "flinkctl", targets: ["Flinkctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
@@ -125,7 +126,10 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient", "FlinkClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -135,11 +139,31 @@ let package = Package(
         .executableTarget(
             name: "Bootstrap",
             dependencies: [
-                "ServiceKit", "ToolboxAPI", "ToolboxCore",
+                "ServiceKit", "ToolboxAPI", "ToolboxCore", "FlinkClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/bootstrap",
+            swiftSettings: strict
+        ),
+        // The command-line client of the control plane, on the generated client.
+        .executableTarget(
+            name: "Flinkctl",
+            dependencies: [
+                "ToolboxAPI", "ServiceKit",
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tools/flinkctl",
             swiftSettings: strict
         ),
         .target(
@@ -160,6 +184,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/OperatorTests"
+        ),
+        .testTarget(
+            name: "FlinkctlTests",
+            dependencies: ["TestSupport", "KubeClient", "ToolboxAPI"],
+            path: "Tests/FlinkctlTests"
         ),
         .testTarget(
             name: "ToolboxCoreTests",
@@ -199,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ContractTests",
-            dependencies: ["ToolboxAPI", "TestSupport"],
+            dependencies: ["ToolboxAPI", "TestSupport", "ToolboxCore", "KubeModels"],
             path: "Tests/ContractTests"
         ),
     ]

@@ -28,7 +28,7 @@ struct BootstrapCommand: AsyncParsableCommand {
         func run() async throws {
             let metadata: Logger.Metadata = ["namespace": "\(bootstrap.namespace)", "cluster": "\(bootstrap.clusterName)", "job": "\(bootstrap.jobName)"]
             let progress = BootstrapProgress(clusterName: bootstrap.clusterName, jobName: bootstrap.jobName)
-            try await ToolboxProcess.run(component: .bootstrap, options: service, metadata: metadata) { _, logger in
+            try await ToolboxProcess.run(component: .bootstrap, options: service, metadata: metadata, finishWhenDone: true) { _, logger in
                 try assemble(progress: progress, logger: logger)
             }
             if progress.snapshot.phase == .failed { throw ExitCode.failure }
@@ -54,7 +54,9 @@ struct BootstrapCommand: AsyncParsableCommand {
 }
 
 /// Runs the bootstrap and closes its HTTP clients afterwards, whatever the outcome.
-struct ClosingService: Service {
+struct ClosingService: Service, CustomStringConvertible {
+    var description: String { "bootstrap of \(runner.options.clusterName)/\(runner.options.jobName)" }
+
     let runner: BootstrapRunner
     let close: @Sendable () async -> Void
 

@@ -45,7 +45,9 @@ struct BootstrapRunner: Service {
     /// Uploads and runs the JAR; returns the Flink job id.
     private func submit() async throws -> String {
         let url = URL(fileURLWithPath: options.jarPath)
-        let contents = try Data(contentsOf: url)
+        guard let contents = FileManager.default.contents(atPath: url.path) else {
+            throw BootstrapError.rejected("cannot read the JAR \(options.jarPath) in this container")
+        }
         progress.update { $0.phase = .uploading }
         let jarId = try await retrying("upload") { _ in try await flink.uploadJar(contents: contents, fileName: url.lastPathComponent) }
         progress.update { $0.phase = .running }

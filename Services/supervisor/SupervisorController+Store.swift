@@ -40,7 +40,7 @@ extension SupervisorController {
 
     /// Records the decided events (and the transition) on `object`.
     func record<Object: KubeResource>(_ decided: [SupervisorEvent], on object: Object, transition: StateTransition?) async {
-        if let transition {
+        if let transition, transition.from != transition.to {
             logger.info("\(Object.resource.kind) \(object.metadata.name ?? ""): \(transition.from.rawValue) → \(transition.to.rawValue) (\(transition.label))")
             metrics.transition(kind: Object.resource.kind, to: transition.to.rawValue)
         }

@@ -7,11 +7,13 @@ import ToolboxAPI
 /// The one way every toolbox executable runs: logging, metrics, both listeners, graceful SIGTERM.
 public enum ToolboxProcess {
     /// Runs `component` with the API and background services `makeAPI` returns, until SIGTERM or SIGINT; start-up
-    /// errors are logged and end the process with exit code 1.
+    /// errors are logged and end the process with exit code 1. With `finishWhenDone` the background services are
+    /// tasks: when one returns, the process shuts down gracefully (exit code 0); when one throws, it fails.
     public static func run<API: APIProtocol>(
         component: Component,
         options: ServiceOptions,
         metadata: Logger.Metadata = [:],
+        finishWhenDone: Bool = false,
         makeAPI: (MetricsRegistry, Logger) async throws -> (API, [any Service])
     ) async throws {
         ignoreBrokenPipes()
@@ -22,7 +24,7 @@ public enum ToolboxProcess {
             _ = try options.tlsFiles()?.serverConfiguration()  // unreadable TLS material fails before anything else
             let (api, services) = try await makeAPI(metrics, logger)
             let server = ToolboxServer(component: component, options: options, api: api, metrics: metrics, logger: logger)
-            let group = try server.makeServiceGroup(services: services)
+            let group = finishWhenDone ? try server.makeServiceGroup(tasks: services) : try server.makeServiceGroup(services: services)
             logger.info("starting \(component.rawValue) \(ToolboxVersion.version)")
             try await group.run()
             logger.info("\(component.rawValue) stopped")

@@ -34,17 +34,15 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
     }
 
     /// The service group running both listeners and `services`, shut down gracefully on `signals`.
+    /// A service in `services` that returns ends the group with an error (servers must not stop on their own);
+    /// one in `tasks` that returns shuts the group down gracefully (a bootstrap's single task).
     public func makeServiceGroup(
-        services: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]
+        services: [any Service] = [], tasks: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]
     ) throws -> ServiceGroup {
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [try makeAPIApplication(), try makeMonitoringApplication()] + services,
-                gracefulShutdownSignals: signals,
-                logger: logger
-            )
-        )
-        return group
+        let servers: [any Service] = [try makeAPIApplication(), try makeMonitoringApplication()] + services
+        let configurations = servers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            + tasks.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
+        return ServiceGroup(configuration: .init(services: configurations, gracefulShutdownSignals: signals, logger: logger))
     }
 
     private func makeAPIApplication() throws -> some Service {

@@ -1,0 +1,142 @@
+import Foundation
+import KubeModels
+
+/// Where a pending savepoint request stands after this cycle.
+enum SavepointOutcome {
+    /// Still pending: wait, or the same request was sent again.
+    case pending
+    /// Taken; `status.savepointPath` holds its location.
+    case completed
+    /// Given up; the request is cleared and the previous savepointPath kept.
+    case failed
+}
+
+/// Savepoints (section 9), written ahead: a request is stored in status in the same decision that asks Flink for
+/// it, so a supervisor killed in between finds it and follows it instead of asking twice.
+extension JobCycle {
+    /// Whether a savepoint request is pending.
+    var hasPendingSavepoint: Bool { !(status.savepointTriggerId ?? "").isEmpty }
+
+    /// Flink no longer runs the job: it does not know the id, or the job reached a terminal state.
+    var flinkJobGone: Bool {
+        switch observation.flinkJobState {
+        case .notFound: true
+        case .state(let state): ObservedFlinkCluster.terminalStates.contains(state)
+        case .unknown: false
+        }
+    }
+
+    /// Forgets the pending request (the request timestamp stays: periodic savepoints count from it).
+    mutating func clearSavepointRequest() {
+        status.savepointJobId = ""
+        status.savepointTriggerId = ""
+    }
+
+    /// Starts a request under the observation's fresh trigger id: stored and asked for in the same decision.
+    mutating func requestSavepoint(stop: Bool) {
+        status.savepointJobId = jobId
+        status.savepointTriggerId = observation.freshTriggerId
+        status.savepointRequestTimestamp = now
+        actions.append(savepointAction(stop: stop, jobId: jobId, triggerId: observation.freshTriggerId))
+        let kind = stop ? "stop-with-savepoint" : "savepoint"
+        events.append(.init(reason: "SavepointRequested", message: "\(kind) of job \(jobId) requested (trigger \(observation.freshTriggerId))"))
+        recheck(observation.pollingInterval)
+    }
+
+    /// The Flink call for a request.
+    func savepointAction(stop: Bool, jobId: String, triggerId: String) -> JobAction {
+        let directory = job.spec.savepoint.savepointTargetPath
+        return stop
+            ? .stopWithSavepoint(jobId: jobId, triggerId: triggerId, targetDirectory: directory)
+            : .triggerSavepoint(jobId: jobId, triggerId: triggerId, targetDirectory: directory)
+    }
+
+    /// Follows the pending request. A request Flink does not know is sent again under its stored trigger id (Flink
+    /// treats it as the same request); one unanswered (not found or unreachable) for more than taskTimeout fails.
+    mutating func followSavepoint(stop: Bool) -> SavepointOutcome {
+        // Requested in this very cycle: nothing to ask Flink about yet.
+        guard status.savepointTriggerId == before.savepointTriggerId else { return .pending }
+        let requested = before.savepointRequestTimestamp ?? before.timestamp ?? now
+        let expired = now.timeIntervalSince(requested) > observation.taskTimeout
+        switch observation.savepoint {
+        case .completed(let location):
+            status.savepointPath = location
+            status.savepointTimestamp = now
+            clearSavepointRequest()
+            events.append(.init(reason: "SavepointCompleted", message: "savepoint stored at \(location)"))
+            return .completed
+        case .failed(let reason):
+            return failSavepoint(reason)
+        case .notFound where expired:
+            return failSavepoint("Flink never accepted the request within the task timeout")
+        case .unknown where expired:
+            return failSavepoint("Flink could not be reached within the task timeout")
+        case .notFound:
+            let trigger = status.savepointTriggerId ?? ""
+            actions.append(savepointAction(stop: stop, jobId: status.savepointJobId ?? jobId, triggerId: trigger))
+        case .inProgress, .unknown:
+            break
+        }
+        recheck(observation.pollingInterval)
+        return .pending
+    }
+
+    /// Clears a failed request with a Warning; savepointPath keeps the last good savepoint.
+    private mutating func failSavepoint(_ reason: String) -> SavepointOutcome {
+        warn("SavepointFailed", "savepoint \(status.savepointTriggerId ?? "") of job \(status.savepointJobId ?? "") failed: \(reason)")
+        clearSavepointRequest()
+        return .failed
+    }
+
+    /// Started's savepoint step: follow a pending request, else take a periodic one when due. Periodic savepoints
+    /// run only in Automatic mode (Manual means the toolbox never takes one by itself).
+    mutating func updateSavepoint() {
+        let spec = job.spec.savepoint
+        if hasPendingSavepoint {
+            _ = followSavepoint(stop: false)
+        } else if spec.savepointMode == .automatic, spec.savepointInterval > 0, status.jobStatus == "RUNNING", !jobId.isEmpty {
+            let since = before.savepointRequestTimestamp ?? before.timestamp ?? now
+            let remaining = TimeInterval(spec.savepointInterval) - now.timeIntervalSince(since)
+            if remaining <= 0 { requestSavepoint(stop: false) } else { recheck(remaining) }
+        }
+        status.resourceStatus = hasPendingSavepoint ? .updating : .updated
+    }
+
+    /// Whether Stopping takes a savepoint: Automatic mode, not deleting, no without-savepoint on job or cluster.
+    var stopsWithSavepoint: Bool {
+        job.spec.savepoint.savepointMode == .automatic && !annotations.deleteResources && !withoutSavepoint
+    }
+
+    /// Stopping's cancelJob (section 9). True once no Flink job is left to stop; otherwise this cycle asked for
+    /// something (or waits) and the next one looks again.
+    mutating func cancelJob() -> Bool {
+        guard !jobId.isEmpty else {
+            clearSavepointRequest()
+            return true
+        }
+        recheck(observation.pollingInterval)
+        if hasPendingSavepoint {
+            switch followSavepoint(stop: true) {
+            case .completed: status.jobId = ""
+            case .failed: cancelPlainly()
+            case .pending: break
+            }
+        } else if flinkJobGone {
+            status.jobId = ""
+        } else if stopsWithSavepoint {
+            requestSavepoint(stop: true)
+        } else {
+            cancelPlainly()
+        }
+        return false
+    }
+
+    /// Cancels without a savepoint (unless the job is already gone or taskTimeout has passed), then forgets the id.
+    private mutating func cancelPlainly() {
+        if !flinkJobGone, elapsed <= observation.taskTimeout {
+            actions.append(.cancelFlinkJob(jobId: jobId))
+            events.append(.init(reason: "JobCancelled", message: "cancelling Flink job \(jobId) without a savepoint"))
+        }
+        status.jobId = ""
+    }
+}

@@ -1,0 +1,104 @@
+import KubeModels
+import ToolboxAPI
+
+/// How a supervisor runs bootstrap Jobs: what every bootstrap Job of the supervisor shares.
+public struct BootstrapSettings: Sendable, Hashable {
+    /// URL of the supervisor's internal API, which the bootstrap process reports to.
+    public var supervisorURL: String
+    /// Secret with `tls.crt`, `tls.key` and `ca.crt` for mutual TLS with the supervisor; plain HTTP when `nil`.
+    public var tlsSecretName: String?
+    /// Zero completions and `--dry-run` (the original's dry run).
+    public var dryRun: Bool
+
+    /// Settings for bootstrap Jobs.
+    public init(supervisorURL: String, tlsSecretName: String? = nil, dryRun: Bool = false) {
+        self.supervisorURL = supervisorURL
+        self.tlsSecretName = tlsSecretName
+        self.dryRun = dryRun
+    }
+}
+
+/// Builds the batch Job that uploads and runs a job's JAR (sections 3 and 11 of the behaviour reference).
+public enum BootstrapResources {
+    /// Role label value of bootstrap Jobs and their pods.
+    public static let role = "bootstrap"
+
+    /// The short name `<j>` of `job` in cluster `cluster`: its `jobName` label, else its name without `<cluster>-`.
+    public static func jobName(of job: FlinkJob, cluster: String) -> String {
+        if let label = job.metadata.labels?["jobName"], !label.isEmpty { return label }
+        let name = job.metadata.name ?? ""
+        let prefix = "\(cluster)-"
+        return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
+    }
+
+    /// Labels of the bootstrap Job of job `job` in `cluster` and of its pod.
+    public static func labels(cluster: String, job: String) -> [String: String] {
+        ToolboxLabels.job(cluster: cluster, job: job).merging(["role": role]) { _, new in new }
+    }
+
+    /// The Job `bootstrap-<cluster>-<job>`, owned by the FlinkJob; the supervisor deletes it when done.
+    public static func job(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> Job {
+        let clusterName = cluster.metadata.name ?? ""
+        let labels = labels(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
+        let name = ResourceNames.bootstrapJob(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
+        var metadata = ObjectMeta(name: name, namespace: cluster.metadata.namespace, labels: labels)
+        metadata.ownerReferences = ContainerAssembly.ownerReferences(to: job)
+        let spec: JSONValue = [
+            "completions": .number(settings.dryRun ? 0 : 1),
+            "parallelism": 1,
+            "backoffLimit": 3,
+            "template": [
+                "metadata": ["labels": ContainerAssembly.labelsValue(labels)],
+                "spec": podSpec(for: job, cluster: cluster, labels: labels, settings: settings),
+            ],
+        ]
+        return Job(metadata: metadata, spec: spec)
+    }
+
+    private static func podSpec(for job: FlinkJob, cluster: FlinkCluster, labels: [String: String], settings: BootstrapSettings) -> JSONValue {
+        let bootstrap = job.spec.bootstrap
+        var container: JSONValue = [
+            "name": "bootstrap",
+            "image": .string(bootstrap.image),
+            "imagePullPolicy": .string(bootstrap.pullPolicy?.rawValue ?? "IfNotPresent"),
+            "args": ContainerAssembly.strings(arguments(for: job, cluster: cluster, settings: settings)),
+            "env": .array(ContainerAssembly.podIdentityEnv),
+            "resources": ContainerAssembly.encoded(bootstrap.resources) ?? SupervisorDeployment.defaultResources,
+        ]
+        ContainerAssembly.set("securityContext", ContainerAssembly.encoded(bootstrap.securityContext), in: &container)
+        var pod: JSONValue = [
+            "serviceAccountName": .string(bootstrap.serviceAccount ?? "default"),
+            "restartPolicy": "OnFailure",
+            "affinity": ["podAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [
+                ContainerAssembly.weightedHostTerm(weight: 100, labels: labels),
+            ]]],
+        ]
+        if let secret = settings.tlsSecretName {
+            container["volumeMounts"] = [["name": "tls", "mountPath": .string(SupervisorDeployment.tlsDirectory), "readOnly": true]]
+            pod["volumes"] = [["name": "tls", "secret": ["secretName": .string(secret)]]]
+        }
+        pod["containers"] = [container]
+        ContainerAssembly.set("imagePullSecrets", ContainerAssembly.pullSecrets(bootstrap.pullSecrets), in: &pod)
+        return pod
+    }
+
+    /// The bootstrap process's command line.
+    public static func arguments(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> [String] {
+        let clusterName = cluster.metadata.name ?? ""
+        let bootstrap = job.spec.bootstrap
+        var arguments = [
+            "run", "--namespace", cluster.metadata.namespace ?? "default", "--cluster-name", clusterName,
+            "--job-name", jobName(of: job, cluster: clusterName), "--jar-path", bootstrap.jarPath, "--class-name", bootstrap.className,
+            "--parallelism", String(job.status?.jobParallelism ?? 0), "--jobmanager-url", JobManagerResources.restURL(cluster: clusterName),
+            "--supervisor-url", settings.supervisorURL,
+        ]
+        if let savepointPath = job.status?.savepointPath, !savepointPath.isEmpty { arguments += ["--savepoint-path", savepointPath] }
+        for argument in bootstrap.arguments ?? [] { arguments += ["--argument", argument] }
+        if settings.tlsSecretName != nil {
+            let directory = SupervisorDeployment.tlsDirectory
+            arguments += ["--tls-cert", "\(directory)/tls.crt", "--tls-key", "\(directory)/tls.key", "--tls-ca", "\(directory)/ca.crt"]
+        }
+        if settings.dryRun { arguments.append("--dry-run") }
+        return arguments
+    }
+}

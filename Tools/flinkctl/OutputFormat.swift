@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+
+/// How an answer is shown.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// The operator's envelope exactly as sent: `{"status":"OK","output":"<JSON text>"}` (the original's output).
+    case envelope
+    /// The decoded `output`, pretty-printed JSON.
+    case json
+    /// The decoded `output` as YAML.
+    case yaml
+    /// Aligned columns for people.
+    case table
+}
+
+/// Extra table columns of a name list, read from the status of each named resource.
+struct ListColumns {
+    /// Column headers after NAME.
+    let headers: [String]
+    /// Status fields shown in those columns, in the same order.
+    let fields: [String]
+    /// The status of the named resource; nil when it is gone.
+    let status: (String) async throws -> JSONTree?
+}
+
+/// The `--output` option shared by every client command.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Output format: envelope (the operator's answer as sent), json, yaml or table.")
+    var output: OutputFormat = .envelope
+
+    /// Prints `reply` in the chosen format, or throws the error it carries.
+    func show(_ reply: Reply, columns: ListColumns? = nil) async throws {
+        let envelope = try reply.envelope()
+        let status = JSONTree.object(["status": .string(envelope.status.rawValue)])
+        switch output {
+        case .envelope:
+            print(reply.text)
+        case .json:
+            print(try (reply.output() ?? status).prettyJSON())
+        case .yaml:
+            print(try (reply.output() ?? status).yaml(), terminator: "")
+        case .table:
+            guard let tree = try reply.output() else {
+                print(envelope.status.rawValue)
+                return
+            }
+            if let columns, case .array(let items) = tree {
+                let names = items.map(\.text)
+                var rows: [[String]] = []
+                for name in names {
+                    let status = try? await columns.status(name)
+                    rows.append([name] + columns.fields.map { status?[$0]?.text ?? "" })
+                }
+                print(Table.render(headers: ["NAME"] + columns.headers, rows: rows), terminator: "")
+            } else {
+                print(Table.render(tree), terminator: "")
+            }
+        }
+    }
+}
+
+extension ListColumns {
+    /// Columns from a (headers, fields) pair of `StatusColumns`.
+    init(_ columns: (headers: [String], fields: [String]), status: @escaping (String) async throws -> JSONTree?) {
+        self.init(headers: columns.headers, fields: columns.fields, status: status)
+    }
+}
