@@ -5,7 +5,7 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl jq
 PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt Tools/helm/requirements.txt
 
 .PHONY: deps build test contract crds run stop clean localkube-test flink-deps
@@ -49,10 +49,21 @@ contract: deps
 	$(PYTHON) Tools/crdgen/crdgen.py --check
 	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml
 	hadolint --no-color deploy/docker/*.Dockerfile
-	$(PYTHON) Tools/helm/lint.py deploy/helm/flink-k8s-toolbox-crd deploy/helm/flink-k8s-toolbox-roles
+	$(PYTHON) Tools/helm/lint.py deploy/helm/flink-k8s-toolbox-crd deploy/helm/flink-k8s-toolbox-roles \
+	  deploy/helm/flink-k8s-toolbox-operator
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name roles --namespace flink-operator \
 	  --set targetNamespace=flink-jobs > $(TOOLS)/roles.yaml
 	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/roles.yaml > /dev/null
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
+	  --set targetNamespace=flink-jobs > $(TOOLS)/operator-plain.yaml
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
+	  --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl > $(TOOLS)/operator-tls.yaml
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
+	  --set observedNamespace=flink-jobs --set replicas=2 > $(TOOLS)/operator-observed.yaml
+	grep -q -- '--tls-ca' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--tls-ca' $(TOOLS)/operator-plain.yaml
+	grep -q -- '- "flink-jobs"' $(TOOLS)/operator-observed.yaml
+	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/operator-plain.yaml $(TOOLS)/operator-tls.yaml \
+	  $(TOOLS)/operator-observed.yaml > /dev/null
 
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
@@ -62,13 +73,41 @@ crds:
 localkube-test: deps
 	$(PYTHON) -m pytest Tools/localkube/tests -q -p no:cacheprovider
 
+## bench: the operator benchmark on localkube, API only (release build first, which may take minutes): time to every
+## supervisor Deployment for 1, 100 and 1,000 FlinkDeployments, RSS, writes, reaction latency; prints a table and writes
+## .bench/operator.json. Not part of `make test`. Options: make bench BENCH_ARGS="--sizes 1,100 --workers 4"
+.PHONY: bench
+bench: deps
+	@start=$$(date +%s); swift build -c release --product operator; echo "release build of the operator: $$(( $$(date +%s) - start )) s"
+	$(PYTHON) Tools/bench/operator_bench.py $(BENCH_ARGS)
+
+## readme-test: run the README's examples (```bash blocks marked `# readme-test`) against a fresh system with the demo,
+## started like `make run` in a temporary folder (needs the .build/debug executables, so it builds first)
+.PHONY: readme-test
+readme-test: build flink-deps
+	$(PYTHON) -m pytest Tests/readme -q -p no:cacheprovider
+
+## schemathesis: fuzz the operator's control plane (mutual TLS, on localkube) against openapi/toolbox.yaml: no server
+## error and no response or acceptance that violates the contract (Tests/contract/schemathesis_check.py; about 1 min)
+SCHEMATHESIS_ARGS ?= --examples 20 --seed 1
+.PHONY: schemathesis
+schemathesis: build
+	$(PYTHON) Tests/contract/schemathesis_check.py --operator "$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/operator" \
+	  $(SCHEMATHESIS_ARGS)
+
 ## test: every check and every test
-test: deps contract flink-deps localkube-test
+## e2e-test: the whole system with real Flink 2.3.0 (operator, supervisor, bootstrap as localkube pods): lifecycle,
+## savepoints, restarts, rescaling, state surviving stop/start/rescale cycles, deletion (Tests/e2e; several minutes)
+.PHONY: e2e-test
+e2e-test: build flink-deps
+	$(PYTHON) -m pytest Tests/e2e -q -p no:cacheprovider
+
+test: deps contract flink-deps localkube-test readme-test schemathesis e2e-test
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 
-## run: build, then start localkube with its local runtime, install the CRD and roles charts, run the operator as a
-## pod, and apply the demo FlinkDeployment (Ctrl-C or `make stop` stops everything)
+## run: build, then start localkube with its local runtime, install the CRD, roles and operator charts (the operator
+## runs as a pod), and apply the demo FlinkDeployment (Ctrl-C or `make stop` stops everything)
 run: build flink-deps
 	bash Tools/run-local.sh
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: localkube (Tools/localkube, state in .run/localkube) running the workloads on this machine, the
 # CRDs, namespace flink-jobs, the TLS Secret flink-operator-ssl (from secrets/), the operator as a pod of a
-# Deployment (image flink-k8s-toolbox-operator:1.5.0 -> .build/debug) behind Service flink-operator, and the demo
+# Deployment (chart deploy/helm/flink-k8s-toolbox-operator; image flink-k8s-toolbox-operator:1.5.0 -> .build/debug)
+# behind Service flink-operator, and the demo
 # FlinkDeployment (Tools/localkube/demo/demo.yaml). Ctrl-C (or `make stop` = `Tools/run-local.sh stop`) stops
 # localkube, which stops every pod. RUN_DETACH=1 returns after the setup and leaves everything running.
 # LOCALKUBE_IMAGE_MAP=FILE adds an image map (see Tools/localkube/README.md).
@@ -59,7 +60,10 @@ python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name flink-k8
 kube -n flink-jobs create secret generic flink-operator-ssl --type=kubernetes.io/tls \
   --from-file=tls.crt=secrets/operator-api_cert.pem --from-file=tls.key=secrets/operator-api_key.pem \
   --from-file=ca.crt=secrets/ca_cert.pem --dry-run=client -o yaml | kube apply -f - >/dev/null
-sed "s|__KUBECONFIG__|$state/kubeconfig|" Tools/localkube/demo/operator.yaml | kube -n flink-jobs apply -f - >/dev/null
+# The operator chart, as the manual installs it (`helm install ... --set secretName=flink-operator-ssl`), in the jobs
+# namespace. The operator finds localkube through $KUBECONFIG, which localkube sets in every pod.
+python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name flink-k8s-toolbox-operator \
+  --namespace flink-jobs --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl | kube apply -f - >/dev/null
 if ! kube -n flink-jobs rollout status deployment/flink-operator --timeout=90s >/dev/null; then
   echo "the operator pod did not become ready; its log:" >&2
   kube -n flink-jobs logs -l app=flink-operator --tail=30 >&2 || true

@@ -41,6 +41,11 @@ final class OperatorCache: Sendable {
         return owner == cluster ? found : nil
     }
 
+    /// The store of `type`, if the cache keeps one.
+    func store<Object: KubeResource>(of type: Object.Type) -> ObjectStore<Object>? {
+        (deployments as? ObjectStore<Object>) ?? (clusters as? ObjectStore<Object>) ?? (jobs as? ObjectStore<Object>)
+    }
+
     /// The IP of a running supervisor pod of `cluster`.
     func supervisorAddress(of cluster: String) -> String? {
         supervisorPods.list()

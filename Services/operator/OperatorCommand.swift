@@ -25,7 +25,9 @@ struct OperatorCommand: AsyncParsableCommand {
         @OptionGroup var kube: OperatorOptions
 
         func run() async throws {
-            try await ToolboxProcess.run(component: .operator, options: service, metadata: ["namespace": "\(kube.namespace)"]) { metrics, logger in
+            try await ToolboxProcess.run(
+                component: .operator, options: service, metadata: ["namespace": "\(kube.namespace)"], middlewares: [RequestBodyValidation()]
+            ) { metrics, logger in
                 try await assemble(metrics: metrics, logger: logger)
             }
         }

@@ -22,7 +22,9 @@ extension SupervisorController {
             case .cancelFlinkJobs(let ids):
                 for id in ids { await cancel(id, on: cluster) }
             case .scaleTaskManagers(let count):
+                let before = cluster.metadata.resourceVersion
                 _ = try await client.scale(FlinkCluster.self, name: cache.clusterName, namespace: cache.namespace, replicas: count)
+                await awaitCache { self.cache.cluster?.metadata.resourceVersion != before }
             }
         }
     }

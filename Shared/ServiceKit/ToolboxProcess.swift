@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OpenAPIRuntime
 import ServiceLifecycle
 import ToolboxAPI
 
@@ -9,11 +10,13 @@ public enum ToolboxProcess {
     /// Runs `component` with the API and background services `makeAPI` returns, until SIGTERM or SIGINT; start-up
     /// errors are logged and end the process with exit code 1. With `finishWhenDone` the background services are
     /// tasks: when one returns, the process shuts down gracefully (exit code 0); when one throws, it fails.
+    /// `middlewares` run on the API listener before the generated code decodes a request.
     public static func run<API: APIProtocol>(
         component: Component,
         options: ServiceOptions,
         metadata: Logger.Metadata = [:],
         finishWhenDone: Bool = false,
+        middlewares: [any ServerMiddleware] = [],
         makeAPI: (MetricsRegistry, Logger) async throws -> (API, [any Service])
     ) async throws {
         ignoreBrokenPipes()
@@ -23,7 +26,9 @@ public enum ToolboxProcess {
         do {
             _ = try options.tlsFiles()?.serverConfiguration()  // unreadable TLS material fails before anything else
             let (api, services) = try await makeAPI(metrics, logger)
-            let server = ToolboxServer(component: component, options: options, api: api, metrics: metrics, logger: logger)
+            let server = ToolboxServer(
+                component: component, options: options, api: api, metrics: metrics, logger: logger, middlewares: middlewares
+            )
             let group = finishWhenDone ? try server.makeServiceGroup(tasks: services) : try server.makeServiceGroup(services: services)
             logger.info("starting \(component.rawValue) \(ToolboxVersion.version)")
             try await group.run()

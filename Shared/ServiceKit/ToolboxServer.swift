@@ -23,14 +23,20 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
     public let bound = BoundAddresses()
     /// Logger of the process.
     public let logger: Logger
+    /// OpenAPI middlewares of the API listener, run in order before the generated code decodes a request.
+    public let middlewares: [any ServerMiddleware]
 
     /// Creates the assembly; nothing listens until the service group returned by `makeServiceGroup` runs.
-    public init(component: Component, options: ServiceOptions, api: API, metrics: MetricsRegistry, logger: Logger) {
+    public init(
+        component: Component, options: ServiceOptions, api: API, metrics: MetricsRegistry, logger: Logger,
+        middlewares: [any ServerMiddleware] = []
+    ) {
         self.component = component
         self.options = options
         self.api = api
         self.metrics = metrics
         self.logger = logger
+        self.middlewares = middlewares
     }
 
     /// The service group running both listeners and `services`, shut down gracefully on `signals`.
@@ -48,7 +54,9 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
     private func makeAPIApplication() throws -> some Service {
         let routes = RouteTable()
         let router = makeRouter(listener: "api", routes: routes)
-        try api.registerHandlers(on: PrefixFilteredTransport(router, prefixes: [component.apiPrefix], table: routes))
+        try api.registerHandlers(
+            on: PrefixFilteredTransport(router, prefixes: [component.apiPrefix], table: routes), middlewares: middlewares
+        )
         let server: HTTPServerBuilder
         if let tls = try options.tlsFiles() {
             server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration())

@@ -3,7 +3,13 @@ The tests run in file order on one system (each builds on the state the previous
 from __future__ import annotations
 
 import json
+import ssl
+import subprocess
 import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 
 CLUSTER = "e2e"
 COUNTER = f"{CLUSTER}-counter"
@@ -33,6 +39,32 @@ def deployment(system) -> dict:
                     "--rate", "50", "--emit-ms", "200", "--output", str(system.shared / "counter.txt")], target=target)}]}}
 
 
+def patch_job(system, path: str, value) -> None:
+    """Changes the counter job's declared spec in the FlinkDeployment (JSON patch)."""
+    operation = [{"op": "replace", "path": "/spec/jobs/0" + path, "value": value}]
+    system.kubectl("patch", "fd", CLUSTER, "--type=json", "-p", json.dumps(operation))
+
+
+def writes(system) -> dict[str, int]:
+    """Write requests localkube served, by verb and resource, except Leases (leader election renews them)."""
+    stats = json.loads(system.kubectl("get", "--raw", "/localkube/v1/stats"))
+    return {f"{verb} {resource}": n for verb, by_resource in stats["requests"].items()
+            if verb in ("create", "update", "patch", "delete") for resource, n in by_resource.items()
+            if not resource.startswith("leases")}
+
+
+def control_plane(system, path: str):
+    """GET on the operator's control plane through its Service, with the CLI's client certificate."""
+    context = ssl.create_default_context(cafile=str(REPO / "secrets" / "ca_cert.pem"))
+    context.check_hostname = False  # the server certificate names localhost; the Service has a cluster IP
+    context.load_cert_chain(str(REPO / "secrets" / "operator-cli_cert.pem"), str(REPO / "secrets" / "operator-cli_key.pem"))
+    address = system.get("svc", "flink-operator")["spec"]["clusterIP"]
+    with urllib.request.urlopen(f"https://{address}:4444{path}", context=context, timeout=30) as answer:
+        envelope = json.loads(answer.read())
+    assert envelope["status"] == "OK", envelope
+    return json.loads(envelope["output"])
+
+
 def counts(system) -> list[int]:
     path = system.shared / "counter.txt"
     if not path.exists():
@@ -52,6 +84,37 @@ def test_tutorial_deployment_runs(system):
     cluster = system.get("fc", CLUSTER)
     ready = {c["type"]: c["status"] for c in cluster["status"].get("conditions", [])}
     assert ready.get("Ready") == "True", cluster["status"]
+
+
+def test_no_writes_at_rest(system):
+    """A running cluster and job: the toolbox polls Flink but writes nothing (Lease renewals aside)."""
+    system.wait("settled", lambda: system.status("fj", COUNTER).get("jobStatus") == "RUNNING")
+    time.sleep(3)
+    before = writes(system)
+    time.sleep(6)
+    after = writes(system)
+    changed = {key: after[key] - before.get(key, 0) for key in after if after[key] != before.get(key, 0)}
+    assert not changed, f"writes at rest: {changed}"
+
+
+def test_control_plane_answers_from_the_supervisor(system):
+    """Flink routes of the control plane go operator → supervisor (both mutual TLS) → Flink."""
+    details = control_plane(system, f"/api/v1/clusters/{CLUSTER}/jobs/counter/details")
+    assert details["state"] == "RUNNING"
+    managers = control_plane(system, f"/api/v1/clusters/{CLUSTER}/taskmanagers")
+    assert len(managers) == 1
+    metrics = control_plane(system, f"/api/v1/clusters/{CLUSTER}/jobmanager/metrics")
+    assert metrics.get("jvmMemoryHeapUsed", 0) > 0
+
+
+def test_supervisor_metrics_pass_promtool(system):
+    pod = system.items("pods", f"role=supervisor,clusterName={CLUSTER}")[0]
+    text = urllib.request.urlopen(f"http://{pod['status']['podIP']}:8080/metrics", timeout=10).read().decode()
+    assert 'flink_supervisor_job_status{cluster="e2e",status="Started"} 1' in text
+    assert "flink_supervisor_flink_request_duration_seconds_bucket" in text
+    promtool = REPO / ".tools" / "bin" / "promtool"
+    out = subprocess.run([str(promtool), "check", "metrics"], input=text, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_stop_and_start_job_with_savepoint(system):
@@ -85,10 +148,11 @@ def test_trigger_and_forget_savepoint(system):
 
 
 def test_periodic_savepoints_in_automatic_mode(system):
-    system.kubectl("patch", "fj", COUNTER, "--type=merge", "-p", json.dumps({"spec": {"savepoint": {"savepointInterval": 3}}}))
+    # The FlinkDeployment is the source of truth: the operator puts a FlinkJob's spec back to what it declares.
+    patch_job(system, "/spec/savepoint/savepointInterval", 3)
     first = system.wait("periodic savepoint", lambda: system.status("fj", COUNTER).get("savepointPath"), timeout=60)
     system.wait("second periodic savepoint", lambda: system.status("fj", COUNTER).get("savepointPath") not in ("", first), timeout=60)
-    system.kubectl("patch", "fj", COUNTER, "--type=merge", "-p", json.dumps({"spec": {"savepoint": {"savepointInterval": 0}}}))
+    patch_job(system, "/spec/savepoint/savepointInterval", 0)
 
 
 def test_scale_job_and_task_managers_follow(system):
@@ -104,7 +168,7 @@ def test_bootstrap_change_restarts_from_savepoint(system):
     before = system.status("fj", COUNTER)["jobId"]
     spec = system.get("fj", COUNTER)["spec"]["bootstrap"]
     arguments = spec["arguments"] + ["--name", "counter-v2"]
-    system.kubectl("patch", "fj", COUNTER, "--type=merge", "-p", json.dumps({"spec": {"bootstrap": {"arguments": arguments}}}))
+    patch_job(system, "/spec/bootstrap/arguments", arguments)
     status = system.wait("restarted job", lambda: (lambda s: s if s.get("jobId") not in ("", before) and s.get(
         "supervisorStatus") == "Started" else None)(system.status("fj", COUNTER)), timeout=240)
     assert status["savepointPath"]

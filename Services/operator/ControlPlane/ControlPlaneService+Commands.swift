@@ -19,13 +19,15 @@ extension ControlPlaneService {
     func createDeployment(_ name: String, spec: Components.Schemas.FlinkDeploymentSpec) async throws {
         try validate(name, "deployment")
         let metadata = ObjectMeta(name: name, namespace: cache.namespace, labels: ToolboxLabels.cluster(name))
-        _ = try await client.create(FlinkDeployment(metadata: metadata, spec: spec))
+        let created = try await client.create(FlinkDeployment(metadata: metadata, spec: spec))
+        await awaitCache(cache.deployments, reflecting: created)
     }
 
     func createCluster(_ name: String, spec: Components.Schemas.FlinkClusterSpec) async throws {
         try validate(name, "cluster")
         let metadata = ObjectMeta(name: name, namespace: cache.namespace, labels: ToolboxLabels.cluster(name))
-        _ = try await client.create(FlinkCluster(metadata: metadata, spec: spec))
+        let created = try await client.create(FlinkCluster(metadata: metadata, spec: spec))
+        await awaitCache(cache.clusters, reflecting: created)
     }
 
     func createJob(cluster: String, job: String, spec: Components.Schemas.FlinkJobSpec) async throws {
@@ -35,7 +37,8 @@ extension ControlPlaneService {
         spec.clusterName = cluster
         let name = ResourceNames.flinkJob(cluster: cluster, job: job)
         let metadata = ObjectMeta(name: name, namespace: cache.namespace, labels: ToolboxLabels.job(cluster: cluster, job: job))
-        _ = try await client.create(FlinkJob(metadata: metadata, spec: spec))
+        let created = try await client.create(FlinkJob(metadata: metadata, spec: spec))
+        await awaitCache(cache.jobs, reflecting: created)
     }
 
     /// Replaces the spec of an object, re-reading it when a concurrent write wins.
@@ -44,7 +47,8 @@ extension ControlPlaneService {
             var object = try await client.get(type, name: name, namespace: cache.namespace)
             object.spec = spec
             do {
-                _ = try await client.update(object)
+                let updated = try await client.update(object)
+                if let store = cache.store(of: type) { await awaitCache(store, reflecting: updated) }
                 return
             } catch let error as KubeError where error.kind == .conflict && attempt < 3 {
                 continue
@@ -54,6 +58,41 @@ extension ControlPlaneService {
 
     func delete<Object: KubeResource>(_ type: Object.Type, name: String) async throws {
         try await client.delete(type, name: name, namespace: cache.namespace)
+        if let store = cache.store(of: type) { await awaitCache(store, deleting: name) }
+    }
+
+    // MARK: - read your writes
+
+    /// How long a write waits for the operator's cache to show it, so that a read through this control plane right
+    /// after a successful write answers from the written state (a status right after DELETE is 404).
+    static let readYourWritesTimeout: Duration = .seconds(5)
+
+    /// Waits until `store` holds `written` or a newer version of it (bounded by `readYourWritesTimeout`).
+    func awaitCache<Object: KubeResource>(_ store: ObjectStore<Object>, reflecting written: Object) async {
+        guard let target = written.metadata.resourceVersion else { return }
+        await awaitCache { store.get(written.key).map { Self.isAtLeast($0.metadata.resourceVersion, target) } ?? false }
+    }
+
+    /// Waits until the object `name` is gone from `store`. Finalizers can keep it a little longer (its status then
+    /// shows it terminating); the wait is bounded by `readYourWritesTimeout`, and the delete succeeded either way.
+    func awaitCache<Object: KubeResource>(_ store: ObjectStore<Object>, deleting name: String) async {
+        await awaitCache { store.get(cache.key(name)) == nil }
+    }
+
+    private func awaitCache(_ condition: () -> Bool) async {
+        let deadline = ContinuousClock.now + Self.readYourWritesTimeout
+        while !condition() && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Whether `cached` is `target` or newer. resourceVersions are opaque, but every API server this operator talks
+    /// to (etcd-backed and localkube) issues increasing integers; anything else only matches on equality.
+    static func isAtLeast(_ cached: String?, _ target: String) -> Bool {
+        guard let cached else { return false }
+        if cached == target { return true }
+        guard let cachedNumber = UInt64(cached), let targetNumber = UInt64(target) else { return false }
+        return cachedNumber >= targetNumber
     }
 
     // MARK: - actions and scaling

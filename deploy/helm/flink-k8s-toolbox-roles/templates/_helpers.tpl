@@ -1,6 +1,7 @@
-{{/* The namespace the toolbox manages. */}}
+{{/* The namespace the toolbox manages: observedNamespace (1.4.1) when set, else targetNamespace, else the release's
+(the same rule as the operator chart). */}}
 {{- define "toolbox.targetNamespace" -}}
-{{- default (default .Release.Namespace .Values.observedNamespace) .Values.targetNamespace -}}
+{{- default (default .Release.Namespace .Values.targetNamespace) .Values.observedNamespace -}}
 {{- end -}}
 
 {{/* Labels of every object of the chart. */}}

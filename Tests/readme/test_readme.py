@@ -1,0 +1,96 @@
+"""The README's examples, run: every ```bash block whose first line is `# readme-test`, in README order, against a
+fresh system started like `make run` (Tools/run-local.sh with the demo FlinkDeployment, in a temporary RUN_DIR).
+
+The blocks see the variables the README's quick start exports (KUBECONFIG, PATH with flinkctl, FLINKCTL_CA_CERT,
+FLINKCTL_CERT, FLINKCTL_KEY, OPERATOR_HOST, OPERATOR_PORT, OPERATOR_MONITOR), with localhost:<port> forwarded to the
+operator's Service by Tests/readme/forward.py, as the README tells users to do.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+README = REPO / "README.md"
+MARKER = "# readme-test"
+BLOCK = re.compile(r"^```bash\n(.*?)^```", re.S | re.M)
+VARIABLES = ("KUBECONFIG", "FLINKCTL_CA_CERT", "FLINKCTL_CERT", "FLINKCTL_KEY", "OPERATOR_HOST", "OPERATOR_PORT",
+             "OPERATOR_MONITOR")
+# Key output of some blocks, found by a snippet of their text: (snippet, expected output).
+EXPECTED = [
+    ("get fd,fc,fj", "Started"),
+    ("/version", "flink-k8s-toolbox"),
+    ("{.type}={.status}", "Ready=True"),
+    ("$API/clusters |", "demo"),
+    ("flinkctl clusters list", "demo"),
+    ("requested-action=STOP", "file:"),
+]
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import forward  # noqa: E402
+
+
+def blocks() -> list[str]:
+    """The runnable examples, in README order."""
+    return [body for body in BLOCK.findall(README.read_text()) if body.startswith(MARKER + "\n")]
+
+
+def block_id(body: str) -> str:
+    line = next((l for l in body.splitlines()[1:] if l.strip()), "")
+    return re.sub(r"[^A-Za-z0-9]+", "-", line)[:50].strip("-")
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory):
+    """A system with the demo, and the README's variables pointing at it."""
+    run_dir = tmp_path_factory.mktemp("readme")
+    env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", RUN_DEMO="1")
+    out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    listener = None
+    try:
+        kubeconfig = run_dir / "localkube" / "kubeconfig"
+        ip = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "-n", "flink-jobs", "get", "svc", "flink-operator",
+                             "-o", "jsonpath={.spec.clusterIP}"], capture_output=True, text=True, timeout=60,
+                            check=True).stdout.strip()
+        listener = forward.start(0, (ip, 4444))
+        bin_dir = (REPO / os.environ.get("BIN_DIR", ".build/debug")).resolve()
+        secrets = REPO / "secrets"
+        yield dict(os.environ, KUBECONFIG=str(kubeconfig), PATH=f"{bin_dir}:{os.environ['PATH']}",
+                   FLINKCTL_CA_CERT=str(secrets / "ca_cert.pem"), FLINKCTL_CERT=str(secrets / "operator-cli_cert.pem"),
+                   FLINKCTL_KEY=str(secrets / "operator-cli_key.pem"), OPERATOR_HOST="localhost",
+                   OPERATOR_PORT=str(listener.getsockname()[1]), OPERATOR_MONITOR=f"{ip}:8080")
+    finally:
+        if listener is not None:
+            listener.close()
+        subprocess.run([str(REPO / "Tools" / "run-local.sh"), "stop"], cwd=REPO, env=env, capture_output=True,
+                       timeout=120)
+
+
+def test_readme_has_examples_and_explains_their_variables():
+    """The marked blocks exist, and every variable they use is exported by the README's quick start."""
+    found = blocks()
+    assert len(found) >= 5, "README lost its runnable examples"
+    text = README.read_text()
+    for name in VARIABLES:
+        if any(f"${name}" in body for body in found):
+            assert re.search(rf"export [^\n]*\b{name}=", text), f"README uses ${name} but never exports it"
+
+
+@pytest.mark.parametrize("body", blocks(), ids=block_id)
+def test_readme_example(body, environment):
+    """Each example exits 0 (and prints its key output) on the system the README describes."""
+    out = subprocess.run(["bash", "-euo", "pipefail", "-c", body], cwd=REPO, env=environment, capture_output=True,
+                         text=True, timeout=300)
+    print(f"--- {block_id(body)}\n{out.stdout}")
+    assert out.returncode == 0, f"example failed (rc {out.returncode}):\n{body}\nstdout:\n{out.stdout[-3000:]}\n" \
+                                f"stderr:\n{out.stderr[-3000:]}"
+    for snippet, expected in EXPECTED:
+        if snippet in body:
+            assert expected in out.stdout, f"expected {expected!r} in the output of:\n{body}\ngot:\n{out.stdout[-3000:]}"

@@ -1,0 +1,36 @@
+{{/* The namespace the operator manages: observedNamespace (1.4.1) when set, else targetNamespace, else the release's. */}}
+{{- define "operator.targetNamespace" -}}
+{{- default (default .Release.Namespace .Values.targetNamespace) .Values.observedNamespace -}}
+{{- end -}}
+
+{{/* The Secret the supervisors mount. */}}
+{{- define "operator.supervisorSecret" -}}
+{{- default .Values.secretName .Values.supervisorSecretName -}}
+{{- end -}}
+
+{{/* The operator image reference. */}}
+{{- define "operator.image" -}}
+{{- $registry := .Values.image.registry -}}
+{{- if and $registry (not (hasSuffix "/" $registry)) }}{{ $registry = printf "%s/" $registry }}{{ end -}}
+{{- printf "%s%s:%s" $registry .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* Labels that select the operator pods. */}}
+{{- define "operator.selectorLabels" -}}
+app: {{ .Values.name }}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Labels of every object of the chart: the recommended ones plus the original's chart/release/heritage. */}}
+{{- define "operator.labels" -}}
+{{ include "operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: flink-k8s-toolbox
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+release: {{ .Release.Name }}
+heritage: {{ .Release.Service }}
+{{- end -}}
