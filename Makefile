@@ -88,7 +88,7 @@ readme-test: build flink-deps
 	$(PYTHON) -m pytest Tests/readme -q -p no:cacheprovider
 
 ## schemathesis: fuzz the operator's control plane (mutual TLS, on localkube) against openapi/toolbox.yaml: no server
-## error and no response or acceptance that violates the contract (Tests/contract/schemathesis_check.py; about 1 min)
+## error and no response or acceptance that violates the contract (Tests/contract/schemathesis_check.py; about 1.5 min)
 SCHEMATHESIS_ARGS ?= --examples 20 --seed 1
 .PHONY: schemathesis
 schemathesis: build
@@ -102,7 +102,19 @@ schemathesis: build
 e2e-test: build flink-deps
 	$(PYTHON) -m pytest Tests/e2e -q -p no:cacheprovider
 
-test: deps contract flink-deps localkube-test readme-test schemathesis e2e-test
+## e2e-test-flink-1.20: the same end-to-end tests on Flink 1.20.5 (not part of `make test`)
+.PHONY: e2e-test-flink-1.20
+e2e-test-flink-1.20: build flink-deps
+	E2E_FLINK_VERSION=1.20.5 $(PYTHON) -m pytest Tests/e2e -q -p no:cacheprovider
+
+## images-check: build each deploy/docker/*.Dockerfile's executable the way its build stage does (release, static Swift
+## stdlib, in .cache/docker-build; no Docker engine needed), then run it as the image's non-root USER: no libswift* in
+## ldd, /version answers, SIGTERM stops it (Tools/docker/build-like-dockerfile.py; a clean build takes several minutes)
+.PHONY: images-check
+images-check:
+	$(PYTHON) Tools/docker/build-like-dockerfile.py
+
+test: deps contract flink-deps localkube-test readme-test schemathesis e2e-test images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 

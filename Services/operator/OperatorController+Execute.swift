@@ -5,9 +5,10 @@ import ToolboxCore
 extension OperatorController {
     func reconcileDeployment(_ name: String) async throws {
         guard let deployment = cache.deployments.get(cache.key(name)) else { return }
-        let jobs = cache.jobs.list().filter {
+        // Filter the unsorted snapshot, then sort the few matches (`list()` would sort every cached job).
+        let jobs = cache.jobs.snapshot().values.filter {
             ToolboxLabels.isOwned($0.metadata, by: deployment.metadata.uid) || ($0.metadata.name ?? "").hasPrefix("\(name)-")
-        }
+        }.sorted { $0.key < $1.key }
         let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(cache.key(name)), jobs: jobs, now: now())
         for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment) }
     }
@@ -22,7 +23,7 @@ extension OperatorController {
 
     func reconcileJob(_ name: String) async throws {
         guard let job = cache.jobs.get(cache.key(name)) else { return }
-        let clusterNames = cache.clusters.list().compactMap(\.metadata.name)
+        let clusterNames = cache.clusters.snapshot().keys.map(\.name)
         let cluster = JobClusterResolver.clusterName(of: job, clusters: clusterNames)
         let clusterExists = cluster.map { cache.clusters.get(cache.key($0)) != nil } ?? false
         let supervisorExists = cluster.map { cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: $0))) != nil } ?? false

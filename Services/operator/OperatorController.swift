@@ -35,21 +35,19 @@ final class OperatorController: Sendable {
             Reflector(client: client, namespace: namespace, store: cache.clusters, logger: logger, onInvalid: invalid) { [self] key in
                 enqueue(.cluster(key.name))
                 enqueue(.deployment(key.name))
-                cache.jobs(ofCluster: key.name).compactMap(\.metadata.name).forEach { enqueue(.job($0)) }
+                jobNames(ofCluster: key.name).forEach { enqueue(.job($0)) }
                 statusGaugesChanged()
             }.runner,
             Reflector(client: client, namespace: namespace, store: cache.jobs, logger: logger, onInvalid: invalid) { [self] key in
                 enqueue(.job(key.name))
-                for deployment in cache.deployments.list() {
-                    if let name = deployment.metadata.name, key.name.hasPrefix("\(name)-") { enqueue(.deployment(name)) }
-                }
+                deployments(prefixing: key.name).forEach { enqueue(.deployment($0)) }
                 statusGaugesChanged()
             }.runner,
             Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisors, logger: logger) {
                 [self] key in
                 let cluster = String(key.name.dropFirst("supervisor-".count))
                 enqueue(.cluster(cluster))
-                cache.jobs(ofCluster: cluster).compactMap(\.metadata.name).forEach { enqueue(.job($0)) }
+                jobNames(ofCluster: cluster).forEach { enqueue(.job($0)) }
             }.runner,
             Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisorPods, logger: logger) {
                 _ in
@@ -74,7 +72,23 @@ final class OperatorController: Sendable {
     }
 
     private func statusGaugesChanged() {
-        metrics.updateStatusGauges(clusters: cache.clusters.list(), jobs: cache.jobs.list())
+        metrics.updateStatusGauges(clusters: Array(cache.clusters.snapshot().values), jobs: Array(cache.jobs.snapshot().values))
+    }
+
+    // The watch callbacks run for every event, so they read unsorted snapshots: `ObjectStore.list()` sorts the whole
+    // store on each call, which made every event O(n log n) and the 1,000-deployment bench operator-bound.
+
+    /// The names of the jobs of `cluster` (the rule of `OperatorCache.jobs(ofCluster:)`), in no particular order.
+    private func jobNames(ofCluster cluster: String) -> [String] {
+        let jobs = cache.jobs.snapshot()
+        guard !jobs.isEmpty else { return [] }
+        let clusterNames = cache.clusters.snapshot().keys.map(\.name)
+        return jobs.values.filter { JobClusterResolver.clusterName(of: $0, clusters: clusterNames) == cluster }.compactMap(\.metadata.name)
+    }
+
+    /// The cached deployments `d` such that `jobName` starts with `d-`: each prefix of `jobName` that ends before a `-`.
+    private func deployments(prefixing jobName: String) -> [String] {
+        jobName.indices.filter { jobName[$0] == "-" }.map { String(jobName[..<$0]) }.filter { cache.deployments.get(cache.key($0)) != nil }
     }
 
     /// Runs `count` workers until cancelled.

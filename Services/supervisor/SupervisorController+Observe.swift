@@ -24,11 +24,20 @@ extension SupervisorController {
         }
     }
 
-    /// Flink's state of the job's `status.jobId`, from the round of calls already made.
-    func jobState(of job: FlinkJob, in view: ObservedFlinkCluster?) -> ObservedJobState {
+    /// Flink's state of the job's `status.jobId`, from the round of calls already made. An id missing from that
+    /// round may belong to a job submitted since (the bootstrap reports while the pass runs): only Flink's own 404
+    /// for that id says the job is gone — concluding it from a stale list would skip the savepoint at the next stop.
+    func jobState(of job: FlinkJob, in view: ObservedFlinkCluster?) async -> ObservedJobState {
         guard let jobId = job.status?.jobId, !jobId.isEmpty, let view else { return .unknown }
-        guard let state = view.jobs[jobId] else { return .notFound }
-        return .state(state)
+        if let state = view.jobs[jobId] { return .state(state) }
+        do {
+            let details = try await timed("job") { try await flink.jobDetails(jobId) }
+            return .state(details.state.uppercased())
+        } catch FlinkError.notFound {
+            return .notFound
+        } catch {
+            return .unknown
+        }
     }
 
     /// Flink's state of the job's pending savepoint request, asked only when one is pending.

@@ -100,7 +100,7 @@ final class SupervisorController: Sendable {
     private func reconcile(_ observed: FlinkJob, cluster: FlinkCluster, flinkView: ObservedFlinkCluster?) async throws -> TimeInterval? {
         let observation = JobObservation(
             job: observed, cluster: cluster, bootstrapJob: cache.bootstrapJob(of: observed), clusterReachable: flinkView != nil,
-            flinkJobState: jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
+            flinkJobState: await jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
             taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval
         )

@@ -35,7 +35,7 @@ public final class LeaderElector: Sendable {
     public func run(releaseOnCancel: Bool = true, whileLeading: @escaping @Sendable () async throws -> Void) async throws {
         while !Task.isCancelled {
             guard (try? await acquire()) == true else {
-                try await Task.sleep(for: timing.retryPeriod)
+                try? await Task.sleep(for: timing.retryPeriod)  // cancelled while waiting: the loop ends, no error
                 continue
             }
             leading.withLock { $0 = true }

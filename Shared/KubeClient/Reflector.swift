@@ -44,7 +44,7 @@ public struct Reflector<Object: KubeResource>: Sendable {
                 logger.debug("watch of \(Object.resource) expired; listing again")
             } catch {
                 logger.warning("watch of \(Object.resource) failed: \(error); listing again in \(retryDelay)")
-                try await Task.sleep(for: retryDelay)
+                try? await Task.sleep(for: retryDelay)  // cancelled while waiting: the loop ends, as above
             }
         }
     }

@@ -3,14 +3,17 @@ The tests run in file order on one system (each builds on the state the previous
 from __future__ import annotations
 
 import json
+import os
 import ssl
 import subprocess
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
+FLINK_VERSION = os.environ.get("E2E_FLINK_VERSION", "2.3.0")
 CLUSTER = "e2e"
 COUNTER = f"{CLUSTER}-counter"
 JOBS_JAR = "/opt/jobs/toolbox-test-jobs.jar"
@@ -30,7 +33,7 @@ def deployment(system) -> dict:
     target = f"file://{system.shared}/savepoints"
     return {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkDeployment", "metadata": {"name": CLUSTER},
             "spec": {"cluster": {
-                "runtime": {"image": "flink:2.3.0"},
+                "runtime": {"image": f"flink:{FLINK_VERSION}"},
                 "jobManager": {"serviceMode": "ClusterIP"},
                 "taskManager": {"taskSlots": 1},
                 "supervisor": {"image": "flink-k8s-toolbox-supervisor:1.5.0", "pollingInterval": 1, "taskTimeout": 60,
@@ -147,6 +150,25 @@ def test_trigger_and_forget_savepoint(system):
     system.wait("forgotten", lambda: system.status("fj", COUNTER).get("savepointPath") == "")
 
 
+def test_pending_request_recorded_before_a_crash_is_completed_once(system):
+    """The supervisor records a savepoint request (trigger id) in status before it sends it. Simulate a supervisor
+    killed between the two: a pending request Flink never saw. The next supervisor sends it under the same trigger id,
+    records the savepoint, and takes exactly one."""
+    status = system.wait_job(COUNTER, "Started", jobStatus="RUNNING")
+    before = set((system.shared / "savepoints").iterdir())
+    trigger = uuid.uuid4().hex
+    patch = {"status": {"savepointJobId": status["jobId"], "savepointTriggerId": trigger,
+                        "savepointRequestTimestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}}
+    pod = system.items("pods", f"role=supervisor,clusterName={CLUSTER}")[0]["metadata"]["name"]
+    system.kubectl("delete", "pod", pod, "--wait=false")
+    system.kubectl("patch", "fj", COUNTER, "--subresource=status", "--type=merge", "-p", json.dumps(patch))
+    done = system.wait("the recorded request completed", lambda: (lambda s: s if not s.get("savepointTriggerId") and
+                       s.get("savepointPath") else None)(system.status("fj", COUNTER)), timeout=120)
+    created = set((system.shared / "savepoints").iterdir()) - before
+    assert len(created) == 1, created
+    assert done["savepointPath"].endswith(next(iter(created)).name)
+
+
 def test_periodic_savepoints_in_automatic_mode(system):
     # The FlinkDeployment is the source of truth: the operator puts a FlinkJob's spec back to what it declares.
     patch_job(system, "/spec/savepoint/savepointInterval", 3)
@@ -195,7 +217,8 @@ def test_failing_job_restart_policies(system):
         name = f"{CLUSTER}-failing-{policy.lower()}"
         job = {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkJob",
                "metadata": {"name": name, "labels": {"clusterName": CLUSTER}},
-               "spec": dict(job_spec("failing", "FailingJob", ["--fail-after-ms", "500"], mode="Manual", policy=policy),
+               "spec": dict(job_spec("failing", "FailingJob", ["--fail-after-ms", "500"], mode="Manual", policy=policy,
+                                         target=f"file://{system.shared}/savepoints"),
                             clusterName=CLUSTER)}
         system.kubectl("apply", "-f", "-", input=json.dumps(job))
         first = system.wait_job(name, "Stopped", jobStatus="FAILED", timeout=240)
@@ -221,8 +244,8 @@ def test_stop_and_start_cluster(system):
 def test_delete_leaves_nothing(system):
     system.kubectl("delete", "fd", CLUSTER, "--wait=true", "--timeout=240s")
     def empty():
-        left = {kind: [i["metadata"]["name"] for i in system.items(kind)] for kind in ("fc", "fj", "deployments", "jobs")}
-        left["pods"] = [p["metadata"]["name"] for p in system.items("pods", "component=flink")]
-        left["services"] = [s["metadata"]["name"] for s in system.items("services", "component=flink")]
+        left = {kind: [i["metadata"]["name"] for i in system.items(kind)] for kind in ("fd", "fc", "fj", "jobs")}
+        for kind in ("deployments", "pods", "services"):  # the operator's own Deployment, pod and Service stay
+            left[kind] = [i["metadata"]["name"] for i in system.items(kind, "component=flink")]
         return all(not names for names in left.values()) or None
     system.wait("nothing left", empty, timeout=240)

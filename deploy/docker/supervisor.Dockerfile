@@ -1,11 +1,14 @@
 # Image of the toolbox's supervisor: built with the Swift toolchain, run from a small Debian base as a non-root user.
 # Build from the repository root: docker build -f deploy/docker/supervisor.Dockerfile -t flink-k8s-toolbox-supervisor .
 FROM swift:6.2-bookworm AS build
+# Every target `path:` in Package.swift is copied in (test targets and flinkctl included), or the
+# manifest does not load (Tools/docker/build-like-dockerfile.py checks this and builds the stage without Docker).
 WORKDIR /src
 COPY Package.swift ./
 COPY openapi ./openapi
 COPY Shared ./Shared
 COPY Services ./Services
+COPY Tools/flinkctl ./Tools/flinkctl
 COPY Tests ./Tests
 RUN swift build -c release --product supervisor --static-swift-stdlib \
  && install -D "$(swift build -c release --show-bin-path)/supervisor" /out/supervisor
