@@ -31,7 +31,6 @@ struct BootstrapCommand: AsyncParsableCommand {
             try await ToolboxProcess.run(component: .bootstrap, options: service, metadata: metadata, finishWhenDone: true) { _, logger in
                 try assemble(progress: progress, logger: logger)
             }
-            if progress.snapshot.phase == .failed { throw ExitCode.failure }
         }
 
         private func assemble(progress: BootstrapProgress, logger: Logger) throws -> (BootstrapHandlers, [any Service]) {
@@ -62,7 +61,9 @@ struct ClosingService: Service, CustomStringConvertible {
 
     func run() async throws {
         do {
-            try await runner.run()
+            try await cancelWhenGracefulShutdown { try await runner.run() }
+        } catch is CancellationError {
+            runner.logger.warning("interrupted (SIGTERM) before the job was reported; Kubernetes runs the bootstrap again if needed")
         } catch {
             await close()
             throw error

@@ -6,8 +6,9 @@ extension OperatorController {
     func reconcileDeployment(_ name: String) async throws {
         guard let deployment = cache.deployments.get(cache.key(name)) else { return }
         // Filter the unsorted snapshot, then sort the few matches (`list()` would sort every cached job).
+        let prefix = "\(name)-"
         let jobs = cache.jobs.snapshot().values.filter {
-            ToolboxLabels.isOwned($0.metadata, by: deployment.metadata.uid) || ($0.metadata.name ?? "").hasPrefix("\(name)-")
+            ToolboxLabels.isOwned($0.metadata, by: deployment.metadata.uid) || ($0.metadata.name ?? "").hasPrefix(prefix)
         }.sorted { $0.key < $1.key }
         let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(cache.key(name)), jobs: jobs, now: now())
         for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment) }

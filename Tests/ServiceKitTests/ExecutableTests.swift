@@ -1,6 +1,5 @@
 import Foundation
 import NIOHTTP1
-import NIOHTTP1
 import ServiceKit
 import TestSupport
 import Testing
@@ -12,14 +11,24 @@ struct ExecutableTests {
         ["--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey, "--tls-ca", certificates.ca]
     }
 
+    /// Bootstrap arguments that keep it busy: a readable "JAR", a JobManager that does not answer, a long retry delay.
+    static var bootstrapArguments: [String] {
+        let jar = FileManager.default.temporaryDirectory.appendingPathComponent("executable-test.jar")
+        FileManager.default.createFile(atPath: jar.path, contents: Data("not really a jar".utf8))
+        return [
+            "--cluster-name", "demo", "--job-name", "computeaverage", "--jar-path", jar.path, "--class-name", "com.example.Job",
+            "--jobmanager-url", "http://127.0.0.1:9", "--supervisor-url", "https://127.0.0.1:9", "--retry-delay", "60",
+        ]
+    }
+
     @Test("each starts with mutual TLS, answers /version and its own routes, and stops gracefully on SIGTERM", arguments: [
         ("operator", ["--namespace", "default"], "GET", "/api/v1/clusters", 200),
-        ("supervisor", ["--cluster-name", "demo"], "POST", "/supervisor/v1/reconcile", 501),
-        ("bootstrap", ["--cluster-name", "demo", "--job-name", "computeaverage"], "GET", "/bootstrap/v1/progress", 200),
+        ("supervisor", ["--cluster-name", "demo"], "POST", "/supervisor/v1/reconcile", 202),
+        ("bootstrap", bootstrapArguments, "GET", "/bootstrap/v1/progress", 200),
     ])
     func startServeStop(name: String, arguments: [String], method: String, path: String, status: Int) async throws {
-        // The operator needs a Kubernetes API: a localkube for the duration of the test.
-        let kube = name == "operator" ? try await LocalKubeServer.start() : nil
+        // The operator and the supervisor need a Kubernetes API: a localkube for the duration of the test.
+        let kube = name != "bootstrap" ? try await LocalKubeServer.start() : nil
         defer { kube?.stop() }
         try kube?.applyToolboxCRDs()
         let kubeArguments = kube.map { ["--kube-config", $0.kubeconfig] } ?? []
@@ -41,15 +50,20 @@ struct ExecutableTests {
         #expect(launched.output.contains("\(name) stopped"))
     }
 
-    @Test("the bootstrap reports its progress before doing anything")
+    @Test("the bootstrap reports its progress while it retries an unreachable JobManager")
     func bootstrapProgress() async throws {
-        let launched = try LaunchedExecutable.start("bootstrap", ["--cluster-name", "demo", "--job-name", "computeaverage"])
+        let launched = try LaunchedExecutable.start("bootstrap", Self.bootstrapArguments)
         let (api, _) = try await launched.ports()
-        let answer = try await fetch("http://127.0.0.1:\(api)/bootstrap/v1/progress")
-        _ = await launched.terminate()
-        #expect(answer.json?["phase"] as? String == "Pending")
+        var answer = Answer(status: 0, body: "", contentType: nil)
+        let attempted = try await eventually {
+            answer = try await fetch("http://127.0.0.1:\(api)/bootstrap/v1/progress")
+            return (answer.json?["attempts"] as? Int ?? 0) >= 1
+        }
+        #expect(attempted, "\(answer.body)")
+        let exitCode = await launched.terminate()
+        #expect(answer.json?["phase"] as? String == "Uploading")
         #expect(answer.json?["clusterName"] as? String == "demo")
-        #expect(answer.json?["attempts"] as? Int == 0)
+        #expect(exitCode == 0, "an interrupted bootstrap stops cleanly: \(launched.output)")
         #expect(launched.output.contains("TLS is not configured"))
     }
 

@@ -406,7 +406,7 @@ def build(image: Image, verbose: bool) -> tuple[Path, float]:
     with open(log, "w") as output:
         process = subprocess.Popen(
             ["bash", "-c", command], cwd=stage_path(root, image.workdir), env={**os.environ, **image.env},
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
         )
         try:
             assert process.stdout is not None
@@ -416,8 +416,8 @@ def build(image: Image, verbose: bool) -> tuple[Path, float]:
                     sys.stdout.write(f"[{image.name}] {line}")
             status = process.wait()
         finally:
-            if process.poll() is None:
-                os.kill(process.pid, signal.SIGTERM)
+            if process.poll() is None:  # interrupted: stop the build's own process group (bash, swift-build, swiftc)
+                os.killpg(process.pid, signal.SIGTERM)
                 process.wait()
     seconds = time.monotonic() - started
     if status != 0:
