@@ -13,31 +13,19 @@ struct OperatorService: Service {
     let cleanup: @Sendable () async -> Void
 
     func run() async throws {
+        let controller = controller
+        let workers = workers
         try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for reflector in controller.reflectors() { group.addTask { try await reflector() } }
-                group.addTask {
-                    try await elector.run {
-                        controller.metrics.leader.set(1.0)
-                        defer { controller.metrics.leader.set(0.0) }
-                        await controller.enqueueAll()
-                        await withTaskGroup(of: Void.self) { leading in
-                            leading.addTask { await controller.runWorkers(count: workers) }
-                            leading.addTask { await resync() }
-                        }
-                    }
+            try await elector.runController(
+                reflectors: controller.reflectors(), resyncInterval: resyncInterval,
+                leadership: { controller.metrics.leader.set($0 ? 1.0 : 0.0) },
+                resync: { await controller.enqueueAll() },
+                whileLeading: {
+                    await controller.enqueueAll()
+                    await controller.runWorkers(count: workers)
                 }
-                try await group.next()
-                group.cancelAll()
-            }
+            )
         }
         await cleanup()
-    }
-
-    private func resync() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: resyncInterval)
-            await controller.enqueueAll()
-        }
     }
 }

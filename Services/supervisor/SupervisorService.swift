@@ -11,30 +11,15 @@ struct SupervisorService: Service {
     let cleanup: @Sendable () async -> Void
 
     func run() async throws {
+        let controller = controller
         try await cancelWhenGracefulShutdown {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for reflector in controller.reflectors() { group.addTask { try await reflector() } }
-                group.addTask {
-                    try await elector.run {
-                        controller.metrics.leader.set(1.0)
-                        defer { controller.metrics.leader.set(0.0) }
-                        await withTaskGroup(of: Void.self) { leading in
-                            leading.addTask { await controller.runWorker() }
-                            leading.addTask { await resync() }
-                        }
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            try await elector.runController(
+                reflectors: controller.reflectors(), resyncInterval: resyncInterval,
+                leadership: { controller.metrics.leader.set($0 ? 1.0 : 0.0) },
+                resync: { controller.nudge() },
+                whileLeading: { await controller.runWorker() }
+            )
         }
         await cleanup()
-    }
-
-    private func resync() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: resyncInterval)
-            controller.nudge()
-        }
     }
 }
