@@ -62,10 +62,11 @@ struct ClosingService: Service, CustomStringConvertible {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown { try await runner.run() }
-        } catch is CancellationError {
-            runner.logger.warning("interrupted (SIGTERM) before the job was reported; Kubernetes runs the bootstrap again if needed")
         } catch {
             await close()
+            // Interrupted (SIGTERM) or failed, the task did not finish: a non-zero exit, so a Kubernetes Job does not
+            // count this pod as a completion and runs the bootstrap again (backoffLimit).
+            if Task.isCancelled || error is CancellationError { throw BootstrapError.rejected("interrupted before the job was reported") }
             throw error
         }
         await close()

@@ -15,16 +15,21 @@ struct OperatorService: Service {
     func run() async throws {
         let controller = controller
         let workers = workers
-        try await cancelWhenGracefulShutdown {
-            try await elector.runController(
-                reflectors: controller.reflectors(), resyncInterval: resyncInterval,
-                leadership: { controller.metrics.leader.set($0 ? 1.0 : 0.0) },
-                resync: { await controller.enqueueAll() },
-                whileLeading: {
-                    await controller.enqueueAll()
-                    await controller.runWorkers(count: workers)
-                }
-            )
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await elector.runController(
+                    reflectors: controller.reflectors(), resyncInterval: resyncInterval,
+                    leadership: { controller.metrics.leader.set($0 ? 1.0 : 0.0) },
+                    resync: { await controller.enqueueAll() },
+                    whileLeading: {
+                        await controller.enqueueAll()
+                        await controller.runWorkers(count: workers)
+                    }
+                )
+            }
+        } catch {
+            await cleanup()  // HTTP clients must be shut down on every path
+            throw error
         }
         await cleanup()
     }

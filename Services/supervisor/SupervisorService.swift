@@ -12,13 +12,18 @@ struct SupervisorService: Service {
 
     func run() async throws {
         let controller = controller
-        try await cancelWhenGracefulShutdown {
-            try await elector.runController(
-                reflectors: controller.reflectors(), resyncInterval: resyncInterval,
-                leadership: { controller.metrics.leader.set($0 ? 1.0 : 0.0) },
-                resync: { controller.nudge() },
-                whileLeading: { await controller.runWorker() }
-            )
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await elector.runController(
+                    reflectors: controller.reflectors(), resyncInterval: resyncInterval,
+                    leadership: { controller.metrics.leader.set($0 ? 1.0 : 0.0) },
+                    resync: { controller.nudge() },
+                    whileLeading: { await controller.runWorker() }
+                )
+            }
+        } catch {
+            await cleanup()  // HTTP clients must be shut down on every path
+            throw error
         }
         await cleanup()
     }

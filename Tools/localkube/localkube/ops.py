@@ -86,6 +86,13 @@ class Api:
             raise ApiError(403, f"unable to create new content in namespace {ns} because it is being terminated",
                            "Forbidden")
 
+    def addresses_for(self, rt: ResourceType) -> dict:
+        """What defaulting `rt` needs to know of allocated addresses: only Services allocate any (reading the
+        machine's listening sockets costs milliseconds, too much for every write)."""
+        if (rt.group, rt.plural) != ("", "services"):
+            return {"ips": set(), "ports": set()}
+        return self.used_addresses()
+
     def used_addresses(self) -> dict:
         """Cluster IPs and node ports already allocated to services."""
         ips, ports = set(), set()
@@ -124,7 +131,7 @@ class Api:
             meta["generation"] = 1
         if rt.custom and rt.status:
             obj.pop("status", None)
-        dec.apply_defaults(rt, obj, True, self.used_addresses())
+        dec.apply_defaults(rt, obj, True, self.addresses_for(rt))
         dec.validate(rt, obj)
         if opts.dry_run:
             return self.present(rt, obj) if not is_new_events(rt) else obj
@@ -193,7 +200,7 @@ class Api:
                     result.pop("status", None)
             dec.finalizer_check(existing, result)
         result["apiVersion"], result["kind"] = existing["apiVersion"], existing["kind"]
-        dec.apply_defaults(rt, result, False, self.used_addresses(), existing)
+        dec.apply_defaults(rt, result, False, self.addresses_for(rt), existing)
         if rt.generation and sub != "status" and \
                 dec.comparable(result, rt.status) != dec.comparable(existing, rt.status):
             result["metadata"]["generation"] = existing["metadata"].get("generation", 1) + 1
