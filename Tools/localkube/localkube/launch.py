@@ -98,7 +98,10 @@ def build(ctx: Context, container: dict, image: Image, env: dict, mounts: dict[s
         full.update(extra)
     if not argv:
         raise ValueError(f"container {name}: no command (image {image.reference} has no entrypoint)")
-    argv = [pmap.rewrite(a) for a in argv]
+    # A toolbox image's executable is a host path localkube chose itself: never map it into a volume (a pod with an
+    # emptyDir on /tmp would otherwise hide executables built under /tmp).
+    keep = 1 if image.type == "toolbox" else 0
+    argv = argv[:keep] + [pmap.rewrite(a) for a in argv[keep:]]
     return argv, full
 
 
