@@ -213,7 +213,7 @@ def test_state_survives_ten_stop_start_rescale_cycles(system):
 
 
 def test_failing_job_restart_policies(system):
-    for policy, expect_restart in (("Never", False), ("OnlyIfFailed", True)):
+    for policy, expect_restart in (("Never", False), ("OnlyIfFailed", True), ("Always", True)):
         name = f"{CLUSTER}-failing-{policy.lower()}"
         job = {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkJob",
                "metadata": {"name": name, "labels": {"clusterName": CLUSTER}},
@@ -221,20 +221,38 @@ def test_failing_job_restart_policies(system):
                                          target=f"file://{system.shared}/savepoints"),
                             clusterName=CLUSTER)}
         system.kubectl("apply", "-f", "-", input=json.dumps(job))
-        first = system.wait_job(name, "Stopped", jobStatus="FAILED", timeout=240)
-        if expect_restart:
-            system.wait("restart after failure", lambda: system.status("fj", name).get("jobId") not in ("", first.get("jobId")), timeout=120)
+        first = system.wait(f"{name} submitted", lambda: system.status("fj", name).get("jobId"), timeout=240)
+        if expect_restart:  # the Stopped window lasts only restartDelay (2 s): a new Flink job id is the proof
+            system.wait("restart after failure", lambda: system.status("fj", name).get("jobId") not in ("", first), timeout=120)
         else:
+            system.wait_job(name, "Stopped", jobStatus="FAILED", timeout=120)
             time.sleep(5)
             assert system.status("fj", name)["supervisorStatus"] == "Stopped"
         system.kubectl("delete", "fj", name, "--wait=false")
         system.wait(f"{name} deleted", lambda: system.get("fj", name) is None, timeout=120)
 
 
+def test_stop_and_start_cluster_without_savepoint(system):
+    """without-savepoint on the cluster applies to its jobs: they are cancelled and keep their last savepoint."""
+    system.annotate("fj", COUNTER, "TRIGGER_SAVEPOINT")
+    path = system.wait("a savepoint to keep", lambda: system.status("fj", COUNTER).get("savepointPath"))
+    system.wait("no pending request", lambda: not system.status("fj", COUNTER).get("savepointTriggerId"))
+    path = system.status("fj", COUNTER)["savepointPath"]
+    system.annotate("fc", CLUSTER, "STOP", without_savepoint=True)
+    system.wait_cluster(CLUSTER, "Stopped")
+    assert system.wait_job(COUNTER, "Stopped")["savepointPath"] == path
+    system.annotate("fc", CLUSTER, "START")
+    system.wait_cluster(CLUSTER, "Started", timeout=240)
+    system.annotate("fj", COUNTER, "START")
+    system.wait_job(COUNTER, "Started", jobStatus="RUNNING", timeout=240)
+
+
 def test_stop_and_start_cluster(system):
+    path = system.status("fj", COUNTER).get("savepointPath", "")
     system.annotate("fc", CLUSTER, "STOP")
     system.wait_cluster(CLUSTER, "Stopped")
-    system.wait_job(COUNTER, "Stopped")
+    stopped = system.wait_job(COUNTER, "Stopped")
+    assert stopped["savepointPath"] not in ("", path), "stopping the cluster savepoints its Automatic jobs"
     system.wait("no Flink pods", lambda: not system.items("pods", f"clusterName={CLUSTER},component=flink,role in (jobmanager,taskmanager)"))
     system.annotate("fc", CLUSTER, "START")
     system.wait_cluster(CLUSTER, "Started", timeout=240)

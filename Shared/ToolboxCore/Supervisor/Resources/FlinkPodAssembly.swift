@@ -21,45 +21,33 @@ struct FlinkProcessSpec {
     var topologySpreadConstraints: [JSONValue]
 
     /// The JobManager section.
-    init(_ spec: Components.Schemas.JobManagerSpec) {
-        typealias A = ContainerAssembly
-        serviceAccount = spec.serviceAccount
-        annotations = spec.annotations?.additionalProperties
-        command = spec.command
-        args = spec.args
-        environment = A.encodedList(spec.environment)
-        environmentFrom = A.encodedList(spec.environmentFrom)
-        volumes = A.encodedList(spec.volumes)
-        volumeMounts = A.encodedList(spec.volumeMounts)
-        extraPorts = A.encodedList(spec.extraPorts)
-        initContainers = A.encodedList(spec.initContainers)
-        sideContainers = A.encodedList(spec.sideContainers)
-        resources = A.encoded(spec.resources)
-        securityContext = A.encoded(spec.securityContext)
-        affinity = A.encoded(spec.affinity)
-        tolerations = A.encodedList(spec.tolerations)
-        topologySpreadConstraints = A.encodedList(spec.topologySpreadConstraints)
-    }
+    init(_ spec: Components.Schemas.JobManagerSpec) { self.init(section: spec) }
 
     /// The TaskManager section.
-    init(_ spec: Components.Schemas.TaskManagerSpec) {
-        typealias A = ContainerAssembly
-        serviceAccount = spec.serviceAccount
-        annotations = spec.annotations?.additionalProperties
-        command = spec.command
-        args = spec.args
-        environment = A.encodedList(spec.environment)
-        environmentFrom = A.encodedList(spec.environmentFrom)
-        volumes = A.encodedList(spec.volumes)
-        volumeMounts = A.encodedList(spec.volumeMounts)
-        extraPorts = A.encodedList(spec.extraPorts)
-        initContainers = A.encodedList(spec.initContainers)
-        sideContainers = A.encodedList(spec.sideContainers)
-        resources = A.encoded(spec.resources)
-        securityContext = A.encoded(spec.securityContext)
-        affinity = A.encoded(spec.affinity)
-        tolerations = A.encodedList(spec.tolerations)
-        topologySpreadConstraints = A.encodedList(spec.topologySpreadConstraints)
+    init(_ spec: Components.Schemas.TaskManagerSpec) { self.init(section: spec) }
+
+    /// Either section, read through its JSON form: both carry these fields under the same names.
+    private init<Section: Encodable>(section: Section) {
+        let json = ContainerAssembly.encoded(section)?.objectValue ?? [:]
+        func list(_ key: String) -> [JSONValue] { json[key]?.arrayValue?.filter { $0 != .null } ?? [] }
+        func strings(_ key: String) -> [String]? { json[key]?.arrayValue?.compactMap(\.stringValue) }
+        func object(_ key: String) -> JSONValue? { json[key].flatMap { $0 == .null ? nil : $0 } }
+        serviceAccount = json["serviceAccount"]?.stringValue
+        annotations = json["annotations"]?.objectValue?.compactMapValues(\.stringValue)
+        command = strings("command")
+        args = strings("args")
+        environment = list("environment")
+        environmentFrom = list("environmentFrom")
+        volumes = list("volumes")
+        volumeMounts = list("volumeMounts")
+        extraPorts = list("extraPorts")
+        initContainers = list("initContainers")
+        sideContainers = list("sideContainers")
+        resources = object("resources")
+        securityContext = object("securityContext")
+        affinity = object("affinity")
+        tolerations = list("tolerations")
+        topologySpreadConstraints = list("topologySpreadConstraints")
     }
 }
 
