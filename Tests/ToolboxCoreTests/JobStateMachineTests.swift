@@ -318,9 +318,19 @@ struct JobStateMachineStopTests {
         #expect(second.job.status?.jobParallelism == 0)
     }
 
-    @Test("a failed stop-with-savepoint cancels plainly and keeps the previous savepoint")
+    @Test("a failed stop-with-savepoint of a job that still runs is asked again, the timeout counting from the first try")
+    func failedStopRetried() {
+        let decision = JobStateMachine.decide(JF.observe(Self.stopping.pendingSavepoint(age: 10), flink: Self.running, savepoint: .failed(reason: "tasks not running")))
+        #expect(decision.actions == [.stopWithSavepoint(jobId: "job-1", triggerId: JF.freshTrigger, targetDirectory: JF.target)])
+        #expect(decision.job.status?.savepointTriggerId == JF.freshTrigger)
+        #expect(decision.job.status?.savepointRequestTimestamp == JobFixtures.ago(10))
+        #expect(decision.job.status?.jobId == "job-1")
+        #expect(decision.events.contains { $0.isWarning && $0.reason == "SavepointFailed" })
+    }
+
+    @Test("a stop-with-savepoint still failing after taskTimeout cancels plainly and keeps the previous savepoint")
     func failedStop() {
-        let decision = JobStateMachine.decide(JF.observe(Self.stopping.pendingSavepoint(), flink: Self.running, savepoint: .failed(reason: "disk full")))
+        let decision = JobStateMachine.decide(JF.observe(Self.stopping.pendingSavepoint(age: 400), flink: Self.running, savepoint: .failed(reason: "disk full")))
         #expect(decision.actions == [.cancelFlinkJob(jobId: "job-1")])
         #expect(decision.job.status?.savepointPath == JF.lastSavepoint)
         #expect(decision.job.status?.jobId == "")
@@ -329,7 +339,7 @@ struct JobStateMachineStopTests {
 
     @Test("after taskTimeout a failed stop-with-savepoint gives up without a cancel call")
     func failedStopTimedOut() {
-        let job = FlinkJob.fixture(state: .stopping, age: 400).pendingSavepoint()
+        let job = FlinkJob.fixture(state: .stopping, age: 400).pendingSavepoint(age: 400)
         let decision = JobStateMachine.decide(JF.observe(job, flink: Self.running, savepoint: .failed(reason: "timeout")))
         #expect(decision.actions.isEmpty)
         #expect(decision.job.status?.jobId == "")

@@ -33,10 +33,11 @@ extension JobCycle {
     }
 
     /// Starts a request under the observation's fresh trigger id: stored and asked for in the same decision.
-    mutating func requestSavepoint(stop: Bool) {
+    /// `since` keeps the time of an earlier attempt (a retried stop), so the task timeout counts from the first one.
+    mutating func requestSavepoint(stop: Bool, since: Date? = nil) {
         status.savepointJobId = jobId
         status.savepointTriggerId = observation.freshTriggerId
-        status.savepointRequestTimestamp = now
+        status.savepointRequestTimestamp = since ?? now
         actions.append(savepointAction(stop: stop, jobId: jobId, triggerId: observation.freshTriggerId))
         let kind = stop ? "stop-with-savepoint" : "savepoint"
         events.append(.init(reason: "SavepointRequested", message: "\(kind) of job \(jobId) requested (trigger \(observation.freshTriggerId))"))
@@ -116,8 +117,14 @@ extension JobCycle {
         }
         recheck(observation.pollingInterval)
         if hasPendingSavepoint {
+            let firstRequest = before.savepointRequestTimestamp ?? now
             switch followSavepoint(stop: true) {
             case .completed: status.jobId = ""
+            case .failed where !flinkJobGone && now.timeIntervalSince(firstRequest) <= observation.taskTimeout:
+                // Safer than the original's plain cancel: a job that still runs (e.g. its tasks are still being
+                // deployed right after a start) is asked again, so the state since the last savepoint is not lost;
+                // only after taskTimeout since the first attempt does the stop fall back to a plain cancel.
+                requestSavepoint(stop: true, since: firstRequest)
             case .failed: cancelPlainly()
             case .pending: break
             }

@@ -58,6 +58,7 @@ public class CountingJob {
         private transient volatile long count; // volatile: the gauges are read by the metric reporter thread
         private transient volatile long restored;
         private transient long lastEmit;
+        private transient boolean initialized;
 
         Counter(String output, long emitMs) {
             this.output = output;
@@ -73,6 +74,7 @@ public class CountingJob {
             }
             count = sum;
             restored = sum;
+            initialized = true;
         }
 
         // Called after initializeState (open(OpenContext) exists in 1.19+ and 2.x).
@@ -99,7 +101,11 @@ public class CountingJob {
 
         @Override
         public void close() throws Exception {
-            emit(); // after stop-with-savepoint this last line equals the savepoint's count
+            // After stop-with-savepoint this last line equals the savepoint's count. A task cancelled before its
+            // state was restored has no count to report (it would print 0 and look like lost state).
+            if (initialized) {
+                emit();
+            }
         }
 
         private void emit() throws Exception {
