@@ -45,7 +45,7 @@ public final class EventRecorder: Sendable {
             if let previous, now.timeIntervalSince(previous.last) < aggregationWindow {
                 let patch: JSONValue = ["count": .number(Double(previous.count + 1)), "lastTimestamp": .string(KubeJSON.formatTimestamp(now))]
                 _ = try await client.patch(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch))
-                seen.withLock { $0[identity] = Seen(name: previous.name, count: previous.count + 1, last: now) }
+                remember(identity, Seen(name: previous.name, count: previous.count + 1, last: now))
                 return
             }
             let name = "\(object.metadata.name ?? "object").\(String(UInt64(now.timeIntervalSince1970 * 1e9), radix: 16))"
@@ -57,10 +57,24 @@ public final class EventRecorder: Sendable {
             event.firstTimestamp = KubeJSON.formatTimestamp(now)
             event.lastTimestamp = event.firstTimestamp
             _ = try await client.create(event)
-            seen.withLock { $0[identity] = Seen(name: name, count: 1, last: now) }
+            remember(identity, Seen(name: name, count: 1, last: now))
         } catch {
             logger.warning("cannot record event \(reason) on \(Object.resource.kind) \(object.key): \(error)")
             seen.withLock { $0[identity] = nil }
+        }
+    }
+
+    /// Entries kept before expired ones are dropped.
+    private static let pruneThreshold = 256
+
+    /// Remembers an event for aggregation; entries older than the aggregation window are dropped once the table
+    /// grows, so a long-running process does not keep every event it ever recorded.
+    private func remember(_ identity: String, _ entry: Seen) {
+        seen.withLock { table in
+            table[identity] = entry
+            if table.count > Self.pruneThreshold {
+                table = table.filter { entry.last.timeIntervalSince($0.value.last) < aggregationWindow }
+            }
         }
     }
 }
