@@ -46,6 +46,11 @@ final class OperatorCache: Sendable {
         (deployments as? ObjectStore<Object>) ?? (clusters as? ObjectStore<Object>) ?? (jobs as? ObjectStore<Object>)
     }
 
+    /// The supervisor pods of `cluster`.
+    func supervisorPods(of cluster: String) -> [Pod] {
+        supervisorPods.snapshot().values.filter { $0.metadata.labels?["clusterName"] == cluster }
+    }
+
     /// The IP of a running supervisor pod of `cluster`.
     func supervisorAddress(of cluster: String) -> String? {
         supervisorPods.list()

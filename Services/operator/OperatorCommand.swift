@@ -35,10 +35,12 @@ struct OperatorCommand: AsyncParsableCommand {
         private func assemble(metrics registry: MetricsRegistry, logger: Logger) async throws -> (ControlPlaneHandlers, [any Service]) {
             let metrics = OperatorMetrics(registry: registry, namespace: kube.namespace)
             let configuration = try KubeConfiguration.resolve(kubeconfig: kube.kubeConfig)
-            let client = try KubeClient(configuration: configuration, observer: metrics.kubeRequest)
+            let client = try KubeClient(configuration: configuration, observer: metrics.kubeRequest, logger: logger)
             let cache = OperatorCache(namespace: kube.namespace)
             let settings = SupervisorSettings(tlsSecretName: kube.supervisorTLSSecret, dryRun: kube.dryRun)
-            let controller = OperatorController(cache: cache, client: client, settings: settings, metrics: metrics, logger: logger)
+            let controller = OperatorController(
+                cache: cache, client: client, settings: settings, metrics: metrics, logger: logger, abandonAfter: kube.supervisorAbandonAfter
+            )
             let elector = LeaderElector(
                 client: client, name: kube.leaseName, namespace: kube.namespace, identity: kube.identity ?? Self.defaultIdentity(),
                 timing: kube.timing, logger: logger

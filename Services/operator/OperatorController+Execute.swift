@@ -14,12 +14,19 @@ extension OperatorController {
         for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment) }
     }
 
-    func reconcileCluster(_ name: String) async throws {
-        guard let cluster = cache.clusters.get(cache.key(name)) else { return }
+    func reconcileCluster(_ name: String) async throws -> ReconcileOutcome {
+        guard let cluster = cache.clusters.get(cache.key(name)) else { return .done }
         let supervisor = cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name)))
-        for action in SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, settings: settings) {
-            try await execute(action, on: cluster)
+        let liveness = SupervisorLiveness(pods: cache.supervisorPods(of: name), now: now(), abandonAfter: abandonAfter)
+        var outcome = ReconcileOutcome.done
+        for action in SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, settings: settings, liveness: liveness) {
+            if case .recheck(let seconds) = action {
+                outcome = .requeue(after: .milliseconds(Int(seconds * 1000)))
+            } else {
+                try await execute(action, on: cluster)
+            }
         }
+        return outcome
     }
 
     func reconcileJob(_ name: String) async throws {
@@ -88,6 +95,12 @@ extension OperatorController {
         case .deleteDeployment(let name):
             try await deleteIgnoringMissing(Deployment.self, name)
             await events.normal(cluster, reason: "SupervisorDeleted", message: "deleted supervisor Deployment \(name)")
+        case .releaseSupervisorFinalizer(let reason):
+            logger.warning("FlinkCluster \(cluster.key): releasing the supervisor's finalizer: \(reason)")
+            try await removeFinalizer(ResourceNames.supervisorFinalizer, from: cluster)
+            await events.warning(cluster, reason: "SupervisorAbandoned", message: "released the supervisor's finalizer: \(reason)")
+        case .recheck:
+            break  // returned to the runtime as the reconcile's outcome
         }
     }
 

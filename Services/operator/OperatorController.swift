@@ -14,8 +14,13 @@ final class OperatorController: Sendable {
     let logger: Logger
     let queue = WorkQueue<ReconcileKey>()
     let now: @Sendable () -> Date
+    /// Seconds a deleted cluster waits for a supervisor without a ready pod (`SupervisorLiveness.abandonAfter`).
+    let abandonAfter: TimeInterval
 
-    init(cache: OperatorCache, client: KubeClient, settings: SupervisorSettings, metrics: OperatorMetrics, logger: Logger) {
+    init(
+        cache: OperatorCache, client: KubeClient, settings: SupervisorSettings, metrics: OperatorMetrics, logger: Logger,
+        abandonAfter: TimeInterval = 120
+    ) {
         self.cache = cache
         self.client = client
         self.events = EventRecorder(client: client, component: "flink-operator", logger: logger)
@@ -23,6 +28,7 @@ final class OperatorController: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.now = { Date() }
+        self.abandonAfter = abandonAfter
     }
 
     /// Reflectors keeping the cache in sync; each change enqueues the keys it affects.
@@ -50,7 +56,9 @@ final class OperatorController: Sendable {
                 jobNames(ofCluster: cluster).forEach { enqueue(.job($0)) }
             }.runner,
             Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisorPods, logger: logger) {
-                _ in
+                [self] key in
+                // A supervisor pod's readiness decides whether a deleted cluster still waits for its supervisor.
+                if let cluster = cache.supervisorPods.get(key)?.metadata.labels?["clusterName"] { enqueue(.cluster(cluster)) }
             }.runner,
         ]
     }
@@ -91,42 +99,50 @@ final class OperatorController: Sendable {
         jobName.indices.filter { jobName[$0] == "-" }.map { String(jobName[..<$0]) }.filter { cache.deployments.get(cache.key($0)) != nil }
     }
 
-    /// Runs `count` workers until cancelled.
+    /// Runs `count` workers of the shared controller runtime until cancelled.
     func runWorkers(count: Int) async {
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<count { group.addTask { await self.work() } }
+        let controller = Controller(reconciler: self, queue: queue, logger: logger) { [metrics, queue] key, record in
+            metrics.reconciled(kind: key.kind, result: record.result, duration: record.duration)
+            Task { metrics.queueDepth.set(Double(await queue.depth)) }
         }
+        await controller.runWorkers(count: count)
     }
+}
 
-    private func work() async {
-        while !Task.isCancelled, let key = await queue.next() {
-            let started = ContinuousClock.now
-            do {
-                try await reconcile(key)
-                await queue.forget(key)
-                metrics.reconciled(kind: key.kind, result: "success", duration: .now - started)
-            } catch {
-                let attempt = await queue.failureCount(key)
-                logger.warning("reconcile of \(key) failed (attempt \(attempt + 1)): \(error)")
-                metrics.reconciled(kind: key.kind, result: "error", duration: .now - started)
-                await queue.addRateLimited(key)
-            }
-            await queue.done(key)
-            metrics.queueDepth.set(Double(await queue.depth))
-        }
-    }
-
+extension OperatorController: Reconciler {
     /// Reconciles one key from the cache.
-    func reconcile(_ key: ReconcileKey) async throws {
-        guard cache.hasSynced else {
-            await queue.add(key, after: .milliseconds(100))
-            return
-        }
+    func reconcile(_ key: ReconcileKey) async throws -> ReconcileOutcome {
+        guard cache.hasSynced else { return .requeue(after: .milliseconds(100)) }
         switch key {
         case .deployment(let name): try await reconcileDeployment(name)
-        case .cluster(let name): try await reconcileCluster(name)
+        case .cluster(let name): return try await reconcileCluster(name)
         case .job(let name): try await reconcileJob(name)
         }
+        return .done
+    }
+
+    /// A failure retrying cannot fix: `Degraded` with the reason on the object, a Warning Event, one log line.
+    func reportTerminal(_ key: ReconcileKey, error: any Error, reason: String) async {
+        let message = "\(error)"
+        do {
+            switch key {
+            case .deployment(let name): try await markDegraded(cache.deployments.get(cache.key(name)), reason: reason, message: message)
+            case .cluster(let name): try await markDegraded(cache.clusters.get(cache.key(name)), reason: reason, message: message)
+            case .job(let name): try await markDegraded(cache.jobs.get(cache.key(name)), reason: reason, message: message)
+            }
+        } catch {
+            logger.warning("could not record the failure of \(key) in its status: \(error)")
+        }
+    }
+
+    private func markDegraded<Kind: ResourceKind>(_ object: SpecResource<Kind>?, reason: String, message: String) async throws
+    where Kind.Status: ConditionedStatus {
+        guard var object, let status = object.status ?? (try? KubeJSON.decoder.decode(Kind.Status.self, from: Data("{}".utf8))) else { return }
+        await events.warning(object, reason: reason, message: message)
+        guard let degraded = TerminalFailure.degraded(status, reason: reason, message: message, generation: object.metadata.generation, now: now())
+        else { return }
+        object.status = degraded
+        _ = try await client.updateStatus(object)
     }
 }
 

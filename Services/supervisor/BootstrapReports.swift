@@ -41,12 +41,16 @@ extension SupervisorController {
                 do {
                     let stored = try await client.updateStatus(updated)
                     reports.record(job: name, failure: nil)
-                    await awaitCache { self.cache.jobs.get(stored.key)?.metadata.resourceVersion != job.metadata.resourceVersion }
+                    _ = await cache.jobs.wait(for: stored.key, timeout: Self.readYourWritesTimeout) {
+                        $0?.metadata.resourceVersion != job.metadata.resourceVersion
+                    }
                     await events.normal(stored, reason: "JobSubmitted", message: "bootstrap started Flink job \(flinkJobId)")
                     nudge()
                     return "job id recorded"
                 } catch let error as KubeError where error.kind == .conflict {
-                    await awaitCache { self.cache.jobs.get(job.key)?.metadata.resourceVersion != job.metadata.resourceVersion }
+                    _ = await cache.jobs.wait(for: job.key, timeout: Self.readYourWritesTimeout) {
+                        $0?.metadata.resourceVersion != job.metadata.resourceVersion
+                    }
                 }
             }
         }

@@ -34,7 +34,9 @@ struct SupervisorCommand: AsyncParsableCommand {
 
         private func assemble(registry: MetricsRegistry, logger: Logger) throws -> (SupervisorHandlers, [any Service]) {
             let metrics = SupervisorMetrics(registry: registry, cluster: supervisor.clusterName)
-            let client = try KubeClient(configuration: try KubeConfiguration.resolve(kubeconfig: supervisor.kubeConfig), observer: metrics.kubeRequest)
+            let client = try KubeClient(
+                configuration: try KubeConfiguration.resolve(kubeconfig: supervisor.kubeConfig), observer: metrics.kubeRequest, logger: logger
+            )
             guard let flinkURL = URL(string: supervisor.flinkURL) else { throw ValidationError("bad JobManager URL \(supervisor.flinkURL)") }
             let flink = FlinkRESTClient(baseURL: flinkURL)
             let settings = BootstrapSettings(supervisorURL: reportURL(), tlsSecretName: supervisor.tlsSecret, dryRun: supervisor.dryRun)

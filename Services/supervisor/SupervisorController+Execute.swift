@@ -24,7 +24,9 @@ extension SupervisorController {
             case .scaleTaskManagers(let count):
                 let before = cluster.metadata.resourceVersion
                 _ = try await client.scale(FlinkCluster.self, name: cache.clusterName, namespace: cache.namespace, replicas: count)
-                await awaitCache { self.cache.cluster?.metadata.resourceVersion != before }
+                _ = await cache.clusters.wait(for: cache.key(cache.clusterName), timeout: Self.readYourWritesTimeout) {
+                    $0?.metadata.resourceVersion != before
+                }
             }
         }
     }
@@ -75,7 +77,7 @@ extension SupervisorController {
     private func create<Object: KubeResource>(_ object: Object, in store: ObjectStore<Object>) async throws {
         do {
             let created = try await client.create(object)
-            await awaitCache { store.get(created.key) != nil }
+            _ = await store.wait(for: created.key, timeout: Self.readYourWritesTimeout) { $0 != nil }
         } catch let error as KubeError where error.kind == .alreadyExists {
             logger.debug("\(Object.resource.kind) \(object.key) exists already (cache behind)")
         }
@@ -85,7 +87,7 @@ extension SupervisorController {
         guard store.get(cache.key(name))?.metadata.isDeleting != true else { return }
         do {
             try await client.delete(type, name: name, namespace: cache.namespace, propagation: .background, gracePeriodSeconds: 5)
-            await awaitCache { store.get(self.cache.key(name)).map { $0.metadata.isDeleting } ?? true }
+            _ = await store.wait(for: cache.key(name), timeout: Self.readYourWritesTimeout) { $0.map { $0.metadata.isDeleting } ?? true }
         } catch let error as KubeError where error.kind == .notFound {}
     }
 }

@@ -33,7 +33,7 @@ extension SupervisorController {
         if current.metadata.resourceVersion != observed.metadata.resourceVersion {
             let key = current.key
             let before = observed.metadata.resourceVersion
-            await awaitCache { store.get(key)?.metadata.resourceVersion != before }
+            _ = await store.wait(for: key, timeout: Self.readYourWritesTimeout) { $0?.metadata.resourceVersion != before }
         }
         return current
     }
@@ -49,12 +49,7 @@ extension SupervisorController {
         }
     }
 
-    /// Waits (briefly) until the cache reflects a write, so the next pass does not decide on stale data and, for
-    /// example, create a second pod. Gives up after two seconds: the watch may lag, the pass then simply repeats.
-    func awaitCache(_ reflected: @Sendable () -> Bool) async {
-        let deadline = ContinuousClock.now + .seconds(2)
-        while !reflected(), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-    }
+    /// How long a pass waits for the watch to bring its own write into the cache, so the next pass does not decide on
+    /// stale data and, for example, create a second pod. The watch may lag longer: the pass then simply repeats.
+    static let readYourWritesTimeout: Duration = .seconds(2)
 }

@@ -55,23 +55,13 @@ final class SupervisorController: Sendable {
         Task { await queue.add(cache.clusterName) }
     }
 
-    /// Runs the single worker until cancelled.
+    /// Runs the single worker of the shared controller runtime until cancelled.
     func runWorker() async {
         await queue.add(cache.clusterName)
-        while !Task.isCancelled, let key = await queue.next() {
-            let started = ContinuousClock.now
-            do {
-                let recheck = try await reconcile()
-                await queue.forget(key)
-                if let recheck { queue.add(key, after: .milliseconds(Int(max(recheck, 0.05) * 1000))) }
-                metrics.reconciled(result: "success", duration: .now - started)
-            } catch {
-                logger.warning("pass over cluster \(key) failed: \(error)")
-                metrics.reconciled(result: "error", duration: .now - started)
-                await queue.addRateLimited(key)
-            }
-            await queue.done(key)
+        let controller = Controller(reconciler: self, queue: queue, logger: logger) { [metrics] _, record in
+            metrics.reconciled(result: record.result, duration: record.duration)
         }
+        await controller.runWorkers(count: 1)
     }
 
     /// One pass: the cluster, then each of its jobs. Returns when to look again without an event.
@@ -140,6 +130,30 @@ struct SupervisorTiming: Sendable {
     var taskTimeout: TimeInterval
     /// Seconds between Flink polls.
     var pollingInterval: TimeInterval
+}
+
+extension SupervisorController: Reconciler {
+    /// One pass over the cluster (the only key).
+    func reconcile(_ key: String) async throws -> ReconcileOutcome {
+        guard let recheck = try await reconcile() else { return .done }
+        return ReconcileOutcome.requeue(after: .milliseconds(Int(max(recheck, 0.05) * 1000)))
+    }
+
+    /// A failure retrying cannot fix: `Degraded` with the reason on the cluster, a Warning Event, one log line.
+    func reportTerminal(_ key: String, error: any Error, reason: String) async {
+        guard var cluster = cache.cluster else { return }
+        let message = "\(error)"
+        await events.warning(cluster, reason: reason, message: message)
+        let status = cluster.status ?? .init()
+        guard let degraded = TerminalFailure.degraded(status, reason: reason, message: message, generation: cluster.metadata.generation, now: now())
+        else { return }
+        cluster.status = degraded
+        do {
+            _ = try await client.updateStatus(cluster)
+        } catch {
+            logger.warning("could not record the failure of FlinkCluster \(key) in its status: \(error)")
+        }
+    }
 }
 
 extension Reflector {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -15,15 +16,18 @@ public final class KubeClient: Sendable {
     let watches: HTTPClient
     private let requestTimeout: TimeAmount
     private let observer: (@Sendable (KubeRequestRecord) -> Void)?
+    private let logger: Logger?
 
-    /// A client for `configuration`; `observer` sees every finished request (for metrics).
+    /// A client for `configuration`; `observer` sees every finished request (for metrics); `logger`, when given,
+    /// gets one line per write (info; Lease renewals at debug) and per failed request (warning).
     public init(
         configuration: KubeConfiguration, requestTimeout: TimeAmount = .seconds(30),
-        observer: (@Sendable (KubeRequestRecord) -> Void)? = nil
+        observer: (@Sendable (KubeRequestRecord) -> Void)? = nil, logger: Logger? = nil
     ) throws {
         self.configuration = configuration
         self.requestTimeout = requestTimeout
         self.observer = observer
+        self.logger = logger
         let tls = configuration.server.scheme == "https" ? try configuration.tlsConfiguration() : nil
         var requestConfiguration = HTTPClient.Configuration(tlsConfiguration: tls, timeout: .init(connect: .seconds(10), read: requestTimeout))
         requestConfiguration.httpVersion = .http1Only
@@ -53,17 +57,40 @@ public final class KubeClient: Sendable {
             let response = try await requests.execute(request, timeout: requestTimeout)
             let bytes = try await response.body.collect(upTo: 64 << 20)
             let code = Int(response.status.code)
-            observer?(KubeRequestRecord(verb: method.rawValue, resource: resource, code: code, duration: ContinuousClock.now - started))
+            let duration = ContinuousClock.now - started
+            observer?(KubeRequestRecord(verb: method.rawValue, resource: resource, code: code, duration: duration))
             let data = Data(buffer: bytes)
             guard (200..<300).contains(code) else {
-                throw KubeError.from(code: code, status: try? KubeJSON.decoder.decode(Status.self, from: data), method: method.rawValue, path: path)
+                let error = KubeError.from(code: code, status: try? KubeJSON.decoder.decode(Status.self, from: data), method: method.rawValue, path: path)
+                logFailure(method, path, error)
+                throw error
             }
+            if method != .GET { logWrite(method, path, resource: resource, code: code, duration: duration) }
             return data
         } catch let error as KubeError {
             throw error
         } catch {
             observer?(KubeRequestRecord(verb: method.rawValue, resource: resource, code: 0, duration: ContinuousClock.now - started))
-            throw KubeError(kind: .transport, code: 0, message: "\(method.rawValue) \(path): \(error)")
+            let failure = KubeError(kind: .transport, code: 0, message: "\(method.rawValue) \(path): \(error)")
+            logFailure(method, path, failure)
+            throw failure
+        }
+    }
+
+    private func logWrite(_ method: HTTPMethod, _ path: String, resource: String, code: Int, duration: Duration) {
+        guard let logger else { return }
+        let milliseconds = Int(duration / .milliseconds(1))
+        let line: Logger.Message = "\(method.rawValue) \(path) → \(code) (\(milliseconds) ms)"
+        if resource.hasPrefix("leases") || resource.hasPrefix("events") { logger.debug(line) } else { logger.info(line) }
+    }
+
+    private func logFailure(_ method: HTTPMethod, _ path: String, _ error: KubeError) {
+        guard let logger else { return }
+        // A missing object on a read and a conflict on a conditional write are ordinary answers, not failures.
+        if (method == .GET && error.kind == .notFound) || error.kind == .conflict || error.kind == .alreadyExists {
+            logger.debug("\(method.rawValue) \(path): \(error)")
+        } else {
+            logger.warning("\(method.rawValue) \(path) failed: \(error)")
         }
     }
 

@@ -5,10 +5,29 @@ import Synchronization
 /// One writer (the reflector, through the `package` methods) and any number of readers; reads copy nothing but
 /// the dictionary reference, so a `snapshot()` is cheap and immutable.
 public final class ObjectStore<Object: KubeResource>: Sendable {
+    private struct Waiter {
+        var key: ObjectKey
+        var predicate: @Sendable (Object?) -> Bool
+        var continuation: CheckedContinuation<Bool, Never>
+    }
+
     private struct State {
         var objects: [ObjectKey: Object] = [:]
         var resourceVersion: String?
         var synced = false
+        var waiters: [Int: Waiter] = [:]
+        var nextWaiter = 0
+        /// Waiters that timed out or were cancelled before they were registered.
+        var expired: Set<Int> = []
+
+        /// Removes and returns the waiters of `keys` whose condition now holds.
+        mutating func satisfied(_ keys: some Sequence<ObjectKey>) -> [Waiter] {
+            guard !waiters.isEmpty else { return [] }
+            let keys = Set(keys)
+            let ready = waiters.filter { keys.contains($0.value.key) && $0.value.predicate(objects[$0.value.key]) }
+            for id in ready.keys { waiters[id] = nil }
+            return Array(ready.values)
+        }
     }
 
     private let state = Mutex(State())
@@ -31,9 +50,55 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
     /// The resourceVersion the cache reflects.
     public var resourceVersion: String? { state.withLock { $0.resourceVersion } }
 
+    /// Waits until the object with `key` (nil while absent) satisfies `condition`, at most `timeout`; returns whether
+    /// it did. Read-your-writes for a controller: after a write, wait for the watch to bring it into the cache, so
+    /// the next decision does not act on stale data. Woken by the reflector's changes, never by polling.
+    public func wait(for key: ObjectKey, timeout: Duration, until condition: @escaping @Sendable (Object?) -> Bool) async -> Bool {
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        let timer = Task {
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            self.expire(id)
+        }
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let result = state.withLock { state -> Bool? in
+                    if condition(state.objects[key]) { return true }
+                    if state.expired.remove(id) != nil { return false }
+                    state.waiters[id] = Waiter(key: key, predicate: condition, continuation: continuation)
+                    return nil
+                }
+                if let result { continuation.resume(returning: result) }
+            }
+        } onCancel: {
+            self.expire(id)
+        }
+        timer.cancel()
+        state.withLock { _ = $0.expired.remove(id) }
+        return result
+    }
+
+    /// Ends the wait `id` with `false` (timed out or cancelled), or marks it so it ends as soon as it registers.
+    private func expire(_ id: Int) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let waiter = state.waiters.removeValue(forKey: id) else {
+                state.expired.insert(id)
+                return nil
+            }
+            return waiter
+        }
+        waiter?.continuation.resume(returning: false)
+    }
+
+    private func wake(_ waiters: [Waiter]) {
+        for waiter in waiters { waiter.continuation.resume(returning: true) }
+    }
+
     /// Replaces the whole content after a list; returns the keys that were added, changed or removed.
     package func replace(with objects: [Object], resourceVersion: String?) -> Set<ObjectKey> {
-        state.withLock { state in
+        let (changed, ready) = state.withLock { state -> (Set<ObjectKey>, [Waiter]) in
             let fresh = Dictionary(objects.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
             var changed = Set(state.objects.keys).symmetricDifference(fresh.keys)
             for (key, object) in fresh where state.objects[key].map({ $0.metadata.resourceVersion != object.metadata.resourceVersion }) ?? false {
@@ -42,24 +107,30 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
             state.objects = fresh
             state.resourceVersion = resourceVersion
             state.synced = true
-            return changed
+            return (changed, state.satisfied(changed))
         }
+        wake(ready)
+        return changed
     }
 
     /// Stores an added or modified object.
     package func upsert(_ object: Object) {
-        state.withLock { state in
-            state.objects[object.key] = object
-            state.resourceVersion = object.metadata.resourceVersion ?? state.resourceVersion
-        }
+        wake(
+            state.withLock { state in
+                state.objects[object.key] = object
+                state.resourceVersion = object.metadata.resourceVersion ?? state.resourceVersion
+                return state.satisfied([object.key])
+            })
     }
 
     /// Removes a deleted object.
     package func remove(_ object: Object) {
-        state.withLock { state in
-            state.objects[object.key] = nil
-            state.resourceVersion = object.metadata.resourceVersion ?? state.resourceVersion
-        }
+        wake(
+            state.withLock { state in
+                state.objects[object.key] = nil
+                state.resourceVersion = object.metadata.resourceVersion ?? state.resourceVersion
+                return state.satisfied([object.key])
+            })
     }
 
     /// Records the resourceVersion of a bookmark.

@@ -56,15 +56,47 @@ struct SupervisorReconcilerTests {
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(), deployment: deployment, settings: SupervisorSettings()).count == 1)
     }
 
-    @Test("a deleted cluster keeps its supervisor until it is Terminated; then the Deployment goes, then the finalizer")
+    @Test("a deleted cluster keeps its supervisor until the supervisor released its finalizer; then the Deployment goes, then the finalizer")
     func termination() {
         let deployment = SupervisorDeployment.build(for: Self.cluster(), settings: Self.settings)
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true), deployment: deployment, settings: Self.settings).isEmpty)
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true), deployment: nil, settings: Self.settings).count == 1)
+        // Terminated is written one pass before the supervisor drops its finalizer: the supervisor must live on.
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: deployment, settings: Self.settings)
-            == [.deleteDeployment(name: "supervisor-demo")])
-        #expect(SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: nil, settings: Self.settings)
-            == [.removeFinalizer])
+            .isEmpty)
+        let released = Self.cluster(status: .terminated, deleting: true, supervised: false)
+        #expect(SupervisorReconciler.decide(cluster: released, deployment: deployment, settings: Self.settings) == [.deleteDeployment(name: "supervisor-demo")])
+        #expect(SupervisorReconciler.decide(cluster: released, deployment: nil, settings: Self.settings) == [.removeFinalizer])
+    }
+
+    static func pod(ready: Bool) -> Pod {
+        var pod = Pod(metadata: ObjectMeta(name: "supervisor-demo-1", namespace: "flink-jobs", labels: ["clusterName": "demo"]), spec: [:])
+        let json = #"{"phase":"Running","conditions":[{"type":"Ready","status":"\#(ready ? "True" : "False")"}]}"#
+        pod.status = try? KubeJSON.decoder.decode(PodStatus.self, from: Data(json.utf8))
+        return pod
+    }
+
+    static let deletedAt = KubeJSON.parseTimestamp("2026-11-25T12:00:00Z")!
+
+    @Test("a supervisor with no ready pod is waited for abandonAfter after the deletion, then its finalizer is released")
+    func abandonment() {
+        let deployment = SupervisorDeployment.build(for: Self.cluster(), settings: Self.settings)
+        let deleting = Self.cluster(deleting: true)
+        func decide(pods: [Pod], after seconds: TimeInterval) -> [SupervisorAction] {
+            let liveness = SupervisorLiveness(pods: pods, now: Self.deletedAt.addingTimeInterval(seconds), abandonAfter: 120)
+            return SupervisorReconciler.decide(cluster: deleting, deployment: deployment, settings: Self.settings, liveness: liveness)
+        }
+        #expect(decide(pods: [Self.pod(ready: true)], after: 600).isEmpty)
+        #expect(decide(pods: [Self.pod(ready: false)], after: 20) == [.recheck(after: 100.5)])
+        #expect(decide(pods: [], after: 20) == [.recheck(after: 100.5)])
+        guard case .releaseSupervisorFinalizer(let reason) = decide(pods: [Self.pod(ready: false)], after: 121).first else {
+            Issue.record("expected the finalizer to be released")
+            return
+        }
+        #expect(reason.contains("121 s"))
+        // A cluster that is not being deleted never loses its supervisor's finalizer, whatever its pods.
+        let liveness = SupervisorLiveness(pods: [], now: Self.deletedAt.addingTimeInterval(9_999), abandonAfter: 120)
+        #expect(SupervisorReconciler.decide(cluster: Self.cluster(), deployment: deployment, settings: Self.settings, liveness: liveness).isEmpty)
     }
 
     @Test("a deleted cluster the supervisor never took over (no supervisor finalizer) is released at once")

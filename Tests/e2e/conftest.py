@@ -88,6 +88,38 @@ class System:
         return f"{out}\nsupervisor log:\n{logs}"
 
 
+    def failure_logs(self) -> str:
+        """What explains a failure: the resources, the operator's log, every supervisor's log and localkube's."""
+        def run(*args: str) -> str:
+            out = subprocess.run(["kubectl", "--kubeconfig", str(self.kubeconfig), "-n", NS, *args],
+                                 capture_output=True, text=True, timeout=60)
+            return out.stdout + out.stderr
+        parts = [("resources", run("get", "fd,fc,fj,deployments,pods,jobs,services", "-o", "wide")),
+                 ("operator log", run("logs", "-l", "app=flink-operator", "--tail", "300", "--prefix"))]
+        for pod in json.loads(run("get", "pods", "-l", "role=supervisor", "-o", "json") or "{}").get("items", []):
+            name = pod["metadata"]["name"]
+            parts.append((f"supervisor log {name}", run("logs", name, "--tail", "200")))
+        localkube = self.run_dir / "localkube.log"
+        if localkube.exists():
+            parts.append(("localkube log (tail)", "\n".join(localkube.read_text(errors="replace").splitlines()[-150:])))
+        return "\n".join(f"----- {title} -----\n{text}" for title, text in parts)
+
+
+_SYSTEM: list[System] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing e2e test carries the logs that explain it (operator, supervisors, localkube)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _SYSTEM:
+        try:
+            report.sections.append(("system logs", _SYSTEM[0].failure_logs()))
+        except Exception as error:  # the logs are a help, never a second failure
+            report.sections.append(("system logs", f"could not collect logs: {error}"))
+
+
 @pytest.fixture(scope="session")
 def system(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("e2e")
@@ -95,7 +127,9 @@ def system(tmp_path_factory):
     out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    _SYSTEM.append(System(run_dir))
     try:
-        yield System(run_dir)
+        yield _SYSTEM[0]
     finally:
+        _SYSTEM.clear()
         subprocess.run([str(REPO / "Tools" / "run-local.sh"), "stop"], cwd=REPO, env=env, capture_output=True, timeout=120)

@@ -70,20 +70,15 @@ extension ControlPlaneService {
     /// Waits until `store` holds `written` or a newer version of it (bounded by `readYourWritesTimeout`).
     func awaitCache<Object: KubeResource>(_ store: ObjectStore<Object>, reflecting written: Object) async {
         guard let target = written.metadata.resourceVersion else { return }
-        await awaitCache { store.get(written.key).map { Self.isAtLeast($0.metadata.resourceVersion, target) } ?? false }
+        _ = await store.wait(for: written.key, timeout: Self.readYourWritesTimeout) { cached in
+            cached.map { Self.isAtLeast($0.metadata.resourceVersion, target) } ?? false
+        }
     }
 
     /// Waits until the object `name` is gone from `store`. Finalizers can keep it a little longer (its status then
     /// shows it terminating); the wait is bounded by `readYourWritesTimeout`, and the delete succeeded either way.
     func awaitCache<Object: KubeResource>(_ store: ObjectStore<Object>, deleting name: String) async {
-        await awaitCache { store.get(cache.key(name)) == nil }
-    }
-
-    private func awaitCache(_ condition: () -> Bool) async {
-        let deadline = ContinuousClock.now + Self.readYourWritesTimeout
-        while !condition() && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
+        _ = await store.wait(for: cache.key(name), timeout: Self.readYourWritesTimeout) { $0 == nil }
     }
 
     /// Whether `cached` is `target` or newer. resourceVersions are opaque, but every API server this operator talks

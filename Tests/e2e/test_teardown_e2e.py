@@ -1,0 +1,153 @@
+"""End to end: deletion never sticks. FlinkDeployments, FlinkClusters and FlinkJobs are deleted at every state of
+their life (Unknown, Starting, Started, Stopping, a savepoint pending, the supervisor pod killed, a supervisor that
+never starts), and each is gone with nothing of its cluster left within 30 s (docs/teardown.md). Runs after
+test_supervisor_e2e.py on the same system."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from test_supervisor_e2e import FLINK_VERSION, job_spec
+
+GONE_WITHIN = 30.0
+
+
+def flink_deployment(system, name: str, supervisor_image: str = "flink-k8s-toolbox-supervisor:1.5.0") -> dict:
+    target = f"file://{system.shared}/savepoints-{name}"
+    return {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkDeployment", "metadata": {"name": name},
+            "spec": {"cluster": {
+                "runtime": {"image": f"flink:{FLINK_VERSION}"},
+                "jobManager": {"serviceMode": "ClusterIP"},
+                "taskManager": {"taskSlots": 1},
+                "supervisor": {"image": supervisor_image, "pollingInterval": 1, "taskTimeout": 20}},
+                "jobs": [{"name": "counter", "spec": job_spec("counter", "CountingJob", [
+                    "--rate", "20", "--emit-ms", "200", "--output", str(system.shared / f"{name}.txt")], target=target)}]}}
+
+
+def leftovers(system, cluster: str) -> dict[str, list[str]]:
+    """Everything of `cluster` that still exists: its resources and every object labelled with it."""
+    left = {kind: [i["metadata"]["name"] for i in system.items(kind) if i["metadata"]["name"] == cluster
+                   or i["metadata"]["name"].startswith(f"{cluster}-")
+                   or (i.get("spec") or {}).get("clusterName") == cluster] for kind in ("fd", "fc", "fj")}
+    for kind in ("deployments", "pods", "services", "jobs"):
+        left[kind] = [i["metadata"]["name"] for i in system.items(kind, f"clusterName={cluster}")]
+    return {kind: names for kind, names in left.items() if names}
+
+
+def delete_and_expect_gone(system, kind: str, name: str, cluster: str) -> float:
+    """Deletes `kind/name` without waiting and returns the seconds until nothing of `cluster` is left."""
+    started = time.monotonic()
+    system.kubectl("delete", kind, name, "--wait=false")
+    last: dict = {}
+
+    def gone():
+        nonlocal last
+        last = leftovers(system, cluster)
+        return not last
+
+    try:
+        system.wait(f"{kind}/{name} and everything of cluster {cluster} gone", gone, timeout=GONE_WITHIN, interval=0.25)
+    except AssertionError as error:
+        stuck = {k: [(o["metadata"]["name"], o["metadata"].get("finalizers"), o["metadata"].get("deletionTimestamp"),
+                      (o.get("status") or {}).get("supervisorStatus")) for o in system.items(k)] for k in ("fd", "fc", "fj")}
+        raise AssertionError(f"{error}\nleft: {last}\nresources: {json.dumps(stuck)}") from None
+    elapsed = time.monotonic() - started
+    print(f"{kind}/{name}: gone {elapsed:.1f} s after the delete")
+    return elapsed
+
+
+def apply(system, resource: dict) -> None:
+    system.kubectl("apply", "-f", "-", input=json.dumps(resource))
+
+
+def field(system, kind: str, name: str, key: str):
+    return system.status(kind, name).get(key)
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.0, 3.0])
+def test_delete_deployment_in_its_first_seconds(system, delay):
+    """The reported race: a FlinkDeployment deleted 0, 1 or 3 s after it was applied."""
+    name = f"early{int(delay)}"
+    apply(system, flink_deployment(system, name))
+    time.sleep(delay)  # the moment of the delete is the variable under test, not a wait for a condition
+    delete_and_expect_gone(system, "fd", name, name)
+
+
+def test_delete_deployment_while_cluster_starting(system):
+    apply(system, flink_deployment(system, "starting"))
+    system.wait_cluster("starting", "Starting", timeout=120)
+    delete_and_expect_gone(system, "fd", "starting", "starting")
+
+
+def test_delete_deployment_while_job_starting(system):
+    apply(system, flink_deployment(system, "jobstart"))
+    system.wait_job("jobstart-counter", "Starting", timeout=120)
+    delete_and_expect_gone(system, "fd", "jobstart", "jobstart")
+
+
+def test_delete_running_deployment_with_savepoint_pending(system):
+    apply(system, flink_deployment(system, "running"))
+    system.wait("running counter", lambda: field(system, "fj", "running-counter", "jobStatus") == "RUNNING", timeout=180)
+    system.annotate("fj", "running-counter", "TRIGGER_SAVEPOINT")
+    system.wait("savepoint requested", lambda: field(system, "fj", "running-counter", "savepointTriggerId")
+                or field(system, "fj", "running-counter", "savepointPath"), timeout=60, interval=0.1)
+    delete_and_expect_gone(system, "fd", "running", "running")
+
+
+def test_delete_deployment_while_cluster_stopping(system):
+    apply(system, flink_deployment(system, "stopping"))
+    system.wait("running counter", lambda: field(system, "fj", "stopping-counter", "jobStatus") == "RUNNING", timeout=180)
+    system.annotate("fc", "stopping", "STOP")
+    system.wait_cluster("stopping", "Stopping", timeout=60)
+    delete_and_expect_gone(system, "fd", "stopping", "stopping")
+
+
+def test_delete_deployment_with_supervisor_pod_killed(system):
+    apply(system, flink_deployment(system, "killed"))
+    system.wait("running counter", lambda: field(system, "fj", "killed-counter", "jobStatus") == "RUNNING", timeout=180)
+    pods = [p["metadata"]["name"] for p in system.items("pods", "role=supervisor,clusterName=killed")]
+    assert pods
+    system.kubectl("delete", "pod", *pods, "--grace-period=0", "--wait=false")
+    delete_and_expect_gone(system, "fd", "killed", "killed")
+
+
+def test_delete_deployment_whose_supervisor_never_starts(system):
+    apply(system, flink_deployment(system, "badimage", supervisor_image="no-such-registry.invalid/supervisor:0"))
+    system.wait("supervisor Deployment", lambda: system.items("deployments", "role=supervisor,clusterName=badimage"), timeout=60)
+    delete_and_expect_gone(system, "fd", "badimage", "badimage")
+
+
+def standalone(system, name: str) -> None:
+    """A FlinkCluster and its FlinkJob declared directly (no FlinkDeployment)."""
+    spec = flink_deployment(system, name)["spec"]
+    apply(system, {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkCluster", "metadata": {"name": name},
+                   "spec": spec["cluster"]})
+    job = dict(spec["jobs"][0]["spec"], clusterName=name)
+    apply(system, {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkJob", "metadata": {"name": f"{name}-counter"},
+                   "spec": job})
+
+
+def test_delete_running_job_then_its_cluster(system):
+    standalone(system, "alone")
+    system.wait("running counter", lambda: field(system, "fj", "alone-counter", "jobStatus") == "RUNNING", timeout=180)
+    started = time.monotonic()
+    system.kubectl("delete", "fj", "alone-counter", "--wait=false")
+    system.wait("FlinkJob gone", lambda: system.get("fj", "alone-counter") is None, timeout=GONE_WITHIN, interval=0.25)
+    print(f"fj/alone-counter: gone {time.monotonic() - started:.1f} s after the delete")
+    assert system.status("fc", "alone").get("supervisorStatus") == "Started"
+    delete_and_expect_gone(system, "fc", "alone", "alone")
+
+
+def test_delete_cluster_while_its_job_runs(system):
+    standalone(system, "clusterfirst")
+    system.wait("running counter", lambda: field(system, "fj", "clusterfirst-counter", "jobStatus") == "RUNNING", timeout=180)
+    started = time.monotonic()
+    system.kubectl("delete", "fc", "clusterfirst", "--wait=false")
+    system.wait("FlinkCluster gone", lambda: system.get("fc", "clusterfirst") is None, timeout=GONE_WITHIN, interval=0.25)
+    print(f"fc/clusterfirst: gone {time.monotonic() - started:.1f} s after the delete")
+    # The job outlives its cluster (it was declared on its own) and says so; deleting it then is immediate.
+    system.wait("orphan job reported", lambda: field(system, "fj", "clusterfirst-counter", "supervisorStatus") == "Unknown",
+                timeout=GONE_WITHIN)
+    delete_and_expect_gone(system, "fj", "clusterfirst-counter", "clusterfirst")
