@@ -17,7 +17,8 @@ extension OperatorController {
     func reconcileCluster(_ name: String) async throws {
         guard let cluster = cache.clusters.get(cache.key(name)) else { return }
         let supervisor = cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name)))
-        for action in SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, settings: settings) {
+        let service = cache.supervisorServices.get(cache.key(ResourceNames.supervisorService(cluster: name)))
+        for action in SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, service: service, settings: settings) {
             try await execute(action, on: cluster)
         }
     }
@@ -88,6 +89,12 @@ extension OperatorController {
         case .deleteDeployment(let name):
             try await deleteIgnoringMissing(Deployment.self, name)
             await events.normal(cluster, reason: "SupervisorDeleted", message: "deleted supervisor Deployment \(name)")
+        case .createService(let service):
+            try await createIgnoringExisting(service)
+            await events.normal(cluster, reason: "SupervisorServiceCreated", message: "created supervisor Service \(service.metadata.name ?? "")")
+        case .deleteService(let name):
+            try await deleteIgnoringMissing(KubeService.self, name)
+            await events.normal(cluster, reason: "SupervisorServiceDeleted", message: "deleted supervisor Service \(name)")
         }
     }
 

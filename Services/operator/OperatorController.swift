@@ -52,6 +52,10 @@ final class OperatorController: Sendable {
             Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisorPods, logger: logger) {
                 _ in
             }.runner,
+            Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisorServices, logger: logger) {
+                [self] key in
+                enqueue(.cluster(String(key.name.dropFirst("supervisor-".count))))
+            }.runner,
         ]
     }
 

@@ -9,6 +9,9 @@ public enum SupervisorAction: Sendable, Equatable {
     /// Replace the Deployment's spec (its inputs changed); `resourceVersion` makes the write conditional.
     case replaceDeployment(Deployment)
     case deleteDeployment(name: String)
+    /// Create the `supervisor-<cluster>` Service bootstraps report to (see `SupervisorReconciler+Service.swift`).
+    case createService(KubeService)
+    case deleteService(name: String)
 }
 
 /// The pure decision for a FlinkCluster's supervisor (section 5.2): one `supervisor-<cluster>` Deployment while the
