@@ -136,10 +136,20 @@ let package = Package(
             path: "Services/supervisor",
             swiftSettings: strict
         ),
+        // The bootstrap's task (upload, run, report) behind protocols, so tests can script Flink and the supervisor.
+        .target(
+            name: "BootstrapKit",
+            dependencies: [
+                "ToolboxAPI", "FlinkClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/BootstrapKit",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "Bootstrap",
             dependencies: [
-                "ServiceKit", "ToolboxAPI", "ToolboxCore", "FlinkClient",
+                "BootstrapKit", "ServiceKit", "ToolboxAPI", "ToolboxCore", "FlinkClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -225,6 +235,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/FlinkClientTests"
+        ),
+        .testTarget(
+            name: "BootstrapTests",
+            dependencies: ["BootstrapKit", "FlinkClient", "ToolboxAPI", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/BootstrapTests"
         ),
         .testTarget(
             name: "ContractTests",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import BootstrapKit
 import FlinkClient
 import Foundation
 import Logging
@@ -42,7 +43,10 @@ struct BootstrapCommand: AsyncParsableCommand {
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let flink = FlinkRESTClient(baseURL: flinkURL)
             let supervisor = Client(serverURL: supervisorURL, transport: AsyncHTTPClientTransport(configuration: .init(client: http, timeout: .seconds(30))))
-            let runner = BootstrapRunner(options: bootstrap, flink: flink, supervisor: supervisor, progress: progress, logger: logger)
+            let runner = BootstrapRunner(
+                plan: bootstrap.plan, flink: flink, reporter: SupervisorReporter(api: supervisor), progress: progress, logger: logger,
+                beforeReport: ReportHold.fromEnvironment(logger: logger)
+            )
             let closing = ClosingService(runner: runner) {
                 try? await http.shutdown()
                 try? await flink.shutdown()
@@ -54,7 +58,7 @@ struct BootstrapCommand: AsyncParsableCommand {
 
 /// Runs the bootstrap and closes its HTTP clients afterwards, whatever the outcome.
 struct ClosingService: Service, CustomStringConvertible {
-    var description: String { "bootstrap of \(runner.options.clusterName)/\(runner.options.jobName)" }
+    var description: String { "bootstrap of \(runner.plan.clusterName)/\(runner.plan.jobName)" }
 
     let runner: BootstrapRunner
     let close: @Sendable () async -> Void
@@ -70,5 +74,22 @@ struct ClosingService: Service, CustomStringConvertible {
             throw error
         }
         await close()
+    }
+}
+
+/// A test hook: with `BOOTSTRAP_HOLD_REPORT_UNTIL=<file>` in the environment, a bootstrap whose run Flink accepted
+/// waits until `<file>` exists before it reports, so an end-to-end test can replace the supervisor in between.
+enum ReportHold {
+    static let variable = "BOOTSTRAP_HOLD_REPORT_UNTIL"
+
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger)
+        -> @Sendable (String) async throws -> Void
+    {
+        guard let path = environment[variable], !path.isEmpty else { return { _ in } }
+        return { jobId in
+            logger.info("holding the report of Flink job \(jobId) until \(path) exists")
+            while !FileManager.default.fileExists(atPath: path) { try await Task.sleep(for: .milliseconds(100)) }
+            logger.info("report released")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import BootstrapKit
 import ServiceKit
 import ToolboxAPI
 

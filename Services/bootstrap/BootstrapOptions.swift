@@ -1,4 +1,5 @@
 import ArgumentParser
+import BootstrapKit
 
 /// What to bootstrap: the job, its JAR and arguments, and where to find Flink and the supervisor.
 struct BootstrapOptions: ParsableArguments {
@@ -40,6 +41,14 @@ struct BootstrapOptions: ParsableArguments {
 
     @Flag(help: "Do nothing (the original's dry run).")
     var dryRun = false
+
+    /// What the runner does.
+    var plan: BootstrapPlan {
+        BootstrapPlan(
+            clusterName: clusterName, jobName: jobName, jarPath: jarPath, className: className, parallelism: parallelism,
+            savepointPath: savepointPath, arguments: arguments, attempts: attempts, retryDelay: retryDelay, dryRun: dryRun
+        )
+    }
 
     func validate() throws {
         guard parallelism > 0 else { throw ValidationError("--parallelism must be positive") }

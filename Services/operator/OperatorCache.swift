@@ -12,8 +12,10 @@ final class OperatorCache: Sendable {
     let supervisors = ObjectStore<Deployment>()
     /// Supervisor pods (`role=supervisor`), to reach a cluster's supervisor.
     let supervisorPods = ObjectStore<Pod>()
+    /// Supervisor Services (`role=supervisor`), the address bootstraps report to.
+    let supervisorServices = ObjectStore<KubeService>()
 
-    /// Label selector of the supervisor Deployments and pods.
+    /// Label selector of the supervisor Deployments, pods and Services.
     static let supervisorSelector = "owner=flink-operator,role=supervisor"
 
     init(namespace: String) { self.namespace = namespace }
@@ -21,6 +23,7 @@ final class OperatorCache: Sendable {
     /// Whether every store has loaded its first list.
     var hasSynced: Bool {
         deployments.hasSynced && clusters.hasSynced && jobs.hasSynced && supervisors.hasSynced && supervisorPods.hasSynced
+            && supervisorServices.hasSynced
     }
 
     /// The key of `name` in the managed namespace.

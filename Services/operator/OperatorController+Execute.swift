@@ -17,9 +17,11 @@ extension OperatorController {
     func reconcileCluster(_ name: String) async throws -> ReconcileOutcome {
         guard let cluster = cache.clusters.get(cache.key(name)) else { return .done }
         let supervisor = cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name)))
+        let service = cache.supervisorServices.get(cache.key(ResourceNames.supervisorService(cluster: name)))
         let liveness = SupervisorLiveness(pods: cache.supervisorPods(of: name), now: now(), abandonAfter: abandonAfter)
         var outcome = ReconcileOutcome.done
-        for action in SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, settings: settings, liveness: liveness) {
+        let actions = SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, service: service, settings: settings, liveness: liveness)
+        for action in actions {
             if case .recheck(let seconds) = action {
                 outcome = .requeue(after: .milliseconds(Int(seconds * 1000)))
             } else {
@@ -101,6 +103,12 @@ extension OperatorController {
             await events.warning(cluster, reason: "SupervisorAbandoned", message: "released the supervisor's finalizer: \(reason)")
         case .recheck:
             break  // returned to the runtime as the reconcile's outcome
+        case .createService(let service):
+            try await createIgnoringExisting(service)
+            await events.normal(cluster, reason: "SupervisorServiceCreated", message: "created supervisor Service \(service.metadata.name ?? "")")
+        case .deleteService(let name):
+            try await deleteIgnoringMissing(KubeService.self, name)
+            await events.normal(cluster, reason: "SupervisorServiceDeleted", message: "deleted supervisor Service \(name)")
         }
     }
 

@@ -60,6 +60,10 @@ final class OperatorController: Sendable {
                 // A supervisor pod's readiness decides whether a deleted cluster still waits for its supervisor.
                 if let cluster = cache.supervisorPods.get(key)?.metadata.labels?["clusterName"] { enqueue(.cluster(cluster)) }
             }.runner,
+            Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisorServices, logger: logger) {
+                [self] key in
+                enqueue(.cluster(String(key.name.dropFirst("supervisor-".count))))
+            }.runner,
         ]
     }
 

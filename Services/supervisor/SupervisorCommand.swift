@@ -60,13 +60,12 @@ struct SupervisorCommand: AsyncParsableCommand {
             return (SupervisorHandlers(controller: controller), [background])
         }
 
-        /// Where bootstrap Jobs report: `--supervisor-url`, else this pod's IP and API port.
+        /// Where bootstrap Jobs report: `--supervisor-url`, else the cluster's supervisor Service, which the operator
+        /// creates next to this Deployment, so a report reaches whichever supervisor pod runs when it is sent.
         private func reportURL() -> String {
             if let url = supervisor.supervisorURL { return url }
-            let address = ProcessInfo.processInfo.environment["POD_IP"] ?? "127.0.0.1"
-            let host = address.contains(":") ? "[\(address)]" : address
             let tls = (try? service.tlsFiles()) != nil
-            return "\(tls ? "https" : "http")://\(host):\(service.port ?? 4445)"
+            return SupervisorAPIService.url(cluster: supervisor.clusterName, namespace: supervisor.namespace, tls: tls)
         }
     }
 }

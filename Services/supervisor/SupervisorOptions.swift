@@ -22,7 +22,7 @@ struct SupervisorOptions: ParsableArguments {
     @Option(help: "Secret (tls.crt, tls.key, ca.crt) mounted into bootstrap Jobs so they can report over mutual TLS.")
     var tlsSecret: String?
 
-    @Option(help: "URL bootstrap Jobs report to (default: https://$POD_IP:<port>, or http:// without TLS).")
+    @Option(help: "URL bootstrap Jobs report to (default: https://supervisor-<cluster>.<namespace>:4445, the supervisor's Service, or http:// without TLS).")
     var supervisorURL: String?
 
     @Option(help: "URL of the JobManager REST API (default: http://jobmanager-<cluster>.<namespace>:8081).")

@@ -30,7 +30,8 @@ public struct TLSFiles: Sendable, Equatable {
     }
 
     /// Client side of mutual TLS: presents this process's certificate and verifies the server against the CA; with
-    /// `verifyHostname: false` the chain to the toolbox CA is the trust anchor (supervisors are reached by pod IP).
+    /// `verifyHostname: false` the chain to the toolbox CA is the trust anchor (supervisors are reached by pod IP or
+    /// by their `supervisor-<cluster>` Service name, which the certificates made by `secrets.sh` do not name).
     public func clientConfiguration(verifyHostname: Bool = true) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12

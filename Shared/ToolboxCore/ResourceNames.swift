@@ -13,6 +13,8 @@ public enum ResourceNames {
     public static func jobManagerService(cluster: String) -> String { "jobmanager-\(cluster)" }
     /// The supervisor Deployment of a cluster.
     public static func supervisorDeployment(cluster: String) -> String { "supervisor-\(cluster)" }
+    /// The Service in front of a cluster's supervisor (same name as its Deployment), the bootstraps' stable address.
+    public static func supervisorService(cluster: String) -> String { "supervisor-\(cluster)" }
     /// The bootstrap batch Job of a job.
     public static func bootstrapJob(cluster: String, job: String) -> String { "bootstrap-\(cluster)-\(job)" }
 

@@ -118,4 +118,14 @@ struct SupervisorResourcesValidationTests {
             "bootstrap-tls": BootstrapResources.job(for: job, cluster: cluster, settings: secure),
         ])
     }
+
+    @Test("the operator's supervisor Deployment and Service are valid Kubernetes objects", arguments: [true, false])
+    func supervisorObjectsValidate(tls: Bool) throws {
+        let cluster = try ValidationFixture.cluster(rich: tls)
+        let settings = SupervisorSettings(tlsSecretName: tls ? "flink-operator-ssl" : nil)
+        try validate([
+            "supervisor-deployment": SupervisorDeployment.build(for: cluster, settings: settings),
+            "supervisor-service": SupervisorAPIService.build(for: cluster),
+        ])
+    }
 }

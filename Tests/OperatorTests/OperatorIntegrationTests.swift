@@ -17,6 +17,7 @@ struct OperatorIntegrationTests {
         #expect(try await eventually { try await client.getIfPresent(FlinkCluster.self, name: "demo") != nil })
         #expect(try await eventually { try await client.list(FlinkJob.self).items.count == 2 })
         #expect(try await eventually { try await client.getIfPresent(Deployment.self, name: "supervisor-demo") != nil })
+        #expect(try await eventually { try await client.getIfPresent(KubeService.self, name: "supervisor-demo") != nil })
         let cluster = try await client.get(FlinkCluster.self, name: "demo")
         #expect(cluster.metadata.ownerReferences?.first?.kind == "FlinkDeployment")
         #expect(cluster.metadata.hasFinalizer("operator.nextbreakpoint.com"))
@@ -62,6 +63,7 @@ struct OperatorIntegrationTests {
             )
             return left == (0, 0, 0, 0)
         })
+        #expect(try await eventually { try await client.getIfPresent(KubeService.self, name: "supervisor-demo") == nil })
     }
 
     @Test("control plane errors: unknown names are 404, bad names and bodies 400, duplicates 409, each with a JSON body")

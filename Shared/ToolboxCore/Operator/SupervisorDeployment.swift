@@ -28,7 +28,7 @@ public enum SupervisorDeployment {
     public static func build(for cluster: FlinkCluster, settings: SupervisorSettings) -> Deployment {
         let name = cluster.metadata.name ?? ""
         let supervisor = cluster.spec.supervisor
-        let labels = ToolboxLabels.cluster(name).merging(["role": "supervisor"]) { _, new in new }
+        let labels = podLabels(cluster: name)
         var metadata = ObjectMeta(name: ResourceNames.supervisorDeployment(cluster: name), namespace: cluster.metadata.namespace, labels: labels)
         metadata.annotations = [digestAnnotation: digest(for: cluster, settings: settings)]
         metadata.ownerReferences = ToolboxLabels.ownerReference(to: cluster).map {
@@ -45,6 +45,11 @@ public enum SupervisorDeployment {
             "template": ["metadata": ["labels": labelsValue(labels)], "spec": podSpec(cluster, labels: labels, settings: settings)],
         ]
         return Deployment(metadata: metadata, spec: spec)
+    }
+
+    /// Labels of the supervisor Deployment and of its pods (the selector of the supervisor's Service).
+    public static func podLabels(cluster: String) -> [String: String] {
+        ToolboxLabels.cluster(cluster).merging(["role": "supervisor"]) { _, new in new }
     }
 
     /// The digest of everything the Deployment is built from; a change replaces the Deployment.

@@ -9,6 +9,9 @@ public enum SupervisorAction: Sendable, Equatable {
     /// Replace the Deployment's spec (its inputs changed); `resourceVersion` makes the write conditional.
     case replaceDeployment(Deployment)
     case deleteDeployment(name: String)
+    /// Create the `supervisor-<cluster>` Service bootstraps report to (see `SupervisorReconciler+Service.swift`).
+    case createService(KubeService)
+    case deleteService(name: String)
     /// The supervisor could not finish the teardown of the deleted cluster in time and no supervisor pod is ready:
     /// remove the supervisor's finalizer on its behalf (a Warning Event says so; see docs/teardown.md).
     case releaseSupervisorFinalizer(reason: String)

@@ -1,0 +1,148 @@
+import FlinkClient
+import Foundation
+import Logging
+import ToolboxAPI
+
+/// What to bootstrap: the job, its JAR and arguments, and how persistently.
+public struct BootstrapPlan: Sendable, Hashable {
+    public var clusterName: String
+    public var jobName: String
+    /// Path of the JAR file in this container.
+    public var jarPath: String
+    public var className: String
+    public var parallelism: Int
+    /// Savepoint to restore from (empty or nil: none).
+    public var savepointPath: String?
+    public var arguments: [String]
+    /// Attempts of each step (upload, run, report) before the bootstrap gives up.
+    public var attempts: Int
+    /// Seconds between attempts.
+    public var retryDelay: Double
+    /// Do nothing (the original's dry run).
+    public var dryRun: Bool
+
+    public init(
+        clusterName: String, jobName: String, jarPath: String, className: String, parallelism: Int = 1, savepointPath: String? = nil,
+        arguments: [String] = [], attempts: Int = 5, retryDelay: Double = 2, dryRun: Bool = false
+    ) {
+        self.clusterName = clusterName
+        self.jobName = jobName
+        self.jarPath = jarPath
+        self.className = className
+        self.parallelism = parallelism
+        self.savepointPath = savepointPath
+        self.arguments = arguments
+        self.attempts = attempts
+        self.retryDelay = retryDelay
+        self.dryRun = dryRun
+    }
+}
+
+/// The bootstrap's one task: upload the JAR, run it, report the Flink job id to the supervisor, then end (which
+/// ends the process with exit code 0). A step that keeps failing is reported as a failure and ends the process
+/// with an error, so Kubernetes retries the pod (backoffLimit).
+public struct BootstrapRunner: Sendable {
+    public let plan: BootstrapPlan
+    let flink: any BootstrapFlink
+    let reporter: any BootstrapReporter
+    let progress: BootstrapProgress
+    let logger: Logger
+    /// Reads the JAR (the container's file by default).
+    let readJar: @Sendable (String) -> Data?
+    /// The Flink job id of the run: one for every attempt of the run call.
+    let newJobId: @Sendable () -> String
+    /// Awaited once between a run Flink accepted and its first report (a test hook; nothing by default).
+    let beforeReport: @Sendable (_ flinkJobId: String) async throws -> Void
+
+    public init(
+        plan: BootstrapPlan, flink: any BootstrapFlink, reporter: any BootstrapReporter, progress: BootstrapProgress, logger: Logger,
+        readJar: @escaping @Sendable (String) -> Data? = { FileManager.default.contents(atPath: $0) },
+        newJobId: @escaping @Sendable () -> String = { UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() },
+        beforeReport: @escaping @Sendable (_ flinkJobId: String) async throws -> Void = { _ in }
+    ) {
+        self.plan = plan
+        self.flink = flink
+        self.reporter = reporter
+        self.progress = progress
+        self.logger = logger
+        self.readJar = readJar
+        self.newJobId = newJobId
+        self.beforeReport = beforeReport
+    }
+
+    public func run() async throws {
+        guard !plan.dryRun else {
+            progress.update { $0.phase = .succeeded }
+            logger.info("dry run: nothing to do")
+            return
+        }
+        do {
+            let jobId = try await submit()
+            progress.update { $0.phase = .reporting }
+            do {
+                try await beforeReport(jobId)
+                try await retrying("report") { try await report(.started, flinkJobId: $0, message: nil) }
+            } catch {
+                logger.error("cannot report job \(jobId); cancelling it so a retry does not run it twice")
+                try? await flink.cancel(jobId)
+                throw error
+            }
+            progress.update { $0.phase = .succeeded }
+            logger.info("job \(plan.jobName) started as Flink job \(jobId)")
+        } catch {
+            progress.update {
+                $0.phase = .failed
+                $0.lastError = "\(error)"
+            }
+            try? await report(.failed, flinkJobId: nil, message: "\(error)", attempt: plan.attempts)
+            throw error
+        }
+    }
+
+    /// Uploads and runs the JAR; returns the Flink job id.
+    private func submit() async throws -> String {
+        let url = URL(fileURLWithPath: plan.jarPath)
+        guard let contents = readJar(url.path) else {
+            throw BootstrapError.rejected("cannot read the JAR \(plan.jarPath) in this container")
+        }
+        progress.update { $0.phase = .uploading }
+        let jarId = try await retrying("upload") { _ in try await flink.uploadJar(contents: contents, fileName: url.lastPathComponent) }
+        progress.update { $0.phase = .running }
+        // One job id for every run attempt: a retry after a lost answer cannot start the job twice.
+        let request = RunRequest(
+            entryClass: plan.className, parallelism: plan.parallelism, arguments: plan.arguments,
+            savepointPath: plan.savepointPath.flatMap { $0.isEmpty ? nil : $0 }, allowNonRestoredState: false, jobId: newJobId()
+        )
+        let jobId = try await retrying("run") { _ in try await flink.runJar(jarId, request) }
+        logger.info("run accepted: Flink job \(jobId)")
+        progress.update { $0.flinkJobId = jobId }
+        try? await flink.deleteJar(jarId)
+        return jobId
+    }
+
+    /// Runs `step` up to `plan.attempts` times; errors that cannot succeed later stop at once.
+    private func retrying<T: Sendable>(_ step: String, _ body: (String) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            progress.update { $0.attempts += 1 }
+            do {
+                return try await body(progress.snapshot.flinkJobId ?? "")
+            } catch let error as FlinkError where !error.isRetryable {
+                throw error
+            } catch {
+                guard attempt < plan.attempts else { throw error }
+                logger.warning("\(step) failed (attempt \(attempt) of \(plan.attempts)): \(error); retrying")
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int(plan.retryDelay * 1000)))
+            }
+        }
+    }
+
+    private func report(
+        _ outcome: Components.Schemas.BootstrapReport.OutcomePayload, flinkJobId: String?, message: String?, attempt: Int = 1
+    ) async throws {
+        let body = Components.Schemas.BootstrapReport(outcome: outcome, flinkJobId: flinkJobId, attempt: Int32(attempt), message: message)
+        let answer = try await reporter.report(jobName: plan.jobName, body)
+        logger.info("supervisor: \(answer)")
+    }
+}
