@@ -13,6 +13,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 NS = "flink-jobs"
+# A bootstrap image whose process holds its report (after the run Flink accepted) until RELEASE_REPORT exists in the
+# run folder: the built bootstrap with BOOTSTRAP_HOLD_REPORT_UNTIL set (see Services/bootstrap/BootstrapCommand.swift).
+HELD_BOOTSTRAP_IMAGE = "flink-k8s-toolbox-bootstrap:held"
+RELEASE_REPORT = "release-report"
 
 
 class System:
@@ -23,6 +27,7 @@ class System:
         self.state = run_dir / "localkube"
         self.kubeconfig = self.state / "kubeconfig"
         self.shared = self.state / "shared"
+        self.release_report = run_dir / RELEASE_REPORT
 
     def kubectl(self, *args: str, input: str | None = None, check: bool = True) -> str:
         out = subprocess.run(["kubectl", "--kubeconfig", str(self.kubeconfig), "-n", NS, *args], input=input,
@@ -123,7 +128,12 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def system(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("e2e")
-    env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", RUN_DEMO="0")
+    image_map = run_dir / "images.json"
+    image_map.write_text(json.dumps({"images": [{
+        "match": HELD_BOOTSTRAP_IMAGE, "type": "toolbox", "path": str(REPO / ".build" / "debug"),
+        "paths": {"/opt/jobs": str(REPO / ".cache" / "flink" / "jobs-2.3.0")},
+        "env": {"BOOTSTRAP_HOLD_REPORT_UNTIL": str(run_dir / RELEASE_REPORT)}}]}))
+    env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", RUN_DEMO="0", LOCALKUBE_IMAGE_MAP=str(image_map))
     out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import ssl
 import subprocess
 import time
 import urllib.request
 import uuid
 from pathlib import Path
+
+from conftest import HELD_BOOTSTRAP_IMAGE
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -258,6 +262,85 @@ def test_stop_and_start_cluster(system):
     system.wait_cluster(CLUSTER, "Started", timeout=240)
     system.annotate("fj", COUNTER, "START")
     system.wait_job(COUNTER, "Started", jobStatus="RUNNING", timeout=240)
+
+
+def flink_jobs(system) -> list[dict]:
+    """The JobManager's /jobs/overview, through the JobManager Service."""
+    address = system.get("svc", f"jobmanager-{CLUSTER}")["spec"]["clusterIP"]
+    with urllib.request.urlopen(f"http://{address}:8081/jobs/overview", timeout=10) as answer:
+        return json.loads(answer.read())["jobs"]
+
+
+def test_report_reaches_a_replaced_supervisor(system, request):
+    """Bootstraps report to the supervisor's Service, not to a pod IP: a supervisor killed between the bootstrap's run
+    call and its report is replaced, and the new one receives the report. The bootstrap image used here holds its
+    report, once Flink accepted the run, until the test creates a file, so the kill lands in that window every time."""
+    started = time.monotonic()
+    system.kubectl("apply", "-f", "-", input=json.dumps(deployment(system)))  # run alone (-k), the test makes the cluster
+    system.wait_cluster(CLUSTER, "Started", timeout=240)
+    service = system.wait("the supervisor Service", lambda: system.get("svc", f"supervisor-{CLUSTER}"))
+    assert service["spec"]["selector"] == {"owner": "flink-operator", "clusterName": CLUSTER, "component": "flink", "role": "supervisor"}
+    assert [(p["name"], p["port"], p["targetPort"]) for p in service["spec"]["ports"]] == [("api", 4445, "api")]
+    assert service["metadata"]["ownerReferences"][0]["kind"] == "FlinkCluster"
+    system.release_report.unlink(missing_ok=True)
+
+    name, short = f"{CLUSTER}-held", "held"
+    spec = job_spec(short, "CountingJob", ["--rate", "10", "--name", "held", "--output", str(system.shared / "held.txt")],
+                    mode="Manual", target=f"file://{system.shared}/savepoints")
+    spec["bootstrap"]["image"] = HELD_BOOTSTRAP_IMAGE
+    spec["restart"]["restartTimeout"] = 600
+    job = {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkJob",
+           "metadata": {"name": name, "labels": {"clusterName": CLUSTER}}, "spec": dict(spec, clusterName=CLUSTER)}
+    system.kubectl("apply", "-f", "-", input=json.dumps(job))
+
+    # The bootstrap ran the job in Flink and now holds its report.
+    def held():
+        log = system.kubectl("logs", "-l", f"role=bootstrap,jobName={short}", "--tail", "-1", check=False)
+        found = re.search(r"holding the report of Flink job ([0-9a-f]{32})", log)
+        return found.group(1) if found else None
+    flink_id = system.wait("the bootstrap holding its report", held, timeout=300)
+    bootstrap = system.items("jobs", f"role=bootstrap,jobName={short}")[0]
+    args = bootstrap["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[args.index("--supervisor-url") + 1] == f"https://supervisor-{CLUSTER}.flink-jobs:4445"
+    assert not system.status("fj", name).get("jobId")
+
+    # Kill the supervisor (no graceful shutdown) and wait for its replacement to be ready behind the Service. A
+    # listener of ours keeps the old pod IP busy, so localkube gives the new pod another address (as a real cluster
+    # may): a report sent to the old pod IP would now be refused.
+    old = system.running_pods("supervisor", CLUSTER)
+    assert len(old) == 1
+    blocker = socket.socket()
+    blocker.bind((old[0]["status"]["podIP"], 0))
+    blocker.listen()
+    request.addfinalizer(blocker.close)
+    system.kubectl("delete", "pod", old[0]["metadata"]["name"], "--grace-period=0", "--force")
+
+    def replaced():
+        pods = [p for p in system.running_pods("supervisor", CLUSTER) if p["metadata"]["uid"] != old[0]["metadata"]["uid"]]
+        ready = [p for p in pods if any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", []))]
+        return ready[0] if ready else None
+    new = system.wait("a new ready supervisor", replaced, timeout=120)
+    assert new["status"]["podIP"] != old[0]["status"]["podIP"]
+
+    def endpoints():
+        subsets = (system.get("endpoints", f"supervisor-{CLUSTER}") or {}).get("subsets") or []
+        return [a["ip"] for subset in subsets for a in subset.get("addresses") or []]
+    system.wait("the Service routing to the new supervisor", lambda: endpoints() == [new["status"]["podIP"]])
+    assert not system.status("fj", name).get("jobId"), "the report was held, yet a job id was recorded"
+
+    system.release_report.touch()
+    status = system.wait_job(name, "Started", timeout=180, jobId=flink_id, jobStatus="RUNNING")
+    log = system.kubectl("logs", "-l", f"role=bootstrap,jobName={short}", "--tail", "-1")
+    assert "supervisor: job id recorded" in log, log
+    running = [j for j in flink_jobs(system) if j["name"] == "held" and j["state"] == "RUNNING"]
+    assert [j["jid"] for j in running] == [flink_id], running
+    assert status["jobId"] == flink_id
+    print(f"report through the Service to a replaced supervisor "
+          f"({old[0]['status']['podIP']} -> {new['status']['podIP']}) in {time.monotonic() - started:.1f} s")
+
+    system.kubectl("delete", "fj", name, "--wait=false")
+    system.wait(f"{name} deleted", lambda: system.get("fj", name) is None, timeout=120)
+    system.release_report.unlink(missing_ok=True)
 
 
 def test_delete_leaves_nothing(system):
