@@ -53,7 +53,8 @@ struct KubeClientWatchTests {
         try await withLocalKube { server, client in
             let changes = ChangeLog()
             let reflector = Reflector<ConfigMap>(
-                client: client, namespace: "default", logger: testLogger, retryDelay: .milliseconds(50), onChange: changes.record
+                client: client, namespace: "default", logger: testLogger,
+                backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200)), onChange: changes.record
             )
             let running = Task { try await reflector.run() }
             defer { running.cancel() }
