@@ -10,6 +10,7 @@ public struct Reflector<Object: KubeResource>: Sendable {
     /// The cache this reflector writes.
     public let store: ObjectStore<Object>
     private let onChange: @Sendable (ObjectKey) -> Void
+    private var onObject: (@Sendable (Object) -> Void)?
     private let onInvalid: @Sendable (DecodeFailure) -> Void
     private let logger: Logger
     private let backoff: Backoff
@@ -34,10 +35,23 @@ public struct Reflector<Object: KubeResource>: Sendable {
         self.labelSelector = labelSelector
         self.store = store
         self.onChange = onChange
+        self.onObject = nil
         self.onInvalid = onInvalid
         self.logger = logger
         self.backoff = backoff
         self.sleep = sleep
+    }
+
+    /// A reflector whose callback gets the object itself: as stored after an add or change, as last seen after a
+    /// delete. Lets a controller map an event to the keys it affects through ownerReferences and labels.
+    public init(
+        client: KubeClient, namespace: String?, labelSelector: String? = nil, store: ObjectStore<Object> = ObjectStore(),
+        logger: Logger, backoff: Backoff = Backoff(base: .milliseconds(500), cap: .seconds(30)),
+        onInvalid: @escaping @Sendable (DecodeFailure) -> Void = { _ in },
+        onObject: @escaping @Sendable (Object) -> Void
+    ) {
+        self.init(client: client, namespace: namespace, labelSelector: labelSelector, store: store, logger: logger, backoff: backoff, onInvalid: onInvalid) { _ in }
+        self.onObject = onObject
     }
 
     /// Runs until cancelled.
@@ -70,7 +84,11 @@ public struct Reflector<Object: KubeResource>: Sendable {
         list.failures.forEach(onInvalid)
         let invalidKeys = Set(list.failures.map(\.key))
         let kept = invalidKeys.compactMap { store.get($0) }
-        for key in store.replace(with: list.items + kept, resourceVersion: list.metadata.resourceVersion) { onChange(key) }
+        let before = onObject == nil ? [:] : store.snapshot()
+        for key in store.replace(with: list.items + kept, resourceVersion: list.metadata.resourceVersion) {
+            onChange(key)
+            if let onObject, let object = store.get(key) ?? before[key] { onObject(object) }
+        }
         return list.metadata.resourceVersion
     }
 
@@ -98,9 +116,11 @@ public struct Reflector<Object: KubeResource>: Sendable {
         case (.added, let object?), (.modified, let object?):
             store.upsert(object)
             onChange(object.key)
+            onObject?(object)
         case (.deleted, let object?):
             store.remove(object)
             onChange(object.key)
+            onObject?(object)
         case (.bookmark, _):
             if let resourceVersion = event.resourceVersion { store.advance(to: resourceVersion) }
         default:

@@ -49,11 +49,15 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         }
     }
 
-    /// Queues `key` after a backoff that doubles with each consecutive failure of that key, up to `maxDelay`.
-    public func addRateLimited(_ key: Key) {
+    /// Queues `key` after a backoff that doubles with each consecutive failure of that key, up to `maxDelay`;
+    /// returns the delay.
+    @discardableResult
+    public func addRateLimited(_ key: Key) -> Duration {
         let attempt = failures[key, default: 0]
         failures[key] = attempt + 1
-        add(key, after: backoff(attempt: attempt))
+        let delay = backoff(attempt: attempt)
+        add(key, after: delay)
+        return delay
     }
 
     /// The delay of the `attempt`-th retry (0-based): `min(maxDelay, baseDelay * 2^attempt)`, less the jitter.
