@@ -106,7 +106,8 @@ public final class LeaderElector: Sendable {
             return seen
         }
         let written: Lease
-        switch LeaseDecision.decide(lease: existing?.spec, identity: identity, now: Date(), unchangedFor: seen.unchangedFor(at: now), timing: timing) {
+        let unchangedFor = seen.unchangedFor(at: now)
+        switch LeaseDecision.decide(lease: existing?.spec, identity: identity, now: Date(), unchangedFor: unchangedFor, timing: timing) {
         case .wait:
             return false
         case .create(let spec):
@@ -123,11 +124,10 @@ public final class LeaderElector: Sendable {
     }
 
     private func release() async {
-        guard var lease = try? await leaseCall("read", { try await client.getIfPresent(Lease.self, name: name, namespace: namespace) }),
-            lease.spec.holderIdentity == identity
-        else { return }
+        let read = try? await leaseCall("read") { try await client.getIfPresent(Lease.self, name: name, namespace: namespace) }
+        guard var lease = read, lease.spec.holderIdentity == identity else { return }
         lease.spec = LeaseDecision.released(lease.spec, now: Date())
-        guard (try? await leaseCall("release", { [lease] in try await client.update(lease) })) != nil else { return }
+        guard (try? await leaseCall("release") { [lease] in try await client.update(lease) }) != nil else { return }
         logger.info("released leadership", metadata: ["lease": "\(namespace)/\(name)"])
     }
 }

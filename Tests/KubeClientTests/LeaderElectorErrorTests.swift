@@ -12,7 +12,6 @@ struct LeaderElectorErrorTests {
             try server.admin("POST", "faults", json: #"{"path":"leases","action":{"status":403,"message":"no leases for you"},"times":0}"#)
             let elector = LeaderElector(client: client, name: "operator", namespace: "default", identity: "a", timing: timing, logger: testLogger)
             let running = Task { try await elector.run { while !Task.isCancelled { try await Task.sleep(for: .milliseconds(50)) } } }
-            defer { running.cancel() }
 
             #expect(await eventually { elector.leaseFailures >= 3 })
             #expect((elector.lastError as? KubeError)?.kind == .forbidden)
@@ -21,6 +20,8 @@ struct LeaderElectorErrorTests {
             try server.admin("DELETE", "faults")
             #expect(await eventually { elector.isLeader })
             #expect(elector.lastError == nil)
+            running.cancel()
+            _ = await running.result  // it resigns before the client shuts down
         }
     }
 }

@@ -36,7 +36,6 @@ struct ReflectorBackoffTests {
                 onChange: { _ in }
             )
             let running = Task { try await reflector.run() }
-            defer { running.cancel() }
 
             // 403, 403 (lists), 410 (no wait), 500 (a watch that delivered nothing: the count goes on, and is capped).
             #expect(await eventually { sleeps.all.count == 3 && reflector.store.hasSynced })
@@ -54,6 +53,8 @@ struct ReflectorBackoffTests {
             _ = try await client.create(configMap("two", data: [:]))
             #expect(await eventually { reflector.store.list().count == 2 })
             #expect(sleeps.all.count == 4)
+            running.cancel()
+            _ = await running.result
         }
     }
 }
