@@ -9,21 +9,21 @@ import time
 
 import pytest
 
-from test_supervisor_e2e import FLINK_VERSION, job_spec
+from test_supervisor_e2e import deployment
 
 GONE_WITHIN = 30.0
 
 
 def flink_deployment(system, name: str, supervisor_image: str = "flink-k8s-toolbox-supervisor:1.5.0") -> dict:
-    target = f"file://{system.shared}/savepoints-{name}"
-    return {"apiVersion": "nextbreakpoint.com/v1", "kind": "FlinkDeployment", "metadata": {"name": name},
-            "spec": {"cluster": {
-                "runtime": {"image": f"flink:{FLINK_VERSION}"},
-                "jobManager": {"serviceMode": "ClusterIP"},
-                "taskManager": {"taskSlots": 1},
-                "supervisor": {"image": supervisor_image, "pollingInterval": 1, "taskTimeout": 20}},
-                "jobs": [{"name": "counter", "spec": job_spec("counter", "CountingJob", [
-                    "--rate", "20", "--emit-ms", "200", "--output", str(system.shared / f"{name}.txt")], target=target)}]}}
+    """The e2e tutorial deployment under another name, with its own output file and savepoint directory."""
+    resource = deployment(system)
+    resource["metadata"]["name"] = name
+    resource["spec"]["cluster"]["supervisor"]["image"] = supervisor_image
+    job = resource["spec"]["jobs"][0]["spec"]
+    arguments = job["bootstrap"]["arguments"]
+    arguments[arguments.index("--output") + 1] = str(system.shared / f"{name}.txt")
+    job["savepoint"]["savepointTargetPath"] = f"file://{system.shared}/savepoints-{name}"
+    return resource
 
 
 def leftovers(system, cluster: str) -> dict[str, list[str]]:
@@ -56,6 +56,14 @@ def delete_and_expect_gone(system, kind: str, name: str, cluster: str) -> float:
     elapsed = time.monotonic() - started
     print(f"{kind}/{name}: gone {elapsed:.1f} s after the delete")
     return elapsed
+
+
+def delete_only(system, kind: str, name: str) -> None:
+    """Deletes `kind/name` and waits until that object alone is gone (what it leaves is checked by the caller)."""
+    started = time.monotonic()
+    system.kubectl("delete", kind, name, "--wait=false")
+    system.wait(f"{kind}/{name} gone", lambda: system.get(kind, name) is None, timeout=GONE_WITHIN, interval=0.25)
+    print(f"{kind}/{name}: gone {time.monotonic() - started:.1f} s after the delete")
 
 
 def apply(system, resource: dict) -> None:
@@ -132,10 +140,7 @@ def standalone(system, name: str) -> None:
 def test_delete_running_job_then_its_cluster(system):
     standalone(system, "alone")
     system.wait("running counter", lambda: field(system, "fj", "alone-counter", "jobStatus") == "RUNNING", timeout=180)
-    started = time.monotonic()
-    system.kubectl("delete", "fj", "alone-counter", "--wait=false")
-    system.wait("FlinkJob gone", lambda: system.get("fj", "alone-counter") is None, timeout=GONE_WITHIN, interval=0.25)
-    print(f"fj/alone-counter: gone {time.monotonic() - started:.1f} s after the delete")
+    delete_only(system, "fj", "alone-counter")
     assert system.status("fc", "alone").get("supervisorStatus") == "Started"
     delete_and_expect_gone(system, "fc", "alone", "alone")
 
@@ -143,10 +148,7 @@ def test_delete_running_job_then_its_cluster(system):
 def test_delete_cluster_while_its_job_runs(system):
     standalone(system, "clusterfirst")
     system.wait("running counter", lambda: field(system, "fj", "clusterfirst-counter", "jobStatus") == "RUNNING", timeout=180)
-    started = time.monotonic()
-    system.kubectl("delete", "fc", "clusterfirst", "--wait=false")
-    system.wait("FlinkCluster gone", lambda: system.get("fc", "clusterfirst") is None, timeout=GONE_WITHIN, interval=0.25)
-    print(f"fc/clusterfirst: gone {time.monotonic() - started:.1f} s after the delete")
+    delete_only(system, "fc", "clusterfirst")
     # The job outlives its cluster (it was declared on its own) and says so; deleting it then is immediate.
     system.wait("orphan job reported", lambda: field(system, "fj", "clusterfirst-counter", "supervisorStatus") == "Unknown",
                 timeout=GONE_WITHIN)
