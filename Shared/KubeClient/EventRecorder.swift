@@ -11,15 +11,20 @@ public final class EventRecorder: Sendable {
         var last: Date
     }
 
-    private let client: KubeClient
+    private let client: any KubeAPI
+    private let clock: @Sendable () -> Date
     private let source: EventSource
     private let logger: Logger
     private let aggregationWindow: TimeInterval
     private let seen = Mutex<[String: Seen]>([:])
 
-    /// A recorder reporting as `component`.
-    public init(client: KubeClient, component: String, logger: Logger, aggregationWindow: TimeInterval = 600) {
+    /// A recorder reporting as `component` through `client`; `now` is its clock (aggregation and timestamps).
+    public init(
+        client: any KubeAPI, component: String, logger: Logger, aggregationWindow: TimeInterval = 600,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.client = client
+        self.clock = now
         self.source = EventSource(component: component, host: ProcessInfo.processInfo.hostName)
         self.logger = logger
         self.aggregationWindow = aggregationWindow
@@ -39,12 +44,12 @@ public final class EventRecorder: Sendable {
     public func record<Object: KubeResource>(_ object: Object, type: String, reason: String, message: String) async {
         let namespace = object.metadata.namespace ?? client.defaultNamespace
         let identity = "\(Object.resource.kind)/\(namespace)/\(object.metadata.name ?? "")/\(object.metadata.uid ?? "")/\(type)/\(reason)/\(message)"
-        let now = Date()
+        let now = clock()
         let previous = seen.withLock { $0[identity] }
         do {
             if let previous, now.timeIntervalSince(previous.last) < aggregationWindow {
                 let patch: JSONValue = ["count": .number(Double(previous.count + 1)), "lastTimestamp": .string(KubeJSON.formatTimestamp(now))]
-                _ = try await client.patch(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch))
+                _ = try await client.patch(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch), subresource: nil)
                 remember(identity, Seen(name: previous.name, count: previous.count + 1, last: now))
                 return
             }
