@@ -17,6 +17,8 @@ public final class EventRecorder: Sendable {
     private let logger: Logger
     private let aggregationWindow: TimeInterval
     private let seen = Mutex<[String: Seen]>([:])
+    /// The last name stamp handed out (nanoseconds since 1970, strictly increasing).
+    private let lastStamp = Mutex<UInt64>(0)
 
     /// A recorder reporting as `component` through `client`; `now` is its clock (aggregation and timestamps).
     public init(
@@ -53,7 +55,7 @@ public final class EventRecorder: Sendable {
                 remember(identity, Seen(name: previous.name, count: previous.count + 1, last: now))
                 return
             }
-            let name = "\(object.metadata.name ?? "object").\(String(UInt64(now.timeIntervalSince1970 * 1e9), radix: 16))"
+            let name = "\(object.metadata.name ?? "object").\(String(stamp(now), radix: 16))"
             var event = Event(
                 metadata: ObjectMeta(name: name, namespace: namespace), involvedObject: ObjectReference(to: object),
                 reason: reason, message: message, type: type, source: source
@@ -66,6 +68,15 @@ public final class EventRecorder: Sendable {
         } catch {
             logger.warning("cannot record event \(reason) on \(Object.resource.kind) \(object.key): \(error)")
             seen.withLock { $0[identity] = nil }
+        }
+    }
+
+    /// A name stamp for an event at `now`: its nanoseconds since 1970, made unique for this recorder, so two events
+    /// in the same instant (a coarse or a frozen clock) do not collide.
+    private func stamp(_ now: Date) -> UInt64 {
+        lastStamp.withLock { last in
+            last = max(UInt64(max(now.timeIntervalSince1970, 0) * 1e9), last + 1)
+            return last
         }
     }
 

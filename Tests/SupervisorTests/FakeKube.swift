@@ -174,7 +174,13 @@ final class FakeKube: KubeAPI {
     }
 
     func scale<Object: KubeResource>(_ type: Object.Type, name: String, namespace: String?, replicas: Int) async throws -> Scale {
-        journal.append("scale \(Object.resource.kind) \(name) \(replicas)")
-        throw KubeError(kind: .methodNotAllowed, code: 405, message: "the fake does not scale")
+        try check("scale", Object.self)
+        let json = try current(Object.self, name, resourceVersion: nil)
+        let scaled = Self.setting(json, ["spec", "taskManagers"], .number(Double(replicas)))  // FlinkCluster's specReplicasPath
+        _ = try write(scaled, as: Object.self, line: "scale \(Object.resource.kind) \(name) \(replicas)")
+        let scale: JSONValue = [
+            "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": ["name": .string(name)], "spec": ["replicas": .number(Double(replicas))],
+        ]
+        return try scale.decode(as: Scale.self)
     }
 }

@@ -106,6 +106,20 @@ final class SupervisorHarness: Sendable {
         try await settle()
     }
 
+    /// Sets `requested-action` on the stored FlinkJob, as `flinkctl` would.
+    func request(_ action: String) throws {
+        guard var job = storedJob else { return }
+        job.metadata.annotations = (job.metadata.annotations ?? [:]).merging([SupervisorAnnotations.requestedActionKey: action]) { _, new in new }
+        try kube.apply(job)
+    }
+
+    /// Marks the stored object deleted, as the API server does when someone deletes an object with finalizers.
+    func markDeleted<Object: KubeResource>(_ object: Object?) throws {
+        guard var object else { return }
+        object.metadata.deletionTimestamp = "2030-01-01T00:00:00Z"
+        try kube.apply(object)
+    }
+
     /// The stored FlinkJob `demo-job`.
     var storedJob: FlinkJob? { kube.stored(FlinkJob.self, "demo-job") }
     /// The stored FlinkCluster `demo`.
