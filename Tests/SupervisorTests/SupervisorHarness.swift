@@ -39,10 +39,12 @@ final class SupervisorHarness: Sendable {
 
     /// A new controller on the same cache and fakes.
     func restart() {
+        var logger = Logger(label: "supervisor-test")
+        logger.logLevel = .error
         let controller = SupervisorController(
             cache: cache, client: kube, flink: flink, bootstrapSettings: Self.settings,
             metrics: SupervisorMetrics(registry: MetricsRegistry(component: "supervisor", version: "test"), cluster: "demo"),
-            timing: timing, logger: Logger(label: "supervisor-test"), now: { [clock] in clock.now }
+            timing: timing, logger: logger, now: { [clock] in clock.now }
         )
         current.withLock { $0 = controller }
     }
