@@ -31,40 +31,45 @@ final class OperatorController: Sendable {
         self.abandonAfter = abandonAfter
     }
 
-    /// Reflectors keeping the cache in sync; each change enqueues the keys it affects.
+    /// Reflectors keeping the cache in sync; each change enqueues the keys it affects, found through the object's
+    /// ownerReferences and labels (`ReconcileKeyMapper`), never by cutting names apart.
     func reflectors() -> [@Sendable () async throws -> Void] {
         let namespace = cache.namespace
+        let selector = OperatorCache.supervisorSelector
         return [
             Reflector(client: client, namespace: namespace, store: cache.deployments, logger: logger, onInvalid: invalid) { [self] key in
                 enqueue(.deployment(key.name))
             }.runner,
-            Reflector(client: client, namespace: namespace, store: cache.clusters, logger: logger, onInvalid: invalid) { [self] key in
-                enqueue(.cluster(key.name))
-                enqueue(.deployment(key.name))
-                jobNames(ofCluster: key.name).forEach { enqueue(.job($0)) }
+            Reflector(client: client, namespace: namespace, store: cache.clusters, logger: logger, onInvalid: invalid) { [self] (cluster: FlinkCluster) in
+                let name = cluster.metadata.name ?? ""
+                enqueue(.cluster(name))
+                owningDeployments(of: cluster).forEach { enqueue(.deployment($0)) }
+                jobNames(ofCluster: name).forEach { enqueue(.job($0)) }
                 statusGaugesChanged()
             }.runner,
-            Reflector(client: client, namespace: namespace, store: cache.jobs, logger: logger, onInvalid: invalid) { [self] key in
-                enqueue(.job(key.name))
-                deployments(prefixing: key.name).forEach { enqueue(.deployment($0)) }
+            Reflector(client: client, namespace: namespace, store: cache.jobs, logger: logger, onInvalid: invalid) { [self] (job: FlinkJob) in
+                enqueue(.job(job.metadata.name ?? ""))
+                owningDeployments(of: job).forEach { enqueue(.deployment($0)) }
                 statusGaugesChanged()
             }.runner,
-            Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisors, logger: logger) {
-                [self] key in
-                let cluster = String(key.name.dropFirst("supervisor-".count))
-                enqueue(.cluster(cluster))
-                jobNames(ofCluster: cluster).forEach { enqueue(.job($0)) }
+            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.supervisors, logger: logger) { [self] (deployment: Deployment) in
+                supervisedCluster(of: deployment).map(clusterChanged)
             }.runner,
-            Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisorPods, logger: logger) {
-                [self] key in
-                // A supervisor pod's readiness decides whether a deleted cluster still waits for its supervisor.
-                if let cluster = cache.supervisorPods.get(key)?.metadata.labels?["clusterName"] { enqueue(.cluster(cluster)) }
+            // A supervisor pod's readiness decides whether a deleted cluster still waits for its supervisor.
+            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.supervisorPods, logger: logger) { [self] (pod: Pod) in
+                supervisedCluster(of: pod).map { enqueue(.cluster($0)) }
             }.runner,
-            Reflector(client: client, namespace: namespace, labelSelector: OperatorCache.supervisorSelector, store: cache.supervisorServices, logger: logger) {
-                [self] key in
-                enqueue(.cluster(String(key.name.dropFirst("supervisor-".count))))
+            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.supervisorServices, logger: logger) {
+                [self] (service: KubeService) in
+                supervisedCluster(of: service).map { enqueue(.cluster($0)) }
             }.runner,
         ]
+    }
+
+    /// A change of what the cluster's reconcile and its jobs' depend on.
+    private func clusterChanged(_ cluster: String) {
+        enqueue(.cluster(cluster))
+        jobNames(ofCluster: cluster).forEach { enqueue(.job($0)) }
     }
 
     /// Queues a key for reconciliation.
@@ -98,9 +103,21 @@ final class OperatorController: Sendable {
         return jobs.values.filter { JobClusterResolver.clusterName(of: $0, clusters: clusterNames) == cluster }.compactMap(\.metadata.name)
     }
 
-    /// The cached deployments `d` such that `jobName` starts with `d-`: each prefix of `jobName` that ends before a `-`.
-    private func deployments(prefixing jobName: String) -> [String] {
-        jobName.indices.filter { jobName[$0] == "-" }.map { String(jobName[..<$0]) }.filter { cache.deployments.get(cache.key($0)) != nil }
+    /// The FlinkDeployments an object was split from: its FlinkDeployment ownerReference, else its `deploymentName`
+    /// label; and a cached FlinkDeployment of the same name or, for a job, whose `<name>-` prefixes it — the objects a
+    /// deployment would create or reports conflicting with (a standalone resource it cannot adopt).
+    private func owningDeployments<Kind: ResourceKind>(of object: SpecResource<Kind>) -> Set<String> {
+        var names = Set(object.metadata.ownerReferences?.filter { $0.kind == FlinkDeployment.resource.kind }.map(\.name) ?? [])
+        if let label = object.metadata.labels?[ToolboxLabels.deploymentName], !label.isEmpty { names.insert(label) }
+        guard names.isEmpty else { return names }
+        let name = object.metadata.name ?? ""
+        let candidates = [name] + name.indices.filter { name[$0] == "-" }.map { String(name[..<$0]) }
+        return Set(candidates.filter { cache.deployments.get(cache.key($0)) != nil })
+    }
+
+    /// The FlinkCluster a supervisor object belongs to: its FlinkCluster ownerReference, else its `clusterName` label.
+    private func supervisedCluster<Kind: ResourceKind>(of object: SpecResource<Kind>) -> String? {
+        object.metadata.ownerReferences?.first { $0.kind == FlinkCluster.resource.kind }?.name ?? object.metadata.labels?["clusterName"]
     }
 
     /// Runs `count` workers of the shared controller runtime until cancelled.

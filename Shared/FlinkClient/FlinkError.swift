@@ -21,6 +21,19 @@ public enum FlinkError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A CamelCase reason for a Kubernetes condition or Event naming this error, e.g. `FlinkRejected`.
+    /// (With `isRetryable` this is what KubeClient's `ClassifiedError` asks for; FlinkClient does not import KubeClient.)
+    public var terminalReason: String {
+        switch self {
+        case .unreachable: return "FlinkUnreachable"
+        case .timeout: return "FlinkTimeout"
+        case .notFound: return "FlinkNotFound"
+        case .rejected: return "FlinkRejected"
+        case .serverError: return "FlinkServerError"
+        case .malformed: return "FlinkMalformedResponse"
+        }
+    }
+
     /// A message naming the problem.
     public var description: String {
         switch self {

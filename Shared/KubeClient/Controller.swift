@@ -79,8 +79,8 @@ public struct Controller<R: Reconciler>: Sendable {
                 return
             case .retryable:
                 let attempt = await queue.failureCount(key) + 1
-                await queue.addRateLimited(key)
-                logger.warning("reconcile of \(key) failed (attempt \(attempt), retried with backoff): \(error)")
+                let delay = await queue.addRateLimited(key)
+                logger.warning("reconcile of \(key) failed (attempt \(attempt), again in \(delay)): \(error)")
                 observer(key, ReconcileRecord(result: "retry", duration: .now - started))
             case .terminal(let reason):
                 await queue.forget(key)

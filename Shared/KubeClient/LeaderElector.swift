@@ -7,15 +7,22 @@ import Synchronization
 /// `run` campaigns every `retryPeriod`; while it leads it runs `whileLeading` and renews the lease; if renewal fails
 /// for `renewDeadline` it cancels `whileLeading` and campaigns again. On cancellation it releases the lease so a
 /// successor takes over at once.
+///
+/// A candidate counts another holder's lease as expired `leaseDuration` after it last saw the lease record change, by its
+/// own monotonic clock (`LeaseObservation`), so skewed wall clocks neither steal nor strand leadership. Every failed
+/// read or write of the Lease is logged at warning (identical repeats at most once per 30 s) and kept in `lastError`.
 public final class LeaderElector: Sendable {
     private let client: KubeClient
-    private let name: String
-    private let namespace: String
+    let name: String
+    let namespace: String
     /// Who this process is in the lease's `holderIdentity`.
     public let identity: String
     private let timing: LeaderElectionTiming
-    private let logger: Logger
+    let logger: Logger
     private let leading = Mutex(false)
+    private let observation = Mutex<LeaseObservation?>(nil)
+    /// The state of failed Lease calls (see `LeaderElector+Errors.swift`).
+    let failures = Mutex(LeaseFailures())
 
     /// An elector for lease `name` in `namespace`.
     public init(client: KubeClient, name: String, namespace: String, identity: String, timing: LeaderElectionTiming, logger: Logger) {
@@ -34,7 +41,7 @@ public final class LeaderElector: Sendable {
     /// With `releaseOnCancel` (the default) a cancelled leader releases the lease so a successor need not wait.
     public func run(releaseOnCancel: Bool = true, whileLeading: @escaping @Sendable () async throws -> Void) async throws {
         while !Task.isCancelled {
-            guard (try? await acquire()) == true else {
+            guard await tryAcquire() else {
                 try? await Task.sleep(for: timing.retryPeriod)  // cancelled while waiting: the loop ends, no error
                 continue
             }
@@ -75,7 +82,7 @@ public final class LeaderElector: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: timing.retryPeriod)
             if Task.isCancelled { return }
-            if (try? await acquire()) == true {
+            if await tryAcquire() {
                 lastRenewal = .now
             } else if ContinuousClock.now - lastRenewal > timing.renewDeadline {
                 return
@@ -83,29 +90,44 @@ public final class LeaderElector: Sendable {
         }
     }
 
+    /// One attempt to acquire or renew; `true` when we hold the lease afterwards, `false` when another holder's lease
+    /// is live or a Lease call failed (recorded and logged by `leaseCall`).
+    private func tryAcquire() async -> Bool {
+        do { return try await acquire() } catch { return false }
+    }
+
     /// One attempt to acquire or renew; `true` when we hold the lease afterwards.
     func acquire() async throws -> Bool {
-        let existing = try await client.getIfPresent(Lease.self, name: name, namespace: namespace)
-        switch LeaseDecision.decide(lease: existing?.spec, identity: identity, now: Date(), timing: timing) {
+        let existing = try await leaseCall("read") { try await client.getIfPresent(Lease.self, name: name, namespace: namespace) }
+        let now = ContinuousClock.now
+        let seen = observation.withLock { last in
+            let seen = last?.updated(with: existing, at: now) ?? LeaseObservation(lease: existing, at: now)
+            last = seen
+            return seen
+        }
+        let written: Lease
+        let unchangedFor = seen.unchangedFor(at: now)
+        switch LeaseDecision.decide(lease: existing?.spec, identity: identity, now: Date(), unchangedFor: unchangedFor, timing: timing) {
         case .wait:
             return false
         case .create(let spec):
-            _ = try await client.create(Lease(metadata: ObjectMeta(name: name, namespace: namespace), spec: spec))
-            return true
+            let lease = Lease(metadata: ObjectMeta(name: name, namespace: namespace), spec: spec)
+            written = try await leaseCall("create") { try await client.create(lease) }
         case .update(let spec):
             guard var lease = existing else { return false }
             lease.spec = spec
-            _ = try await client.update(lease)  // conditional on the observed resourceVersion: a race loses with 409
-            return true
+            // Conditional on the observed resourceVersion: a race loses with 409.
+            written = try await leaseCall("update") { [lease] in try await client.update(lease) }
         }
+        observation.withLock { $0 = LeaseObservation(lease: written, at: .now) }
+        return true
     }
 
     private func release() async {
-        guard var lease = try? await client.getIfPresent(Lease.self, name: name, namespace: namespace),
-            lease.spec.holderIdentity == identity
-        else { return }
+        let read = try? await leaseCall("read") { try await client.getIfPresent(Lease.self, name: name, namespace: namespace) }
+        guard var lease = read, lease.spec.holderIdentity == identity else { return }
         lease.spec = LeaseDecision.released(lease.spec, now: Date())
-        _ = try? await client.update(lease)
+        guard (try? await leaseCall("release") { [lease] in try await client.update(lease) }) != nil else { return }
         logger.info("released leadership", metadata: ["lease": "\(namespace)/\(name)"])
     }
 }

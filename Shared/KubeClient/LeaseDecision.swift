@@ -2,7 +2,7 @@ import Foundation
 
 /// Timing of leader election.
 public struct LeaderElectionTiming: Sendable, Hashable {
-    /// How long a lease holds without renewal; candidates wait this long after the last renewal.
+    /// How long a lease holds without renewal; candidates wait this long after they last saw the lease change.
     public var leaseDuration: Duration
     /// The leader gives up if it could not renew for this long (must be shorter than `leaseDuration`).
     public var renewDeadline: Duration
@@ -29,11 +29,14 @@ public enum LeaseAction: Equatable, Sendable {
 
 /// The pure decision of leader election.
 public enum LeaseDecision {
-    /// Decides what `identity` does with `lease` at `now`.
+    /// Decides what `identity` does with `lease`, which it has seen unchanged for `unchangedFor` (by its own monotonic
+    /// clock, see `LeaseObservation`); `now` is only written into the spec (`renewTime`, `acquireTime`), never compared.
     ///
-    /// A lease is live while `renewTime + leaseDurationSeconds` is in the future. Taking over an expired or released
-    /// lease counts a transition.
-    public static func decide(lease: LeaseSpec?, identity: String, now: Date, timing: LeaderElectionTiming) -> LeaseAction {
+    /// Another holder's lease is live until it has been seen unchanged for its `leaseDurationSeconds` (ours when it has
+    /// none). Taking over an expired or released lease counts a transition.
+    public static func decide(
+        lease: LeaseSpec?, identity: String, now: Date, unchangedFor: Duration, timing: LeaderElectionTiming
+    ) -> LeaseAction {
         let nowText = KubeJSON.formatMicroTimestamp(now)
         let seconds = Int((timing.leaseDuration / .seconds(1)).rounded(.up))
         guard let lease else {
@@ -46,7 +49,7 @@ public enum LeaseDecision {
             renewed.leaseDurationSeconds = seconds
             return .update(renewed)
         }
-        if !holder.isEmpty, !isExpired(lease, now: now) {
+        if !holder.isEmpty, !isExpired(lease, unchangedFor: unchangedFor, timing: timing) {
             return .wait(holder: holder)
         }
         return .update(
@@ -57,10 +60,11 @@ public enum LeaseDecision {
         )
     }
 
-    /// Whether `lease` is no longer held at `now` (unparseable times count as expired).
-    public static func isExpired(_ lease: LeaseSpec, now: Date) -> Bool {
-        guard let renew = lease.renewTime.flatMap(KubeJSON.parseTimestamp) else { return true }
-        return renew.addingTimeInterval(TimeInterval(lease.leaseDurationSeconds ?? 0)) <= now
+    /// Whether `lease`, seen unchanged for `unchangedFor`, is no longer held: its `leaseDurationSeconds` (or, when it has
+    /// none, `timing.leaseDuration`) have passed without a change.
+    public static func isExpired(_ lease: LeaseSpec, unchangedFor: Duration, timing: LeaderElectionTiming) -> Bool {
+        let duration = lease.leaseDurationSeconds.flatMap { $0 > 0 ? Duration.seconds($0) : nil } ?? timing.leaseDuration
+        return unchangedFor >= duration
     }
 
     /// The spec that releases a lease we hold, so a successor need not wait for expiry.

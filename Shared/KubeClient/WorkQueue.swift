@@ -2,7 +2,8 @@
 ///
 /// - A key is queued at most once: adding a queued key does nothing (dedup).
 /// - A key being processed is never handed out twice; if it is added meanwhile, it is queued again when `done`.
-/// - `addRateLimited` re-adds a key after an exponential backoff that grows with its failures; `forget` resets it.
+/// - `addRateLimited` re-adds a key after a capped exponential backoff with jitter that grows with its failures;
+///   `forget` resets it.
 public actor WorkQueue<Key: Hashable & Sendable> {
     private var queue: [Key] = []
     private var head = 0
@@ -12,14 +13,17 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     private var waiters: [(id: Int, continuation: CheckedContinuation<Key?, Never>)] = []
     private var nextWaiterID = 0
     private var shuttingDown = false
-    private let baseDelay: Duration
-    private let maxDelay: Duration
+    private let retry: Backoff
     private let clock: any Clock<Duration>
 
-    /// A queue whose retries back off from `baseDelay`, doubling up to `maxDelay`, timed by `clock`.
-    public init(baseDelay: Duration = .milliseconds(5), maxDelay: Duration = .seconds(300), clock: any Clock<Duration> = ContinuousClock()) {
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
+    /// A queue whose retries back off from `baseDelay`, doubling up to `maxDelay`, each shortened at random by up to
+    /// `jitter` of it (numbers from `random`, in `0..<1`), timed by `clock`.
+    public init(
+        baseDelay: Duration = .milliseconds(5), maxDelay: Duration = .seconds(300), jitter: Double = 0.5,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
+        self.retry = Backoff(base: baseDelay, cap: maxDelay, jitter: jitter, random: random)
         self.clock = clock
     }
 
@@ -45,19 +49,19 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         }
     }
 
-    /// Queues `key` after a backoff that doubles with each consecutive failure of that key.
-    public func addRateLimited(_ key: Key) {
+    /// Queues `key` after a backoff that doubles with each consecutive failure of that key, up to `maxDelay`;
+    /// returns the delay.
+    @discardableResult
+    public func addRateLimited(_ key: Key) -> Duration {
         let attempt = failures[key, default: 0]
         failures[key] = attempt + 1
-        add(key, after: backoff(attempt: attempt))
+        let delay = backoff(attempt: attempt)
+        add(key, after: delay)
+        return delay
     }
 
-    /// The delay of the `attempt`-th retry (0-based).
-    public func backoff(attempt: Int) -> Duration {
-        let factor = 1 << min(attempt, 40)
-        let delay = baseDelay * factor
-        return delay > maxDelay ? maxDelay : delay
-    }
+    /// The delay of the `attempt`-th retry (0-based): `min(maxDelay, baseDelay * 2^attempt)`, less the jitter.
+    public func backoff(attempt: Int) -> Duration { retry.delay(attempt: attempt) }
 
     /// Clears the failure count of `key` after it succeeded.
     public func forget(_ key: Key) { failures[key] = nil }

@@ -53,7 +53,8 @@ struct KubeClientWatchTests {
         try await withLocalKube { server, client in
             let changes = ChangeLog()
             let reflector = Reflector<ConfigMap>(
-                client: client, namespace: "default", logger: testLogger, retryDelay: .milliseconds(50), onChange: changes.record
+                client: client, namespace: "default", logger: testLogger,
+                backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200)), onChange: changes.record
             )
             let running = Task { try await reflector.run() }
             defer { running.cancel() }
@@ -76,6 +77,23 @@ struct KubeClientWatchTests {
             try server.admin("POST", "compact")
             #expect(await eventually { reflector.store.list().map(\.metadata.name) == ["one"] })
             #expect(changes.all.contains(ObjectKey(namespace: "default", name: "two")))
+        }
+    }
+
+    @Test("a reflector with an object callback hands over each changed object, and the last one seen after a delete")
+    func reflectorHandsOverObjects() async throws {
+        try await withLocalKube { _, client in
+            let seen = Mutex<[String]>([])
+            let reflector = Reflector<ConfigMap>(client: client, namespace: "default", logger: testLogger) { (map: ConfigMap) in
+                seen.withLock { $0.append("\(map.metadata.name ?? "")=\(map.data?["v"] ?? "")") }
+            }
+            let running = Task { try await reflector.run() }
+            defer { running.cancel() }
+            #expect(await eventually { reflector.store.hasSynced })
+            _ = try await client.create(configMap("one", data: ["v": "1"]))
+            _ = try await client.patch(ConfigMap.self, name: "one", patch: .merge(["data": ["v": "2"]]))
+            try await client.delete(ConfigMap.self, name: "one")
+            #expect(await eventually { seen.withLock { $0 } == ["one=1", "one=2", "one=2"] })
         }
     }
 }

@@ -14,9 +14,13 @@ struct LeaseDecisionTests {
         )
     }
 
+    static func decide(_ lease: LeaseSpec?, unchangedFor: Duration = .zero) -> LeaseAction {
+        LeaseDecision.decide(lease: lease, identity: "me", now: now, unchangedFor: unchangedFor, timing: timing)
+    }
+
     @Test("no lease: create one held by us with no transitions")
     func create() {
-        guard case .create(let spec) = LeaseDecision.decide(lease: nil, identity: "me", now: Self.now, timing: Self.timing) else {
+        guard case .create(let spec) = Self.decide(nil) else {
             Issue.record("expected create")
             return
         }
@@ -27,8 +31,7 @@ struct LeaseDecisionTests {
 
     @Test("our own lease is renewed without a transition")
     func renew() {
-        let action = LeaseDecision.decide(lease: Self.lease(holder: "me", renewedSecondsAgo: 5), identity: "me", now: Self.now, timing: Self.timing)
-        guard case .update(let spec) = action else {
+        guard case .update(let spec) = Self.decide(Self.lease(holder: "me", renewedSecondsAgo: 5), unchangedFor: .seconds(100)) else {
             Issue.record("expected update")
             return
         }
@@ -37,13 +40,11 @@ struct LeaseDecisionTests {
         #expect(spec.renewTime == KubeJSON.formatMicroTimestamp(Self.now))
     }
 
-    @Test("another holder's lease is respected until it expires, then taken over", arguments: [
-        (0.0, false), (14.9, false), (15.0, true), (60.0, true),
-    ])
-    func otherHolder(renewedSecondsAgo: Double, takeOver: Bool) {
-        let action = LeaseDecision.decide(
-            lease: Self.lease(holder: "other", renewedSecondsAgo: renewedSecondsAgo), identity: "me", now: Self.now, timing: Self.timing
-        )
+    @Test("another holder's lease is respected until we have seen it unchanged for its duration, then taken over",
+          arguments: [(0.0, false), (14.9, false), (15.0, true), (60.0, true)])
+    func otherHolder(unchangedSeconds: Double, takeOver: Bool) {
+        // Its renewTime says "just now" in every case: only how long we saw it unchanged counts.
+        let action = Self.decide(Self.lease(holder: "other", renewedSecondsAgo: 0), unchangedFor: .seconds(unchangedSeconds))
         if takeOver {
             guard case .update(let spec) = action else {
                 Issue.record("expected a take-over, got \(action)")
@@ -56,20 +57,31 @@ struct LeaseDecisionTests {
         }
     }
 
+    @Test("a renewTime from long ago or in the future, or unparseable, does not matter: a fresh lease is respected",
+          arguments: [3600.0, -3600.0, .nan])
+    func renewTimeIgnored(renewedSecondsAgo: Double) {
+        var spec = Self.lease(holder: "other", renewedSecondsAgo: renewedSecondsAgo.isNaN ? 0 : renewedSecondsAgo)
+        if renewedSecondsAgo.isNaN { spec.renewTime = "yesterday" }
+        #expect(Self.decide(spec, unchangedFor: .seconds(1)) == .wait(holder: "other"))
+        #expect(!LeaseDecision.isExpired(spec, unchangedFor: .seconds(14), timing: Self.timing))
+        #expect(LeaseDecision.isExpired(spec, unchangedFor: .seconds(15), timing: Self.timing))
+    }
+
+    @Test("a lease without a duration expires after ours")
+    func noDuration() {
+        var spec = Self.lease(holder: "other", renewedSecondsAgo: 0)
+        spec.leaseDurationSeconds = nil
+        #expect(!LeaseDecision.isExpired(spec, unchangedFor: .seconds(14), timing: Self.timing))
+        #expect(LeaseDecision.isExpired(spec, unchangedFor: .seconds(15), timing: Self.timing))
+    }
+
     @Test("a released lease is taken over at once")
     func released() {
         let releasedSpec = LeaseDecision.released(Self.lease(holder: "other", renewedSecondsAgo: 0), now: Self.now)
-        guard case .update(let spec) = LeaseDecision.decide(lease: releasedSpec, identity: "me", now: Self.now, timing: Self.timing) else {
+        guard case .update(let spec) = Self.decide(releasedSpec) else {
             Issue.record("expected a take-over")
             return
         }
         #expect(spec.holderIdentity == "me")
-    }
-
-    @Test("an unparseable renew time counts as expired")
-    func unparseable() {
-        var spec = Self.lease(holder: "other", renewedSecondsAgo: 0)
-        spec.renewTime = "yesterday"
-        #expect(LeaseDecision.isExpired(spec, now: Self.now))
     }
 }

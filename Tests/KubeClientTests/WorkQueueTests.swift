@@ -41,8 +41,34 @@ struct WorkQueueTests {
         (0, Duration.milliseconds(5)), (1, .milliseconds(10)), (4, .milliseconds(80)), (20, .seconds(300)), (100, .seconds(300)),
     ])
     func backoff(attempt: Int, expected: Duration) async {
-        let queue = WorkQueue<String>(baseDelay: .milliseconds(5), maxDelay: .seconds(300))
+        let queue = WorkQueue<String>(baseDelay: .milliseconds(5), maxDelay: .seconds(300), random: { 0 })
         #expect(await queue.backoff(attempt: attempt) == expected)
+    }
+
+    @Test("jitter shortens a delay by up to half, never past the cap, and the delays still grow", arguments: [0.0, 0.25, 0.5, 0.999])
+    func jitter(draw: Double) async {
+        let queue = WorkQueue<String>(baseDelay: .milliseconds(5), maxDelay: .seconds(300), random: { draw })
+        var previous = Duration.zero
+        for attempt in 0..<40 {
+            let ceiling = min(Duration.milliseconds(5) * (1 << attempt), .seconds(300))
+            let delay = await queue.backoff(attempt: attempt)
+            #expect(delay <= ceiling && delay >= ceiling / 2, "attempt \(attempt): \(delay) outside [\(ceiling / 2), \(ceiling)]")
+            #expect(delay >= previous)
+            #expect(delay <= .seconds(300))
+            previous = delay
+        }
+    }
+
+    @Test("with the system's random numbers, delays stay within [ceiling/2, ceiling] and are not all equal")
+    func randomJitter() async {
+        let queue = WorkQueue<String>(baseDelay: .milliseconds(5), maxDelay: .seconds(300))
+        var seen: Set<Duration> = []
+        for _ in 0..<50 {
+            let delay = await queue.backoff(attempt: 3)
+            #expect(delay <= .milliseconds(40) && delay >= .milliseconds(20))
+            seen.insert(delay)
+        }
+        #expect(seen.count > 1)
     }
 
     @Test("rate-limited adds count failures until forgotten, and the key comes back")
@@ -54,6 +80,27 @@ struct WorkQueueTests {
         #expect(await queue.next() == "a")
         await queue.forget("a")
         #expect(await queue.failureCount("a") == 0)
+    }
+
+    @Test("the backoff of a key grows with its failures and starts again from the base once forgotten")
+    func forgetResetsBackoff() async throws {
+        let clock = ContinuousClock()
+        let queue = WorkQueue<String>(baseDelay: .milliseconds(40), maxDelay: .seconds(10), random: { 0 }, clock: clock)
+        func retryDelay() async -> Duration {
+            let start = clock.now
+            await queue.addRateLimited("a")
+            _ = await queue.next()
+            await queue.done("a")
+            return clock.now - start
+        }
+        let first = await retryDelay()
+        _ = await retryDelay()
+        let third = await retryDelay()
+        #expect(await queue.failureCount("a") == 3)
+        #expect(first >= .milliseconds(40) && third >= .milliseconds(160))
+        await queue.forget("a")
+        let afterForget = await retryDelay()
+        #expect(afterForget >= .milliseconds(40) && afterForget < .milliseconds(160))
     }
 
     @Test("shutting down releases waiting consumers with nil")
