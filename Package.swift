@@ -123,10 +123,22 @@ let package = Package(
             path: "Services/operator",
             swiftSettings: strict
         ),
+        // The supervisor's controller (observe, decide, store, execute), cache, metrics and API handlers, behind
+        // KubeAPI and FlinkAPI, so tests can drive it with scripted fakes.
+        .target(
+            name: "SupervisorKit",
+            dependencies: [
+                "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient", "FlinkClient",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/SupervisorKit",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient", "FlinkClient",
+                "SupervisorKit", "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient", "FlinkClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -235,6 +247,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/FlinkClientTests"
+        ),
+        .testTarget(
+            name: "SupervisorTests",
+            dependencies: [
+                "SupervisorKit", "KubeClient", "FlinkClient", "ToolboxCore", "ToolboxAPI", "ServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SupervisorTests"
         ),
         .testTarget(
             name: "BootstrapTests",

@@ -6,6 +6,7 @@ import KubeClient
 import Logging
 import ServiceKit
 import ServiceLifecycle
+import SupervisorKit
 import ToolboxCore
 
 /// The `supervisor` executable: runs the state machines of one FlinkCluster and its jobs.
@@ -51,7 +52,7 @@ struct SupervisorCommand: AsyncParsableCommand {
                 timing: supervisor.timing, logger: logger
             )
             let background = SupervisorService(
-                controller: controller, elector: elector, resyncInterval: .seconds(300),
+                controller: controller, kube: client, elector: elector, resyncInterval: .seconds(300),
                 cleanup: {
                     try? await client.shutdown()
                     try? await flink.shutdown()

@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import Logging
 import ServiceKit
+import SupervisorKit
 import ToolboxAPI
 import ToolboxCore
 
@@ -11,7 +12,7 @@ import ToolboxCore
 struct SupervisorHandlers: ToolboxAPIHandlers {
     let controller: SupervisorController
 
-    private var flink: FlinkRESTClient { controller.flink }
+    private var flink: any FlinkAPI { controller.flink }
     private var cache: SupervisorCache { controller.cache }
 
     func getSupervisedClusterOverview(_ input: Operations.GetSupervisedClusterOverview.Input) async throws -> Operations.GetSupervisedClusterOverview.Output {
@@ -124,17 +125,5 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
     static func failure(_ error: any Error) -> Components.Responses.Failure {
         let reason: Components.Schemas.ErrorReason = status(of: error) == 504 ? .timeout : status(of: error) == 404 ? .notFound : .unavailable
         return .failure(reason, "\(error)")
-    }
-}
-
-/// Why a request to the supervisor's API cannot be served.
-enum SupervisorRequestError: Error, CustomStringConvertible {
-    case notFound(String)
-    case badRequest(String)
-
-    var description: String {
-        switch self {
-        case .notFound(let message), .badRequest(let message): return message
-        }
     }
 }

@@ -1,10 +1,13 @@
 import KubeClient
 import Logging
 import ServiceLifecycle
+import SupervisorKit
 
 /// The supervisor's background work as a lifecycle service: reflectors always, the worker while leading.
 struct SupervisorService: Service {
     let controller: SupervisorController
+    /// The concrete client whose watches feed the controller's cache.
+    let kube: KubeClient
     let elector: LeaderElector
     let resyncInterval: Duration
     /// Closes what the process opened (HTTP clients), after the work stopped.
@@ -15,7 +18,7 @@ struct SupervisorService: Service {
         do {
             try await cancelWhenGracefulShutdown {
                 try await elector.runController(
-                    reflectors: controller.reflectors(), resyncInterval: resyncInterval,
+                    reflectors: controller.reflectors(watching: kube), resyncInterval: resyncInterval,
                     leadership: { controller.metrics.leader.set($0 ? 1.0 : 0.0) },
                     resync: { controller.nudge() },
                     whileLeading: { await controller.runWorker() }

@@ -11,15 +11,22 @@ public final class EventRecorder: Sendable {
         var last: Date
     }
 
-    private let client: KubeClient
+    private let client: any KubeAPI
+    private let clock: @Sendable () -> Date
     private let source: EventSource
     private let logger: Logger
     private let aggregationWindow: TimeInterval
     private let seen = Mutex<[String: Seen]>([:])
+    /// The last name stamp handed out (nanoseconds since 1970, strictly increasing).
+    private let lastStamp = Mutex<UInt64>(0)
 
-    /// A recorder reporting as `component`.
-    public init(client: KubeClient, component: String, logger: Logger, aggregationWindow: TimeInterval = 600) {
+    /// A recorder reporting as `component` through `client`; `now` is its clock (aggregation and timestamps).
+    public init(
+        client: any KubeAPI, component: String, logger: Logger, aggregationWindow: TimeInterval = 600,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.client = client
+        self.clock = now
         self.source = EventSource(component: component, host: ProcessInfo.processInfo.hostName)
         self.logger = logger
         self.aggregationWindow = aggregationWindow
@@ -39,16 +46,16 @@ public final class EventRecorder: Sendable {
     public func record<Object: KubeResource>(_ object: Object, type: String, reason: String, message: String) async {
         let namespace = object.metadata.namespace ?? client.defaultNamespace
         let identity = "\(Object.resource.kind)/\(namespace)/\(object.metadata.name ?? "")/\(object.metadata.uid ?? "")/\(type)/\(reason)/\(message)"
-        let now = Date()
+        let now = clock()
         let previous = seen.withLock { $0[identity] }
         do {
             if let previous, now.timeIntervalSince(previous.last) < aggregationWindow {
                 let patch: JSONValue = ["count": .number(Double(previous.count + 1)), "lastTimestamp": .string(KubeJSON.formatTimestamp(now))]
-                _ = try await client.patch(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch))
+                _ = try await client.patch(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch), subresource: nil)
                 remember(identity, Seen(name: previous.name, count: previous.count + 1, last: now))
                 return
             }
-            let name = "\(object.metadata.name ?? "object").\(String(UInt64(now.timeIntervalSince1970 * 1e9), radix: 16))"
+            let name = "\(object.metadata.name ?? "object").\(String(stamp(now), radix: 16))"
             var event = Event(
                 metadata: ObjectMeta(name: name, namespace: namespace), involvedObject: ObjectReference(to: object),
                 reason: reason, message: message, type: type, source: source
@@ -61,6 +68,15 @@ public final class EventRecorder: Sendable {
         } catch {
             logger.warning("cannot record event \(reason) on \(Object.resource.kind) \(object.key): \(error)")
             seen.withLock { $0[identity] = nil }
+        }
+    }
+
+    /// A name stamp for an event at `now`: its nanoseconds since 1970, made unique for this recorder, so two events
+    /// in the same instant (a coarse or a frozen clock) do not collide.
+    private func stamp(_ now: Date) -> UInt64 {
+        lastStamp.withLock { last in
+            last = max(UInt64(max(now.timeIntervalSince1970, 0) * 1e9), last + 1)
+            return last
         }
     }
 

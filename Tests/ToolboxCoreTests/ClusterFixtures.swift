@@ -177,13 +177,15 @@ enum ClusterCases {
             #expect(decision.events.contains { $0.isWarning && $0.reason == "ActionRejected" && $0.message.contains("START") })
             #expect(F.annotation(decision, Key.requestedActionKey) == "NONE")
         },
-        ClusterCase("Starting: creates the JobManager pod", .bare(.fixture(state: .starting)), nil, [.createJobManagerPod]) {
+        ClusterCase("Starting: creates the JobManager pod", .bare(.fixture(state: .starting)), nil,
+                    [.createJobManagerPod(JobManagerResources.pod(for: .fixture(state: .starting)))]) {
             #expect($0.cluster.status?.timestamp == now && $0.recheckAfter == 5)
         },
         ClusterCase("Starting: creates the Service", .bare(.fixture(state: .starting)).with { $0.jobManagerPods = [F.jobManagerPod()] },
-                    nil, [.createService]),
+                    nil, [.createService(JobManagerResources.service(for: .fixture(state: .starting)))]),
         ClusterCase("Starting: a failed JobManager pod does not count", .running(.fixture(state: .starting)).with {
-            $0.jobManagerPods = [F.jobManagerPod(phase: "Failed")] }, nil, [.createJobManagerPod]),
+            $0.jobManagerPods = [F.jobManagerPod(phase: "Failed")] }, nil,
+                    [.createJobManagerPod(JobManagerResources.pod(for: .fixture(state: .starting)))]),
         ClusterCase("Starting: waits for Flink", .running(.fixture(state: .starting), taskManagers: 0).with { $0.flink = nil }, nil) {
             #expect($0.recheckAfter == 5)
             #expect($0.cluster.status?.timestamp == now.addingTimeInterval(-10))
@@ -233,7 +235,8 @@ enum ClusterCases {
                     [.deleteTaskManagerPods(["taskmanager-demo-1", "taskmanager-demo-2"]), .deleteJobManagerPods(["jobmanager-demo-x"])]) {
             #expect($0.cluster.status?.timestamp == now)
         },
-        ClusterCase("Stopping: then the Service", .bare(.fixture(state: .stopping)).with { $0.service = F.service() }, nil, [.deleteService]),
+        ClusterCase("Stopping: then the Service", .bare(.fixture(state: .stopping)).with { $0.service = F.service() }, nil,
+                    [.deleteService(name: "jobmanager-demo")]),
         ClusterCase("Stopping: stopped", .bare(.fixture(state: .stopping), jobs: [F.job("a", state: .terminated)]), ClusterStopping.stopped),
         ClusterCase("Stopping: an unsupervised job being deleted does not block", .bare(.fixture(state: .stopping), jobs: [
             F.job("a", state: nil, finalizer: false, deleting: true)]), ClusterStopping.stopped),

@@ -134,7 +134,7 @@ struct ClusterStateMachineTests {
         #expect(decision.actions.contains(.deleteTaskManagerPods(["taskmanager-demo-1", "taskmanager-demo-2"])))
         observation = .bare(decision.cluster, jobs: jobs).with { $0.service = F.service() }
         decision = ClusterStateMachine.decide(observation)
-        #expect(decision.actions == [.deleteService])
+        #expect(decision.actions == [.deleteService(name: "jobmanager-demo")])
         decision = ClusterStateMachine.decide(.bare(decision.cluster, jobs: jobs))
         #expect(decision.transition == ClusterStopping.deleted)
         decision = ClusterStateMachine.decide(.bare(decision.cluster, jobs: jobs))
@@ -170,10 +170,10 @@ extension ClusterCases {
             $0.spec.supervisor.rescalePolicy = Components.Schemas.RescalePolicy.none
             $0.status?.digest = SpecDigest.cluster($0.spec) }, jobs: [F.job("a", state: .started, parallelism: 6)]), nil),
         ClusterCase("Started: creates missing TaskManager pods", .running(.fixture(state: .started, spec: F.spec(taskManagers: 3))), nil,
-                    [.createTaskManagerPods(count: 1)]) { #expect($0.cluster.status?.resourceStatus == .updating) },
+                    [.createTaskManagerPods([TaskManagerResources.pod(for: .fixture(state: .started, spec: F.spec(taskManagers: 3)))])]) { #expect($0.cluster.status?.resourceStatus == .updating) },
         ClusterCase("Started: replaces a dead TaskManager pod", .running(.fixture(state: .started)).with {
             $0.taskManagerPods[1] = F.pod("taskmanager-demo-2", ip: "10.0.1.2", phase: "Failed") }, nil,
-                    [.deleteTaskManagerPods(["taskmanager-demo-2"]), .createTaskManagerPods(count: 1)]) {
+                    [.deleteTaskManagerPods(["taskmanager-demo-2"]), .createTaskManagerPods([TaskManagerResources.pod(for: .fixture(state: .started))])]) {
             #expect($0.cluster.status?.taskManagerReplicas == 1)
         },
         ClusterCase("Started: surplus TaskManagers wait for the rescale delay", scaledDown(rescaledAgo: 58, busy: []), nil) {

@@ -9,6 +9,8 @@ enum JobFixtures {
     static let freshTrigger = "0123456789abcdef0123456789abcdef"
     static let target = "file:///savepoints"
     static let lastSavepoint = "file:///savepoints/savepoint-0"
+    /// How the supervisor under test builds bootstrap Jobs.
+    static let settings = BootstrapSettings(supervisorURL: "https://supervisor-demo.flink-jobs:4445", tlsSecretName: "toolbox-tls")
 
     /// A time `seconds` before `now`.
     static func ago(_ seconds: TimeInterval) -> Date { now.addingTimeInterval(-seconds) }
@@ -52,7 +54,7 @@ enum JobFixtures {
         at time: Date = now
     ) -> JobObservation {
         JobObservation(
-            job: job, cluster: cluster, bootstrapJob: bootstrap, clusterReachable: reachable, flinkJobState: flink,
+            job: job, cluster: cluster, bootstrapSettings: settings, bootstrapJob: bootstrap, clusterReachable: reachable, flinkJobState: flink,
             savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time
         )
     }

@@ -349,7 +349,7 @@ struct JobStateMachineStopTests {
     @Test("Stopping deletes the bootstrap Job once and waits for it")
     func bootstrapDeleted() {
         let first = JobStateMachine.decide(JF.observe(Self.stopping, bootstrap: JF.bootstrap(), flink: Self.running))
-        #expect(first.actions == [.deleteBootstrapJob])
+        #expect(first.actions == [.deleteBootstrapJob(name: "bootstrap-demo-job")])
         #expect(first.job.status?.timestamp == JF.now)
         let second = JobStateMachine.decide(JF.observe(Self.stopping, bootstrap: JF.bootstrap(deleting: true), flink: Self.running))
         #expect(second.actions.isEmpty)
@@ -359,6 +359,15 @@ struct JobStateMachineStopTests {
 @Suite("JobStateMachine: restarts, cascades and actions")
 struct JobStateMachineLifecycleTests {
     static let running = ObservedJobState.state("RUNNING")
+
+    /// The command line of the bootstrap Job the decision creates (empty when it creates none).
+    static func bootstrapArguments(_ decision: JobDecision) -> [String] {
+        for case .createBootstrapJob(let job) in decision.actions {
+            let container = job.spec["template"]?["spec"]?["containers"]?.arrayValue?.first
+            return container?["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        }
+        return []
+    }
 
     /// Runs decisions, feeding each stored job into the next observation built by `world`, until `state` is reached.
     static func run(
@@ -434,7 +443,9 @@ struct JobStateMachineLifecycleTests {
         #expect(result.job.status?.savepointPath == "file:///sp-4")
         #expect(result.decisions.flatMap(\.actions).contains { if case .stopWithSavepoint = $0 { true } else { false } })
         let next = JobStateMachine.decide(JF.observe(result.job))
-        #expect(next.actions == [.createBootstrapJob])
+        #expect(next.actions == [.createBootstrapJob(BootstrapResources.job(for: next.job, cluster: JF.cluster(), settings: JF.settings))])
+        #expect(Self.bootstrapArguments(next).contains(["--parallelism", "4"]))
+        #expect(Self.bootstrapArguments(next).contains(["--savepoint-path", "file:///sp-4"]))
     }
 
     @Test("a bootstrap change restarts the job and records the new digest")
@@ -452,7 +463,7 @@ struct JobStateMachineLifecycleTests {
         let result = Self.run(job, until: .stopped) { JF.observe($0, flink: Self.running) }
         let path = [JobStarted.parallelismChanged, JobStopping.stoppingJob, JobStopping.restarted, JobStarting.suspended]
         #expect(result.decisions.compactMap(\.transition) == path)
-        #expect(!result.decisions.flatMap(\.actions).contains(.createBootstrapJob))
+        #expect(!result.decisions.flatMap(\.actions).contains { if case .createBootstrapJob = $0 { true } else { false } })
     }
 
     @Test("Starting creates the bootstrap once its parallelism and savepoint are stored; without-savepoint clears the path first")
@@ -461,7 +472,9 @@ struct JobStateMachineLifecycleTests {
         let first = JobStateMachine.decide(JF.observe(job))
         #expect(first.job.status?.savepointPath == "" && first.actions.isEmpty)
         let second = JobStateMachine.decide(JF.observe(first.job))
-        #expect(second.actions == [.createBootstrapJob])
+        #expect(second.actions == [.createBootstrapJob(BootstrapResources.job(for: second.job, cluster: JF.cluster(), settings: JF.settings))])
+        #expect(!Self.bootstrapArguments(second).contains("--savepoint-path"))
+        #expect(Self.bootstrapArguments(second).contains(["--supervisor-url", JF.settings.supervisorURL]))
         #expect(second.job.status?.timestamp == JF.now)
         #expect(second.events.contains { $0.reason == "BootstrapCreated" })
     }

@@ -89,18 +89,18 @@ public struct ClusterObservation: Sendable {
 
 /// A side effect the cluster state machine asks the supervisor to carry out, after the decided status is stored.
 public enum ClusterAction: Sendable, Hashable {
-    /// Create the JobManager pod.
-    case createJobManagerPod
-    /// Create the JobManager Service.
-    case createService
-    /// Create `count` TaskManager pods.
-    case createTaskManagerPods(count: Int)
+    /// Create this JobManager pod (built from the cluster's spec by the decision).
+    case createJobManagerPod(Pod)
+    /// Create this JobManager Service.
+    case createService(KubeService)
+    /// Create these TaskManager pods (identical, each with a `generateName`).
+    case createTaskManagerPods([Pod])
     /// Delete these TaskManager pods (by name).
     case deleteTaskManagerPods([String])
     /// Delete these JobManager pods (by name).
     case deleteJobManagerPods([String])
-    /// Delete the JobManager Service.
-    case deleteService
+    /// Delete the JobManager Service (by name).
+    case deleteService(name: String)
     /// Cancel these Flink jobs (by Flink id).
     case cancelFlinkJobs([String])
     /// Set the cluster's scale subresource (`spec.taskManagers`) to this count.

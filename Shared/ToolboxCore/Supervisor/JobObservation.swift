@@ -34,6 +34,8 @@ public struct JobObservation: Sendable {
     public var cluster: FlinkCluster?
     /// The bootstrap batch Job `bootstrap-<c>-<j>`, if it exists.
     public var bootstrapJob: Job?
+    /// How this supervisor builds bootstrap Jobs (report URL, TLS Secret, dry run).
+    public var bootstrapSettings: BootstrapSettings
     /// Whether the cluster's JobManager REST API answered this cycle.
     public var clusterReachable: Bool
     /// Flink's state of `status.jobId`.
@@ -53,7 +55,7 @@ public struct JobObservation: Sendable {
 
     /// An observation of `job` at `now`.
     public init(
-        job: FlinkJob, cluster: FlinkCluster?, bootstrapJob: Job? = nil, clusterReachable: Bool = false,
+        job: FlinkJob, cluster: FlinkCluster?, bootstrapSettings: BootstrapSettings, bootstrapJob: Job? = nil, clusterReachable: Bool = false,
         flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
         bootstrapFailure: String? = nil, freshTriggerId: String, now: Date,
         taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5
@@ -61,6 +63,7 @@ public struct JobObservation: Sendable {
         self.job = job
         self.cluster = cluster
         self.bootstrapJob = bootstrapJob
+        self.bootstrapSettings = bootstrapSettings
         self.clusterReachable = clusterReachable
         self.flinkJobState = flinkJobState
         self.savepoint = savepoint
@@ -74,11 +77,11 @@ public struct JobObservation: Sendable {
 
 /// A side effect the job state machine asks the supervisor to carry out, after the decided status is stored.
 public enum JobAction: Sendable, Hashable {
-    /// Create the bootstrap batch Job, which runs the jar with `status.jobParallelism` and, when non-empty,
-    /// `status.savepointPath`.
-    case createBootstrapJob
-    /// Delete the bootstrap batch Job.
-    case deleteBootstrapJob
+    /// Create this bootstrap batch Job, which runs the jar with the decided `status.jobParallelism` and, when
+    /// non-empty, `status.savepointPath`.
+    case createBootstrapJob(Job)
+    /// Delete the bootstrap batch Job with this name.
+    case deleteBootstrapJob(name: String)
     /// Take a savepoint of `jobId` into `targetDirectory` under `triggerId`, leaving the job running.
     case triggerSavepoint(jobId: String, triggerId: String, targetDirectory: String)
     /// Stop `jobId` with a savepoint into `targetDirectory` under `triggerId`.

@@ -113,7 +113,7 @@ struct ClusterCycle {
         switch action {
         case .createJobManagerPod: ("JobManagerPodCreated", "creating the JobManager pod")
         case .createService: ("ServiceCreated", "creating the JobManager Service")
-        case .createTaskManagerPods(let count): ("TaskManagerPodsCreated", "creating \(count) TaskManager pod(s)")
+        case .createTaskManagerPods(let pods): ("TaskManagerPodsCreated", "creating \(pods.count) TaskManager pod(s)")
         case .deleteTaskManagerPods(let names): ("TaskManagerPodsDeleted", "deleting TaskManager pod(s) \(names.joined(separator: ", "))")
         case .deleteJobManagerPods(let names): ("JobManagerPodsDeleted", "deleting JobManager pod(s) \(names.joined(separator: ", "))")
         case .deleteService: ("ServiceDeleted", "deleting the JobManager Service")

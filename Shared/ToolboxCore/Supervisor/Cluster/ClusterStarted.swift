@@ -67,7 +67,8 @@ public enum ClusterStarted: StateRules {
         guard declared != live.count else { return false }
         cycle.set(\.resourceStatus, .updating)
         if declared > live.count {
-            cycle.perform(.createTaskManagerPods(count: declared - live.count))
+            let pod = TaskManagerResources.pod(for: cycle.cluster)
+            cycle.perform(.createTaskManagerPods(Array(repeating: pod, count: declared - live.count)))
             return true
         }
         let delay = Rescale.remaining(Rescale.rescaleDelay(cycle.spec), since: cycle.status.rescaleTimestamp, now: cycle.now)

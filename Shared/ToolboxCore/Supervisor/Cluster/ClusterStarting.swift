@@ -23,8 +23,12 @@ public enum ClusterStarting: StateRules {
         if cycle.takeAction(accepting: [.stop]) == .stop { return cycle.stop(stopped, restart: false) }
         cycle.set(\.clusterHealth, ._empty_)
         cycle.wait()
-        guard !cycle.liveJobManagerPods.isEmpty else { return cycle.perform(.createJobManagerPod) }
-        guard cycle.observation.service != nil else { return cycle.perform(.createService) }
+        guard !cycle.liveJobManagerPods.isEmpty else {
+            return cycle.perform(.createJobManagerPod(JobManagerResources.pod(for: cycle.cluster)))
+        }
+        guard cycle.observation.service != nil else {
+            return cycle.perform(.createService(JobManagerResources.service(for: cycle.cluster)))
+        }
         guard let flink = cycle.observation.flink else { return }
         let leftOver = flink.activeJobIds
         guard leftOver.isEmpty else { return cycle.perform(.cancelFlinkJobs(leftOver)) }

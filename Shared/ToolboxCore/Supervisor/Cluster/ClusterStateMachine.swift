@@ -91,7 +91,9 @@ extension ClusterCycle {
         if !taskManagers.isEmpty { perform(.deleteTaskManagerPods(taskManagers.sorted())) }
         if !jobManagers.isEmpty { perform(.deleteJobManagerPods(jobManagers.sorted())) }
         let podsGone = observation.taskManagerPods.isEmpty && observation.jobManagerPods.isEmpty
-        if podsGone, let service = observation.service, !service.metadata.isDeleting { perform(.deleteService) }
+        if podsGone, let service = observation.service, !service.metadata.isDeleting {
+            perform(.deleteService(name: service.metadata.name ?? ResourceNames.jobManagerService(cluster: name)))
+        }
         return podsGone && observation.service == nil
     }
 }

@@ -66,8 +66,11 @@ public enum JobStarting: StateRules {
             cycle.status.resourceStatus = .updated
             return cycle.move(jobStarted)
         }
-        if cycle.observation.bootstrapJob == nil {
-            cycle.actions.append(.createBootstrapJob)
+        if cycle.observation.bootstrapJob == nil, let cluster = cycle.observation.cluster {
+            var decided = cycle.job
+            decided.status = cycle.status
+            let settings = cycle.observation.bootstrapSettings
+            cycle.actions.append(.createBootstrapJob(BootstrapResources.job(for: decided, cluster: cluster, settings: settings)))
             cycle.touchedObjects = true
             let parallelism = cycle.status.jobParallelism ?? 0
             let from = (cycle.status.savepointPath ?? "").isEmpty ? "without a savepoint" : "from \(cycle.status.savepointPath ?? "")"

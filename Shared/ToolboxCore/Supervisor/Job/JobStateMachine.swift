@@ -86,7 +86,7 @@ extension JobCycle {
     mutating func removeBootstrap() -> Bool {
         guard let bootstrap = observation.bootstrapJob else { return false }
         if !bootstrap.metadata.isDeleting {
-            actions.append(.deleteBootstrapJob)
+            actions.append(.deleteBootstrapJob(name: bootstrap.metadata.name ?? ""))
             touchedObjects = true
             events.append(.init(reason: "BootstrapDeleted", message: "deleting bootstrap Job \(bootstrap.metadata.name ?? "")"))
         }

@@ -6,20 +6,23 @@ import ToolboxCore
 
 /// The latest failure each bootstrap reported, kept in memory for the job's Degraded condition (the failure is
 /// also recorded as a Kubernetes Event, which survives a supervisor restart).
-final class BootstrapReports: Sendable {
+package final class BootstrapReports: Sendable {
+    /// An empty record.
+    package init() {}
+
     private let failures = Mutex<[String: String]>([:])
 
     /// The last failure reported for FlinkJob `job`, unless a later report succeeded.
-    func failure(of job: String) -> String? { failures.withLock { $0[job] } }
+    package func failure(of job: String) -> String? { failures.withLock { $0[job] } }
 
     /// Records the outcome of a report.
-    func record(job: String, failure: String?) { failures.withLock { $0[job] = failure } }
+    package func record(job: String, failure: String?) { failures.withLock { $0[job] = failure } }
 }
 
 extension SupervisorController {
     /// Takes a bootstrap's report: a started Flink job id is written into the FlinkJob's status at once (the
     /// supervisor, not the bootstrap, writes status), a failure is recorded as an Event. Returns what was done.
-    func accept(_ report: Components.Schemas.BootstrapReport, jobName: String) async throws -> String {
+    package func accept(_ report: Components.Schemas.BootstrapReport, jobName: String) async throws -> String {
         let name = ResourceNames.flinkJob(cluster: cache.clusterName, job: jobName)
         for _ in 0..<5 {
             guard let job = cache.jobs.get(cache.key(name)) else { throw SupervisorRequestError.notFound("FlinkJob \(name) not found") }
@@ -55,5 +58,20 @@ extension SupervisorController {
             }
         }
         throw KubeError(kind: .conflict, code: 409, message: "FlinkJob \(name) kept changing; report again")
+    }
+}
+
+/// Why a request to the supervisor's API cannot be served.
+package enum SupervisorRequestError: Error, CustomStringConvertible {
+    /// The FlinkJob (or its Flink job) does not exist: 404.
+    case notFound(String)
+    /// The request is malformed: 400.
+    case badRequest(String)
+
+    /// The message.
+    package var description: String {
+        switch self {
+        case .notFound(let message), .badRequest(let message): return message
+        }
     }
 }

@@ -4,12 +4,16 @@ import ServiceKit
 import ToolboxCore
 
 /// The supervisor's metrics: cluster and job states, savepoints, reconciles and Flink request latencies.
-struct SupervisorMetrics: Sendable {
-    let registry: MetricsRegistry
-    let cluster: String
-    let leader: Gauge
+package struct SupervisorMetrics: Sendable {
+    /// Where the metrics are registered.
+    package let registry: MetricsRegistry
+    /// The supervised cluster (a label of every metric).
+    package let cluster: String
+    /// `toolbox_leader`.
+    package let leader: Gauge
 
-    init(registry: MetricsRegistry, cluster: String) {
+    /// The metrics of cluster `cluster` in `registry`.
+    package init(registry: MetricsRegistry, cluster: String) {
         self.registry = registry
         self.cluster = cluster
         leader = registry.gauge("toolbox_leader", help: "1 while this supervisor replica leads, else 0.")
@@ -62,7 +66,7 @@ struct SupervisorMetrics: Sendable {
     }
 
     /// Counts one Kubernetes API request.
-    func kubeRequest(_ record: KubeRequestRecord) {
+    package func kubeRequest(_ record: KubeRequestRecord) {
         registry.counter("toolbox_kube_requests_total", help: "Kubernetes API requests by verb and HTTP status code (0: no answer).", labels: [("verb", record.verb), ("code", String(record.code))])
             .increment()
     }

@@ -9,16 +9,16 @@ extension SupervisorController {
     func execute(_ actions: [ClusterAction], for cluster: FlinkCluster) async throws {
         for action in actions {
             switch action {
-            case .createJobManagerPod:
-                try await create(JobManagerResources.pod(for: cluster), in: cache.pods)
-            case .createService:
-                try await create(JobManagerResources.service(for: cluster), in: cache.services)
-            case .createTaskManagerPods(let count):
-                for _ in 0..<max(count, 0) { try await create(TaskManagerResources.pod(for: cluster), in: cache.pods) }
+            case .createJobManagerPod(let pod):
+                try await create(pod, in: cache.pods)
+            case .createService(let service):
+                try await create(service, in: cache.services)
+            case .createTaskManagerPods(let pods):
+                for pod in pods { try await create(pod, in: cache.pods) }
             case .deleteTaskManagerPods(let names), .deleteJobManagerPods(let names):
                 for name in names { try await delete(Pod.self, name, in: cache.pods) }
-            case .deleteService:
-                try await delete(KubeService.self, ResourceNames.jobManagerService(cluster: cache.clusterName), in: cache.services)
+            case .deleteService(let name):
+                try await delete(KubeService.self, name, in: cache.services)
             case .cancelFlinkJobs(let ids):
                 for id in ids { await cancel(id, on: cluster) }
             case .scaleTaskManagers(let count):
@@ -32,13 +32,13 @@ extension SupervisorController {
     }
 
     /// Runs a job's decided actions.
-    func execute(_ actions: [JobAction], for job: FlinkJob, cluster: FlinkCluster) async throws {
+    func execute(_ actions: [JobAction], for job: FlinkJob) async throws {
         for action in actions {
             switch action {
-            case .createBootstrapJob:
-                try await create(BootstrapResources.job(for: job, cluster: cluster, settings: bootstrapSettings), in: cache.batchJobs)
-            case .deleteBootstrapJob:
-                if let name = cache.bootstrapJob(of: job)?.metadata.name { try await delete(Job.self, name, in: cache.batchJobs) }
+            case .createBootstrapJob(let bootstrap):
+                try await create(bootstrap, in: cache.batchJobs)
+            case .deleteBootstrapJob(let name):
+                try await delete(Job.self, name, in: cache.batchJobs)
             case .triggerSavepoint(let jobId, let triggerId, let directory):
                 await requestSavepoint(of: job, stop: false) {
                     try await self.flink.triggerSavepoint(jobId, targetDirectory: directory, triggerId: triggerId)

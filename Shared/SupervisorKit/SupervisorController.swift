@@ -7,37 +7,46 @@ import ToolboxCore
 /// The supervisor's reconcile loop for one cluster: watches feed a queue with a single key; each pass observes the
 /// cluster and its jobs (cache + one round of Flink calls), decides with the pure state machines of ToolboxCore,
 /// stores the decided status first and then runs the decided actions.
-final class SupervisorController: Sendable {
-    let cache: SupervisorCache
-    let client: KubeClient
-    let flink: FlinkRESTClient
+package final class SupervisorController: Sendable {
+    /// The cluster as the reflectors (or a test) keep it.
+    package let cache: SupervisorCache
+    /// Every Kubernetes write goes through here.
+    package let client: any KubeAPI
+    /// The cluster's JobManager.
+    package let flink: any FlinkAPI
     let events: EventRecorder
     let bootstrapSettings: BootstrapSettings
-    let reports: BootstrapReports
-    let metrics: SupervisorMetrics
+    /// Bootstrap failures reported since the start.
+    package let reports: BootstrapReports
+    /// The supervisor's metrics.
+    package let metrics: SupervisorMetrics
     let options: SupervisorTiming
     let logger: Logger
-    let queue = WorkQueue<String>()
-    let now: @Sendable () -> Date
+    /// The queue of the single key (the cluster name); watches and the API nudge it.
+    package let queue = WorkQueue<String>()
+    /// The clock of every decision.
+    package let now: @Sendable () -> Date
 
-    init(
-        cache: SupervisorCache, client: KubeClient, flink: FlinkRESTClient, bootstrapSettings: BootstrapSettings,
-        metrics: SupervisorMetrics, timing: SupervisorTiming, logger: Logger
+    /// A controller of the cluster in `cache`, writing through `client` and asking `flink`; `now` is its clock.
+    package init(
+        cache: SupervisorCache, client: any KubeAPI, flink: any FlinkAPI, bootstrapSettings: BootstrapSettings,
+        metrics: SupervisorMetrics, timing: SupervisorTiming, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.cache = cache
         self.client = client
         self.flink = flink
-        self.events = EventRecorder(client: client, component: "flink-supervisor", logger: logger)
+        self.events = EventRecorder(client: client, component: "flink-supervisor", logger: logger, now: now)
         self.bootstrapSettings = bootstrapSettings
         self.reports = BootstrapReports()
         self.metrics = metrics
         self.options = timing
         self.logger = logger
-        self.now = { Date() }
+        self.now = now
     }
 
-    /// Reflectors keeping the cache in sync; every change queues a pass.
-    func reflectors() -> [@Sendable () async throws -> Void] {
+    /// Reflectors keeping the cache in sync through `client`'s watches (the concrete client: watches are no part of
+    /// `KubeAPI`); every change queues a pass.
+    package func reflectors(watching client: KubeClient) -> [@Sendable () async throws -> Void] {
         let namespace = cache.namespace
         let selector = cache.ownedSelector
         let nudge: @Sendable (ObjectKey) -> Void = { [self] _ in self.nudge() }
@@ -51,12 +60,12 @@ final class SupervisorController: Sendable {
     }
 
     /// Queues a pass now.
-    func nudge() {
+    package func nudge() {
         Task { await queue.add(cache.clusterName) }
     }
 
     /// Runs the single worker of the shared controller runtime until cancelled.
-    func runWorker() async {
+    package func runWorker() async {
         await queue.add(cache.clusterName)
         let controller = Controller(reconciler: self, queue: queue, logger: logger) { [metrics] _, record in
             metrics.reconciled(result: record.result, duration: record.duration)
@@ -65,7 +74,7 @@ final class SupervisorController: Sendable {
     }
 
     /// One pass: the cluster, then each of its jobs. Returns when to look again without an event.
-    func reconcile() async throws -> TimeInterval? {
+    package func reconcile() async throws -> TimeInterval? {
         guard cache.hasSynced else { return 0.1 }
         guard let observed = cache.cluster else { return nil }
         let flinkView = await observeFlink()
@@ -89,7 +98,7 @@ final class SupervisorController: Sendable {
 
     private func reconcile(_ observed: FlinkJob, cluster: FlinkCluster, flinkView: ObservedFlinkCluster?) async throws -> TimeInterval? {
         let observation = JobObservation(
-            job: observed, cluster: cluster, bootstrapJob: cache.bootstrapJob(of: observed), clusterReachable: flinkView != nil,
+            job: observed, cluster: cluster, bootstrapSettings: bootstrapSettings, bootstrapJob: cache.bootstrapJob(of: observed), clusterReachable: flinkView != nil,
             flinkJobState: await jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
             taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval
@@ -98,7 +107,7 @@ final class SupervisorController: Sendable {
         let job = try await store(decision.job, observed: observed, in: cache.jobs)
         countSavepoint(observed: observed, decided: decision.job)
         await record(decision.events, on: job, transition: decision.transition)
-        try await execute(decision.actions, for: job, cluster: cluster)
+        try await execute(decision.actions, for: job)
         return decision.recheckAfter
     }
 
@@ -119,28 +128,34 @@ final class SupervisorController: Sendable {
     }
 
     /// A random 32-digit lower-case hex id, the shape of Flink's trigger ids.
-    static func newTriggerId() -> String {
+    package static func newTriggerId() -> String {
         UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 }
 
 /// Timing options of a supervisor.
-struct SupervisorTiming: Sendable {
+package struct SupervisorTiming: Sendable {
     /// Seconds an unreachable JobManager is tolerated.
-    var taskTimeout: TimeInterval
+    package var taskTimeout: TimeInterval
     /// Seconds between Flink polls.
-    var pollingInterval: TimeInterval
+    package var pollingInterval: TimeInterval
+
+    /// Timing with these two values.
+    package init(taskTimeout: TimeInterval, pollingInterval: TimeInterval) {
+        self.taskTimeout = taskTimeout
+        self.pollingInterval = pollingInterval
+    }
 }
 
 extension SupervisorController: Reconciler {
     /// One pass over the cluster (the only key).
-    func reconcile(_ key: String) async throws -> ReconcileOutcome {
+    package func reconcile(_ key: String) async throws -> ReconcileOutcome {
         guard let recheck = try await reconcile() else { return .done }
         return ReconcileOutcome.requeue(after: .milliseconds(Int(max(recheck, 0.05) * 1000)))
     }
 
     /// A failure retrying cannot fix: `Degraded` with the reason on the cluster, a Warning Event, one log line.
-    func reportTerminal(_ key: String, error: any Error, reason: String) async {
+    package func reportTerminal(_ key: String, error: any Error, reason: String) async {
         guard var cluster = cache.cluster else { return }
         let message = "\(error)"
         await events.warning(cluster, reason: reason, message: message)

@@ -1,0 +1,85 @@
+import FlinkClient
+import Foundation
+import Synchronization
+
+/// A scripted JobManager: a job table and savepoint requests the test sets; every command (savepoint, stop, cancel)
+/// is journaled in the same journal as the Kubernetes writes. `down` makes every call fail as unreachable.
+final class FakeFlink: FlinkAPI {
+    struct State {
+        var down = false
+        /// Flink job id → state (RUNNING, FINISHED, ...).
+        var jobs: [String: String] = [:]
+        /// Trigger id → answer of the savepoint status call (a trigger never received answers 404).
+        var savepoints: [String: SavepointStatus] = [:]
+        /// What a received stop-with-savepoint does: the job's state afterwards and the savepoint's answer.
+        var stopCompletes = true
+    }
+
+    let journal: Journal
+    let state = Mutex(State())
+
+    init(journal: Journal) { self.journal = journal }
+
+    private func answer() throws {
+        if state.withLock({ $0.down }) { throw FlinkError.unreachable("connection refused") }
+    }
+
+    private static func decode<T: Decodable>(_ json: String) throws -> T { try JSONDecoder().decode(T.self, from: Data(json.utf8)) }
+
+    func overview() async throws -> ClusterOverview {
+        try answer()
+        return try Self.decode(
+            #"{"taskmanagers":1,"slots-total":1,"slots-available":1,"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0}"#)
+    }
+
+    func jobs() async throws -> [JobSummary] {
+        try answer()
+        let jobs = state.withLock { $0.jobs }.sorted { $0.key < $1.key }
+        return try jobs.map { try Self.decode(#"{"id":"\#($0.key)","status":"\#($0.value)"}"#) }
+    }
+
+    func jobsOverview() async throws -> [JobOverview] { try answer(); return [] }
+
+    func jobDetails(_ jobId: String) async throws -> JobDetails {
+        try answer()
+        throw FlinkError.notFound("job \(jobId)")  // every known job is in `jobs()`, which the supervisor asks first
+    }
+
+    func taskManagers() async throws -> [TaskManagerInfo] { try answer(); return [] }
+    func taskManagerDetails(_ taskManagerId: String) async throws -> Data { try answer(); return Data("{}".utf8) }
+    func jobManagerMetrics(names: [String]) async throws -> [String: String] { try answer(); return [:] }
+    func jobMetrics(_ jobId: String, names: [String]) async throws -> [String: String] { try answer(); return [:] }
+    func taskManagerMetrics(_ taskManagerId: String, names: [String]) async throws -> [String: String] { try answer(); return [:] }
+
+    func savepointStatus(_ jobId: String, triggerId: String) async throws -> SavepointStatus {
+        try answer()
+        guard let status = state.withLock({ $0.savepoints[triggerId] }) else { throw FlinkError.notFound("trigger \(triggerId)") }
+        return status
+    }
+
+    func triggerSavepoint(_ jobId: String, targetDirectory: String, cancelJob: Bool, triggerId: String?) async throws -> String {
+        try answer()
+        let trigger = triggerId ?? "generated"
+        journal.append("flink savepoint \(jobId) \(trigger)")
+        state.withLock { $0.savepoints[trigger] = .inProgress }
+        return trigger
+    }
+
+    func stopWithSavepoint(_ jobId: String, targetDirectory: String, drain: Bool, triggerId: String?) async throws -> String {
+        try answer()
+        let trigger = triggerId ?? "generated"
+        journal.append("flink stop \(jobId) \(trigger)")
+        state.withLock { state in
+            guard state.stopCompletes else { return state.savepoints[trigger] = .inProgress }
+            state.savepoints[trigger] = .completed(location: "\(targetDirectory)/savepoint-\(trigger.prefix(6))")
+            state.jobs[jobId] = "FINISHED"
+        }
+        return trigger
+    }
+
+    func cancel(_ jobId: String) async throws {
+        try answer()
+        journal.append("flink cancel \(jobId)")
+        state.withLock { $0.jobs[jobId] = "CANCELED" }
+    }
+}
