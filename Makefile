@@ -96,7 +96,7 @@ schemathesis: build
 	  $(SCHEMATHESIS_ARGS)
 
 ## unit: the fast edit-test loop: pure decisions and fake-backed tests only (no sockets, no Flink, no localkube)
-UNIT_FILTER := ToolboxCoreTests|BootstrapTests|SupervisorKitTests|FlinkClientTests\.FlinkErrorTests|KubeClientTests\.(BackoffTests|ControllerRuntimeTests|ObjectStoreWaitTests|ErrorPolicyTests|KubeConfigurationTests|LeaseDecisionTests|LeaseObservationTests|RepeatLimiterTests|WatchDecodingTests|ObjectStoreTests|ResourcePathTests|WorkQueueTests)
+UNIT_FILTER := ToolboxCoreTests\.|BootstrapTests\.|SupervisorTests\.|FlinkClientTests\.FlinkErrorTests|KubeClientTests\.(BackoffTests|ControllerRuntimeTests|ObjectStoreWaitTests|ErrorPolicyTests|KubeConfigurationTests|LeaseDecisionTests|LeaseObservationTests|RepeatLimiterTests|WatchDecodingTests|ObjectStoreTests|ResourcePathTests|WorkQueueTests)
 .PHONY: unit
 unit:
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)

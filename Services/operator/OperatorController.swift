@@ -142,6 +142,27 @@ extension OperatorController: Reconciler {
         return .done
     }
 
+    /// What the reconcile of `key` reads: the object and the objects its decision depends on, without their statuses
+    /// except those another process writes (a cluster's and a job's, written by the supervisor).
+    func inputs(of key: ReconcileKey) -> String? {
+        var inputs = ReconcileInputs()
+        switch key {
+        case .deployment(let name):
+            inputs.add(cache.deployments.get(cache.key(name)))
+            inputs.add(cache.clusters.get(cache.key(name)), withStatus: true)
+            inputs.add(all: cache.jobs.snapshot().values.filter { ($0.metadata.name ?? "").hasPrefix("\(name)-") }, withStatus: true)
+        case .cluster(let name):
+            inputs.add(cache.clusters.get(cache.key(name)))
+            inputs.add(cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name))), withStatus: true)
+            inputs.add(cache.supervisorServices.get(cache.key(ResourceNames.supervisorService(cluster: name))))
+            inputs.add(all: cache.supervisorPods(of: name), withStatus: true)
+        case .job(let name):
+            inputs.add(cache.jobs.get(cache.key(name)))
+            inputs.add(all: cache.clusters.list())
+        }
+        return inputs.digest
+    }
+
     /// A failure retrying cannot fix: `Degraded` with the reason on the object, a Warning Event, one log line.
     func reportTerminal(_ key: ReconcileKey, error: any Error, reason: String) async {
         let message = "\(error)"

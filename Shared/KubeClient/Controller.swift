@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// What a reconcile asks of the runtime when it succeeded.
 public enum ReconcileOutcome: Sendable, Equatable {
@@ -24,6 +25,28 @@ public protocol Reconciler: Sendable {
     func reconcile(_ key: Key) async throws -> ReconcileOutcome
     /// Surfaces a terminal failure of `key` (a `Degraded` condition with `reason` and a Warning Event).
     func reportTerminal(_ key: Key, error: any Error, reason: String) async
+    /// A digest of everything the reconcile of `key` reads except what it writes itself (statuses): after a terminal
+    /// failure the key is reconciled again only when this changes, so the failure's own status writes, which come
+    /// back through the watches, do not start the failing pass again. `nil`: always reconcile.
+    func inputs(of key: Key) -> String?
+}
+
+extension Reconciler {
+    /// Always reconcile.
+    public func inputs(of key: Key) -> String? { nil }
+}
+
+/// The inputs of keys whose last reconcile failed for good: the key waits until they change.
+private final class TerminalMemory<Key: Hashable & Sendable>: Sendable {
+    private let failed = Mutex<[Key: String]>([:])
+
+    func remember(_ key: Key, inputs: String?) { failed.withLock { $0[key] = inputs } }
+    func forget(_ key: Key) { _ = failed.withLock { $0.removeValue(forKey: key) } }
+    /// Whether `key` failed for good with exactly these inputs.
+    func unchanged(_ key: Key, inputs: String?) -> Bool {
+        guard let inputs else { return false }
+        return failed.withLock { $0[key] == inputs }
+    }
 }
 
 /// The controller runtime shared by the operator and the supervisor (the shape of kube-rs' `Controller` and
@@ -38,6 +61,7 @@ public struct Controller<R: Reconciler>: Sendable {
     private let policy: ErrorPolicy
     private let observer: @Sendable (R.Key, ReconcileRecord) -> Void
     private let logger: Logger
+    private let terminal = TerminalMemory<R.Key>()
 
     /// A controller of `reconciler` over `queue`; `observer` sees every finished reconcile (for metrics).
     public init(
@@ -68,8 +92,13 @@ public struct Controller<R: Reconciler>: Sendable {
     /// Reconciles `key` once and applies the outcome or the error policy.
     public func process(_ key: R.Key) async {
         let started = ContinuousClock.now
+        if terminal.unchanged(key, inputs: reconciler.inputs(of: key)) {
+            logger.debug("\(key) failed for good and nothing it reads has changed: not reconciled")
+            return
+        }
         do {
             let outcome = try await reconciler.reconcile(key)
+            terminal.forget(key)
             await queue.forget(key)
             if case .requeue(let delay) = outcome { queue.add(key, after: delay) }
             observer(key, ReconcileRecord(result: "success", duration: .now - started))
@@ -84,9 +113,10 @@ public struct Controller<R: Reconciler>: Sendable {
                 observer(key, ReconcileRecord(result: "retry", duration: .now - started))
             case .terminal(let reason):
                 await queue.forget(key)
+                await reconciler.reportTerminal(key, error: error, reason: reason)
+                terminal.remember(key, inputs: reconciler.inputs(of: key))
                 logger.error("reconcile of \(key) failed for good (\(reason)), waiting for a change: \(error)")
                 observer(key, ReconcileRecord(result: "terminal", duration: .now - started))
-                await reconciler.reportTerminal(key, error: error, reason: reason)
             }
         }
     }

@@ -154,6 +154,18 @@ extension SupervisorController: Reconciler {
         return ReconcileOutcome.requeue(after: .milliseconds(Int(max(recheck, 0.05) * 1000)))
     }
 
+    /// What a pass reads besides Flink: the cluster, its jobs, and the pods, Services and batch Jobs of the cluster
+    /// (with the statuses the kubelet and the Job controller write).
+    package func inputs(of key: String) -> String? {
+        var inputs = ReconcileInputs()
+        inputs.add(cache.cluster)
+        inputs.add(all: cache.clusterJobs)
+        inputs.add(all: cache.pods.list(), withStatus: true)
+        inputs.add(all: cache.services.list())
+        inputs.add(all: cache.batchJobs.list(), withStatus: true)
+        return inputs.digest
+    }
+
     /// A failure retrying cannot fix: `Degraded` with the reason on the cluster, a Warning Event, one log line.
     package func reportTerminal(_ key: String, error: any Error, reason: String) async {
         guard var cluster = cache.cluster else { return }

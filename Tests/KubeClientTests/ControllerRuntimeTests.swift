@@ -14,6 +14,8 @@ private final class ScriptedReconciler: Reconciler {
 
     let script: Mutex<[Result<ReconcileOutcome, KubeError>]>
     let record = Mutex(Record())
+    /// What the reconcile reads (`nil`: not tracked).
+    let inputsValue = Mutex<String?>(nil)
 
     init(_ script: [Result<ReconcileOutcome, KubeError>]) { self.script = Mutex(script) }
 
@@ -26,6 +28,8 @@ private final class ScriptedReconciler: Reconciler {
     func reportTerminal(_ key: String, error: any Error, reason: String) async {
         record.withLock { $0.terminal.append((key, reason)) }
     }
+
+    func inputs(of key: String) -> String? { inputsValue.withLock { $0 } }
 }
 
 @Suite("Controller runtime")
@@ -75,6 +79,22 @@ struct ControllerRuntimeTests {
         await controller.queue.add("a")  // the object changed: its watch queues it again
         await Self.drain(controller)
         #expect(reconciler.record.withLock { $0.calls } == ["a", "a"])
+    }
+
+    @Test("after a terminal failure the key is reconciled again only when its inputs changed")
+    func terminalWaitsForInputs() async {
+        let invalid = KubeError(kind: .invalid, code: 422, message: "spec.replicas: Invalid value")
+        let reconciler = ScriptedReconciler([.failure(invalid), .success(.done)])
+        reconciler.inputsValue.withLock { $0 = "v1" }
+        let controller = Controller(reconciler: reconciler, queue: WorkQueue(), logger: Self.logger)
+        await controller.process("a")
+        await controller.process("a")  // queued by the failure's own status write: same inputs
+        #expect(reconciler.record.withLock { $0.calls } == ["a"])
+        reconciler.inputsValue.withLock { $0 = "v2" }  // the object changed
+        await controller.process("a")
+        await controller.process("a")  // succeeded: no longer held
+        #expect(reconciler.record.withLock { $0.calls } == ["a", "a", "a"])
+        #expect(reconciler.record.withLock { $0.terminal.count } == 1)
     }
 
     @Test("requeue(after:) reconciles the key again after the delay, done does not")

@@ -35,20 +35,29 @@ struct SupervisorFailureTests {
         #expect(await harness.controller.queue.depth == 0, "no retry with backoff is queued")
         #expect(harness.journal.count == quiet)
 
-        // A change of the object queues the key again: the same failure, the same Event (its count bumped).
+        // The failure's own writes (status, Event) come back through the watch and queue the key: nothing it reads
+        // changed, so it is not reconciled — no retry at watch speed, no Degraded flapping.
         var mark = harness.journal.count
+        await runtime.process("demo")
+        #expect(harness.journal.lines(since: mark).isEmpty, "a terminal failure waits for a change of its inputs")
+
+        // A change of the object is reconciled: the same failure, the same Event (its count bumped).
+        var touched = try #require(harness.storedCluster)
+        touched.metadata.labels = (touched.metadata.labels ?? [:]).merging(["touched": "1"]) { _, new in new }
+        try harness.kube.apply(touched)
+        mark = harness.journal.count
         await runtime.process("demo")
         let again = harness.journal.lines(since: mark)
         #expect(again.contains("create Pod failed: 403") && again.contains("event repeated Forbidden"))
         #expect(!again.contains { $0.hasPrefix("event Warning") }, "one Warning Event, its count bumped")
         #expect(Conditions.find(.degraded, in: harness.storedCluster?.status?.conditions)?.reason == "Forbidden")
-        withKnownIssue("the retried pass writes status twice (write-ahead timestamp and Degraded cleared, then Degraded again); under a real watch those writes queue the key again, so a terminal failure repeats at watch speed") {
-            #expect(again.filter { $0.hasPrefix("status") }.isEmpty)
-        }
 
         // Permission granted: the next pass creates the pod and clears Degraded.
         harness.kube.fail("create", Pod.self, with: nil)
         harness.advance(5)
+        touched = try #require(harness.storedCluster)
+        touched.metadata.labels?["touched"] = "2"
+        try harness.kube.apply(touched)
         mark = harness.journal.count
         await runtime.process("demo")
         await runtime.process("demo")
