@@ -44,7 +44,7 @@ extension OperatorController {
                 updated.status = status
                 _ = try await client.updateStatus(updated)
             case .removeSupervisorFinalizer:
-                try await removeFinalizer(ResourceNames.supervisorFinalizer, from: job)
+                try await client.removeFinalizer(ResourceNames.supervisorFinalizer, from: job)
             }
         }
     }
@@ -52,9 +52,9 @@ extension OperatorController {
     private func execute(_ action: DeploymentAction, on deployment: FlinkDeployment) async throws {
         switch action {
         case .addFinalizer:
-            try await addFinalizer(ResourceNames.operatorFinalizer, to: deployment)
+            try await client.addFinalizer(ResourceNames.operatorFinalizer, to: deployment)
         case .removeFinalizer:
-            try await removeFinalizer(ResourceNames.operatorFinalizer, from: deployment)
+            try await client.removeFinalizer(ResourceNames.operatorFinalizer, from: deployment)
         case .createCluster(let cluster):
             try await createIgnoringExisting(cluster)
             await events.normal(deployment, reason: "ClusterCreated", message: "created FlinkCluster \(cluster.metadata.name ?? "")")
@@ -85,9 +85,9 @@ extension OperatorController {
     private func execute(_ action: SupervisorAction, on cluster: FlinkCluster) async throws {
         switch action {
         case .addFinalizer:
-            try await addFinalizer(ResourceNames.operatorFinalizer, to: cluster)
+            try await client.addFinalizer(ResourceNames.operatorFinalizer, to: cluster)
         case .removeFinalizer:
-            try await removeFinalizer(ResourceNames.operatorFinalizer, from: cluster)
+            try await client.removeFinalizer(ResourceNames.operatorFinalizer, from: cluster)
         case .createDeployment(let deployment):
             try await createIgnoringExisting(deployment)
             await events.normal(cluster, reason: "SupervisorCreated", message: "created supervisor Deployment \(deployment.metadata.name ?? "")")
@@ -99,7 +99,7 @@ extension OperatorController {
             await events.normal(cluster, reason: "SupervisorDeleted", message: "deleted supervisor Deployment \(name)")
         case .releaseSupervisorFinalizer(let reason):
             logger.warning("FlinkCluster \(cluster.key): releasing the supervisor's finalizer: \(reason)")
-            try await removeFinalizer(ResourceNames.supervisorFinalizer, from: cluster)
+            try await client.removeFinalizer(ResourceNames.supervisorFinalizer, from: cluster)
             await events.warning(cluster, reason: "SupervisorAbandoned", message: "released the supervisor's finalizer: \(reason)")
         case .recheck:
             break  // returned to the runtime as the reconcile's outcome
@@ -125,29 +125,6 @@ extension OperatorController {
     private func deleteIgnoringMissing<Object: KubeResource>(_ type: Object.Type, _ name: String) async throws {
         do {
             try await client.delete(type, name: name, namespace: cache.namespace)
-        } catch let error as KubeError where error.kind == .notFound {}
-    }
-
-    /// Adds a finalizer, conditional on the observed resourceVersion (a concurrent change makes it retry).
-    func addFinalizer<Object: KubeResource>(_ finalizer: String, to object: Object) async throws {
-        guard !object.metadata.hasFinalizer(finalizer) else { return }
-        let finalizers = (object.metadata.finalizers ?? []) + [finalizer]
-        try await writeFinalizers(finalizers, of: object)
-    }
-
-    /// Removes a finalizer, conditional on the observed resourceVersion.
-    func removeFinalizer<Object: KubeResource>(_ finalizer: String, from object: Object) async throws {
-        guard object.metadata.hasFinalizer(finalizer) else { return }
-        try await writeFinalizers((object.metadata.finalizers ?? []).filter { $0 != finalizer }, of: object)
-    }
-
-    private func writeFinalizers<Object: KubeResource>(_ finalizers: [String], of object: Object) async throws {
-        let operations = [
-            JSONPatchOperation(op: "test", path: "/metadata/resourceVersion", value: .string(object.metadata.resourceVersion ?? "")),
-            JSONPatchOperation(op: "add", path: "/metadata/finalizers", value: .array(finalizers.map { .string($0) })),
-        ]
-        do {
-            _ = try await client.patch(Object.self, name: object.metadata.name ?? "", namespace: cache.namespace, patch: .json(operations))
         } catch let error as KubeError where error.kind == .notFound {}
     }
 }
