@@ -55,10 +55,11 @@ extension SupervisorController {
 
     private func requestSavepoint(of job: FlinkJob, stop: Bool, _ call: @Sendable () async throws -> String) async {
         do {
-            _ = try await timed(stop ? "stop-with-savepoint" : "savepoint") { try await call() }
+            let triggerId = try await timed(stop ? "stop-with-savepoint" : "savepoint") { try await call() }
             metrics.savepointRequested(stop: stop)
+            logger.info("FlinkJob \(job.metadata.name ?? ""): \(stop ? "stop-with-savepoint" : "savepoint") requested (trigger \(triggerId))")
         } catch {
-            logger.warning("savepoint request for \(job.metadata.name ?? "") failed: \(error)")
+            logger.warning("FlinkJob \(job.metadata.name ?? ""): savepoint request failed: \(error)")
             await events.warning(job, reason: "SavepointRequestFailed", message: "Flink did not accept the savepoint request: \(error)")
         }
     }
@@ -66,10 +67,11 @@ extension SupervisorController {
     private func cancel<Object: KubeResource>(_ jobId: String, on object: Object) async {
         do {
             try await timed("cancel") { try await flink.cancel(jobId) }
+            logger.info("\(Object.resource.kind) \(object.metadata.name ?? ""): Flink job \(jobId) cancelled")
         } catch FlinkError.notFound {
-            logger.debug("Flink job \(jobId) is gone already")
+            logger.info("\(Object.resource.kind) \(object.metadata.name ?? ""): Flink job \(jobId) is gone already")
         } catch {
-            logger.warning("cancel of Flink job \(jobId) failed: \(error)")
+            logger.warning("\(Object.resource.kind) \(object.metadata.name ?? ""): cancel of Flink job \(jobId) failed: \(error)")
             await events.warning(object, reason: "CancelFailed", message: "could not cancel Flink job \(jobId): \(error)")
         }
     }
