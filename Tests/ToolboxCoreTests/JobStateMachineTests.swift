@@ -208,6 +208,22 @@ struct JobStateMachineSavepointTests {
         #expect(decision.events.contains { $0.isWarning && $0.reason == "SavepointFailed" })
     }
 
+    @Test("a request whose Flink job is gone too fails at once: a deleted job stops without waiting taskTimeout")
+    func notFoundWithJobGone() {
+        let job = FlinkJob.fixture(state: .started).pendingSavepoint(age: 10)
+        let decision = JobStateMachine.decide(JF.observe(job, flink: .notFound, savepoint: .notFound))
+        #expect(!decision.actions.contains { if case .triggerSavepoint = $0 { true } else { false } })
+        #expect(decision.job.status?.savepointTriggerId == "")
+        #expect(decision.job.status?.savepointPath == JF.lastSavepoint)
+        #expect(decision.transition == JobStarted.jobLost)
+        let stopping = FlinkJob.fixture(state: .stopping).pendingSavepoint(age: 10)
+        let stop = JobStateMachine.decide(JF.observe(stopping, flink: .notFound, savepoint: .notFound))
+        #expect(stop.actions.isEmpty, "nothing to cancel: Flink no longer runs the job")
+        #expect(stop.job.status?.jobId == "")
+        #expect(stop.job.status?.savepointTriggerId == "")
+        #expect(stop.events.contains { $0.isWarning && $0.reason == "SavepointFailed" })
+    }
+
     @Test("no second request while one is pending: manual trigger rejected, periodic one not started")
     func noDuplicate() {
         let spec = JF.spec(interval: 60)

@@ -70,6 +70,10 @@ extension JobCycle {
             return failSavepoint(reason)
         case .notFound where expired:
             return failSavepoint("Flink never accepted the request within the task timeout")
+        case .notFound where observation.flinkJobState == .notFound:
+            // Neither the request nor the job is known to Flink: the JobManager lost them (restarted without HA).
+            // Sending the request again cannot succeed; waiting taskTimeout for it only delayed stops and deletions.
+            return failSavepoint("Flink no longer knows the job (JobManager restarted?)")
         case .unknown where expired:
             return failSavepoint("Flink could not be reached within the task timeout")
         case .notFound:
