@@ -95,6 +95,27 @@ schemathesis: build
 	$(PYTHON) Tests/contract/schemathesis_check.py --operator "$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/operator" \
 	  $(SCHEMATHESIS_ARGS)
 
+## chaos: the fault and chaos suite (Tests/chaos/chaos.py, docs/reliability.md): two FlinkDeployments with stateful
+## CountingJobs on real Flink go through a seeded schedule of operations (stop/start, scale, spec change, savepoint,
+## delete and recreate) while the operator, supervisors, JobManagers, TaskManagers, bootstraps and localkube itself are
+## killed and the API answers 503/409/410, is slow, and drops watches. Invariants: no count lost, savepoints recorded
+## once, no stuck deletion, no orphan, one leader, convergence within 60 s of the last fault. A failure prints the seed,
+## the fault timeline and every process's log; the same seed replays the same schedule. Writes .bench/chaos-*.json.
+## Options: CHAOS_SEED (1), CHAOS_DURATION (seconds of faults, 240; the 4-minute profile is part of `make test`),
+## CHAOS_FLINK (2.3.0 or 1.20.5). `make chaos-long` is the 30-minute profile; `make chaos-table` prints the figures.
+CHAOS_SEED ?= 1
+CHAOS_DURATION ?= 240
+CHAOS_FLINK ?= 2.3.0
+.PHONY: chaos chaos-long chaos-table
+chaos: build flink-deps
+	$(PYTHON) Tests/chaos/chaos.py --seed $(CHAOS_SEED) --duration $(CHAOS_DURATION) --flink $(CHAOS_FLINK)
+
+chaos-long: build flink-deps
+	$(PYTHON) Tests/chaos/chaos.py --seed $(CHAOS_SEED) --duration 1800 --flink $(CHAOS_FLINK)
+
+chaos-table:
+	$(PYTHON) Tests/chaos/chaos.py --table
+
 ## test: every check and every test
 ## e2e-test: the whole system with real Flink 2.3.0 (operator, supervisor, bootstrap as localkube pods): lifecycle,
 ## savepoints, restarts, rescaling, state surviving stop/start/rescale cycles, deletion (Tests/e2e; several minutes)
@@ -114,7 +135,7 @@ e2e-test-flink-1.20: build flink-deps
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py
 
-test: deps contract flink-deps localkube-test readme-test schemathesis e2e-test images-check
+test: deps contract flink-deps localkube-test readme-test schemathesis e2e-test chaos images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 
