@@ -116,6 +116,21 @@ chaos-long: build flink-deps
 chaos-table:
 	$(PYTHON) Tests/chaos/chaos.py --table
 
+## unit: the fast edit-test loop: pure decisions and fake-backed tests only (no sockets, no Flink, no localkube)
+UNIT_FILTER := ToolboxCoreTests|BootstrapTests|SupervisorKitTests|FlinkClientTests\.FlinkErrorTests|KubeClientTests\.(BackoffTests|ControllerRuntimeTests|ObjectStoreWaitTests|ErrorPolicyTests|KubeConfigurationTests|LeaseDecisionTests|LeaseObservationTests|RepeatLimiterTests|WatchDecodingTests|ObjectStoreTests|ResourcePathTests|WorkQueueTests)
+.PHONY: unit
+unit:
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter '$(UNIT_FILTER)'
+
+## lint: the Swift sources are formatted as .swift-format says (`make format` rewrites them)
+SWIFT_SOURCES := Package.swift Shared Services Tools/flinkctl Tests
+.PHONY: lint format
+lint:
+	swift format lint --strict --recursive --parallel $(SWIFT_SOURCES)
+format:
+	swift format format --in-place --recursive --parallel $(SWIFT_SOURCES)
+
 ## test: every check and every test
 ## e2e-test: the whole system with real Flink 2.3.0 (operator, supervisor, bootstrap as localkube pods): lifecycle,
 ## savepoints, restarts, rescaling, state surviving stop/start/rescale cycles, deletion (Tests/e2e; several minutes)
@@ -135,7 +150,7 @@ e2e-test-flink-1.20: build flink-deps
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py
 
-test: deps contract flink-deps localkube-test readme-test schemathesis e2e-test chaos images-check
+test: deps lint contract flink-deps localkube-test readme-test schemathesis e2e-test chaos images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 

@@ -50,7 +50,7 @@ public struct Reflector<Object: KubeResource>: Sendable {
         onInvalid: @escaping @Sendable (DecodeFailure) -> Void = { _ in },
         onObject: @escaping @Sendable (Object) -> Void
     ) {
-        self.init(client: client, namespace: namespace, labelSelector: labelSelector, store: store, logger: logger, backoff: backoff, onInvalid: onInvalid) { _ in }
+        self.init(client: client, namespace: namespace, labelSelector: labelSelector, store: store, logger: logger, backoff: backoff, onInvalid: onInvalid, onChange: { _ in })
         self.onObject = onObject
     }
 

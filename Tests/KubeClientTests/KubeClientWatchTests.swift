@@ -79,4 +79,21 @@ struct KubeClientWatchTests {
             #expect(changes.all.contains(ObjectKey(namespace: "default", name: "two")))
         }
     }
+
+    @Test("a reflector with an object callback hands over each changed object, and the last one seen after a delete")
+    func reflectorHandsOverObjects() async throws {
+        try await withLocalKube { _, client in
+            let seen = Mutex<[String]>([])
+            let reflector = Reflector<ConfigMap>(client: client, namespace: "default", logger: testLogger) { (map: ConfigMap) in
+                seen.withLock { $0.append("\(map.metadata.name ?? "")=\(map.data?["v"] ?? "")") }
+            }
+            let running = Task { try await reflector.run() }
+            defer { running.cancel() }
+            #expect(await eventually { reflector.store.hasSynced })
+            _ = try await client.create(configMap("one", data: ["v": "1"]))
+            _ = try await client.patch(ConfigMap.self, name: "one", patch: .merge(["data": ["v": "2"]]))
+            try await client.delete(ConfigMap.self, name: "one")
+            #expect(await eventually { seen.withLock { $0 } == ["one=1", "one=2", "one=2"] })
+        }
+    }
 }
