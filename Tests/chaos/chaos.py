@@ -279,7 +279,7 @@ def flink_deployment(system: System, cluster: str, incarnation: int) -> dict:
                 "runtime": {"image": f"flink:{system.flink}"},
                 "jobManager": {"serviceMode": "ClusterIP"},
                 "taskManager": {"taskSlots": 1},
-                "supervisor": {"image": "flink-k8s-toolbox-supervisor:1.5.0", "pollingInterval": 1, "taskTimeout": 60,
+                "supervisor": {"image": "flink-k8s-toolbox-supervisor:1.5.0", "pollingInterval": 1, "taskTimeout": 30,
                                "rescaleDelay": 2, "rescalePolicy": "JobParallelism"}},
                 "jobs": [{"name": "counter", "spec": {
                     "jobParallelism": 1,
@@ -330,11 +330,13 @@ class Chaos:
         print(f"[{entry['t']:7.1f}] {kind} {json.dumps(fields)}", flush=True)
         return entry
 
-    def violation(self, invariant: str, detail: str) -> None:
+    def violation(self, invariant: str, detail: str, key: str | None = None) -> None:
+        """Records a violation once per (invariant, key): a condition that lasts is one violation, not one a poll."""
+        key = key or detail
         with self.lock:
-            if any(v["invariant"] == invariant and v["detail"] == detail for v in self.violations):
+            if any(v["invariant"] == invariant and v.get("key") == key for v in self.violations):
                 return
-            self.violations.append({"t": round(now() - self.t0, 2), "invariant": invariant, "detail": detail})
+            self.violations.append({"t": round(now() - self.t0, 2), "invariant": invariant, "detail": detail, "key": key})
         print(f"!!! VIOLATION {invariant}: {detail}", flush=True)
 
     # -- setup
@@ -592,13 +594,14 @@ class Chaos:
                 self.max_deletion_age = max(self.max_deletion_age, t - since)
                 if age > DELETION_WITHIN:
                     self.violation("deletion-stuck", f"{key} has had a deletionTimestamp for {t - since:.0f} s "
-                                   f"({age:.0f} s since the last fault); finalizers {meta.get('finalizers')}")
+                                   f"({age:.0f} s since the last fault); finalizers {meta.get('finalizers')}", key=key)
             owners = meta.get("ownerReferences") or []
             if owners and not any(r["uid"] in uids for r in owners):
                 seen_orphan.add(key)
                 since = self.orphan_since.setdefault(key, t)
                 if t - max(since, self.disturbed_until) > DELETION_WITHIN:
-                    self.violation("orphan", f"{key}: no owner alive ({[r['kind'] + '/' + r['name'] for r in owners]})")
+                    self.violation("orphan", f"{key}: no owner alive ({[r['kind'] + '/' + r['name'] for r in owners]})",
+                                   key=key)
             elif not owners and kind in ("pods", "services", "jobs", "deployments") and meta["name"] != "flink-operator" \
                     and not meta["name"].startswith("flink-operator-") and not meta["name"].startswith("kubernetes"):
                 self.violation("orphan", f"{key} has no ownerReferences")
