@@ -95,6 +95,27 @@ schemathesis: build
 	$(PYTHON) Tests/contract/schemathesis_check.py --operator "$$(swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/operator" \
 	  $(SCHEMATHESIS_ARGS)
 
+## chaos: the fault and chaos suite (Tests/chaos/chaos.py, docs/reliability.md): two FlinkDeployments with stateful
+## CountingJobs on real Flink go through a seeded schedule of operations (stop/start, scale, spec change, savepoint,
+## delete and recreate) while the operator, supervisors, JobManagers, TaskManagers, bootstraps and localkube itself are
+## killed and the API answers 503/409/410, is slow, and drops watches. Invariants: no count lost, savepoints recorded
+## once, no stuck deletion, no orphan, one leader, convergence within 60 s of the last fault. A failure prints the seed,
+## the fault timeline and every process's log; the same seed replays the same schedule. Writes .bench/chaos-*.json.
+## Options: CHAOS_SEED (1), CHAOS_DURATION (seconds of faults, 240; the 4-minute profile is part of `make test`),
+## CHAOS_FLINK (2.3.0 or 1.20.5). `make chaos-long` is the 30-minute profile; `make chaos-table` prints the figures.
+CHAOS_SEED ?= 1
+CHAOS_DURATION ?= 240
+CHAOS_FLINK ?= 2.3.0
+.PHONY: chaos chaos-long chaos-table
+chaos: build flink-deps
+	$(PYTHON) Tests/chaos/chaos.py --seed $(CHAOS_SEED) --duration $(CHAOS_DURATION) --flink $(CHAOS_FLINK)
+
+chaos-long: build flink-deps
+	$(PYTHON) Tests/chaos/chaos.py --seed $(CHAOS_SEED) --duration 1800 --flink $(CHAOS_FLINK)
+
+chaos-table:
+	$(PYTHON) Tests/chaos/chaos.py --table
+
 ## unit: the fast edit-test loop: pure decisions and fake-backed tests only (no sockets, no Flink, no localkube)
 UNIT_FILTER := ToolboxCoreTests\.|BootstrapTests\.|SupervisorTests\.|FlinkClientTests\.FlinkErrorTests|KubeClientTests\.(BackoffTests|ControllerRuntimeTests|ObjectStoreWaitTests|ErrorPolicyTests|KubeConfigurationTests|LeaseDecisionTests|LeaseObservationTests|RepeatLimiterTests|WatchDecodingTests|ObjectStoreTests|ResourcePathTests|WorkQueueTests)
 .PHONY: unit
