@@ -101,7 +101,8 @@ package final class SupervisorController: Sendable {
             job: observed, cluster: cluster, bootstrapSettings: bootstrapSettings, bootstrapJob: cache.bootstrapJob(of: observed), clusterReachable: flinkView != nil,
             flinkJobState: await jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
-            taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval
+            taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,
+            jobManagerGone: !pods(role: "jobmanager").contains { !$0.metadata.isDeleting }
         )
         let decision = JobStateMachine.decide(observation)
         let job = try await store(decision.job, observed: observed, in: cache.jobs)

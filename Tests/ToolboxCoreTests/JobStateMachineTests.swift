@@ -224,6 +224,22 @@ struct JobStateMachineSavepointTests {
         #expect(stop.events.contains { $0.isWarning && $0.reason == "SavepointFailed" })
     }
 
+    @Test("a stop whose JobManager is gone ends at once: the pending stop-with-savepoint fails, nothing is sent")
+    func stopWithJobManagerGone() {
+        let stopping = FlinkJob.fixture(state: .stopping).pendingSavepoint(age: 10)
+        var observation = JF.observe(stopping, flink: .unknown, savepoint: .unknown)
+        observation.jobManagerGone = true
+        let decision = JobStateMachine.decide(observation)
+        #expect(decision.actions.isEmpty)
+        #expect(decision.job.status?.jobId == "")
+        #expect(decision.job.status?.savepointTriggerId == "")
+        #expect(decision.job.status?.savepointPath == JF.lastSavepoint, "the last good savepoint stays the restore point")
+        #expect(decision.events.contains { $0.isWarning && $0.reason == "SavepointFailed" })
+        observation.jobManagerGone = false
+        let waiting = JobStateMachine.decide(observation)
+        #expect(waiting.job.status?.savepointTriggerId != "", "an unreachable JobManager that still exists is waited for")
+    }
+
     @Test("no second request while one is pending: manual trigger rejected, periodic one not started")
     func noDuplicate() {
         let spec = JF.spec(interval: 60)

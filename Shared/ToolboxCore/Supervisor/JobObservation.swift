@@ -52,13 +52,16 @@ public struct JobObservation: Sendable {
     public var taskTimeout: TimeInterval
     /// Seconds between Flink polls while the job runs or a request is pending.
     public var pollingInterval: TimeInterval
+    /// No JobManager pod of the cluster exists (or every one is being deleted). Without HA a Flink job does not
+    /// outlive its JobManager: nothing can answer for it any more, however long the supervisor waits.
+    public var jobManagerGone: Bool
 
     /// An observation of `job` at `now`.
     public init(
         job: FlinkJob, cluster: FlinkCluster?, bootstrapSettings: BootstrapSettings, bootstrapJob: Job? = nil, clusterReachable: Bool = false,
         flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
         bootstrapFailure: String? = nil, freshTriggerId: String, now: Date,
-        taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5
+        taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false
     ) {
         self.job = job
         self.cluster = cluster
@@ -72,6 +75,7 @@ public struct JobObservation: Sendable {
         self.now = now
         self.taskTimeout = taskTimeout
         self.pollingInterval = pollingInterval
+        self.jobManagerGone = jobManagerGone
     }
 }
 

@@ -119,6 +119,13 @@ extension JobCycle {
             clearSavepointRequest()
             return true
         }
+        if observation.jobManagerGone {
+            // The JobManager went (killed, or deleted with a cluster being torn down) and its jobs with it: there is
+            // nothing left to stop, and a pending stop-with-savepoint can never complete.
+            if hasPendingSavepoint { _ = failSavepoint("the JobManager is gone and the Flink job with it") }
+            status.jobId = ""
+            return true
+        }
         recheck(observation.pollingInterval)
         if hasPendingSavepoint {
             let firstRequest = before.savepointRequestTimestamp ?? now
