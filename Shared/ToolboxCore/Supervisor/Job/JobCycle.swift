@@ -54,7 +54,7 @@ struct JobCycle {
     /// Seconds since the observed `status.timestamp` (0 when never stamped).
     var elapsed: TimeInterval { before.timestamp.map { now.timeIntervalSince($0) } ?? 0 }
     /// The Flink job id in status ("" when none).
-    var jobId: String { status.jobId ?? "" }
+    var flinkJobId: String { status.jobId ?? "" }
     /// without-savepoint on the job or on its cluster.
     var withoutSavepoint: Bool {
         annotations.withoutSavepoint || (observation.cluster.map { SupervisorAnnotations($0.metadata).withoutSavepoint } ?? false)
