@@ -47,6 +47,7 @@ let package = Package(
             name: "ToolboxCore",
             dependencies: ["ToolboxAPI", "KubeModels", .product(name: "Crypto", package: "swift-crypto")],
             path: "Shared/ToolboxCore",
+            exclude: ["Resources/README.md"],
             swiftSettings: strict
         ),
         // Kubernetes object models (metadata, resource types, the toolbox's custom resources). Pure data.

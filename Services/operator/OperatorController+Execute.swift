@@ -88,12 +88,12 @@ extension OperatorController {
             try await client.addFinalizer(ResourceNames.operatorFinalizer, to: cluster)
         case .removeFinalizer:
             try await client.removeFinalizer(ResourceNames.operatorFinalizer, from: cluster)
-        case .createDeployment(let deployment):
-            try await createIgnoringExisting(deployment)
-            await events.normal(cluster, reason: "SupervisorCreated", message: "created supervisor Deployment \(deployment.metadata.name ?? "")")
-        case .replaceDeployment(let deployment):
-            _ = try await client.update(deployment)
-            await events.normal(cluster, reason: "SupervisorUpdated", message: "updated supervisor Deployment \(deployment.metadata.name ?? "")")
+        case .createDeployment(let supervisorDeployment):
+            try await createIgnoringExisting(supervisorDeployment)
+            await events.normal(cluster, reason: "SupervisorCreated", message: "created supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
+        case .replaceDeployment(let supervisorDeployment):
+            _ = try await client.update(supervisorDeployment)
+            await events.normal(cluster, reason: "SupervisorUpdated", message: "updated supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
         case .deleteDeployment(let name):
             try await deleteIgnoringMissing(Deployment.self, name)
             await events.normal(cluster, reason: "SupervisorDeleted", message: "deleted supervisor Deployment \(name)")

@@ -27,7 +27,7 @@ public enum DeploymentKind: ResourceKind {
 }
 
 /// batch/v1 Job: `spec` kept whole, the completion counts typed.
-public enum JobKind: ResourceKind {
+public enum BatchJobKind: ResourceKind {
     public typealias Spec = JSONValue
     public typealias Status = WorkloadStatus
     public static let resource = ResourceType(group: "batch", version: "v1", plural: "jobs", kind: "Job")
@@ -42,7 +42,7 @@ public typealias Namespace = SpecResource<NamespaceKind>
 /// A Deployment object.
 public typealias Deployment = SpecResource<DeploymentKind>
 /// A batch Job object.
-public typealias Job = SpecResource<JobKind>
+public typealias BatchJob = SpecResource<BatchJobKind>
 
 extension SpecResource where Kind == NamespaceKind {
     /// A namespace called `name`.

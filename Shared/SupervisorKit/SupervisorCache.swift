@@ -17,7 +17,7 @@ package final class SupervisorCache: Sendable {
     /// The JobManager Service.
     package let services = ObjectStore<KubeService>()
     /// Bootstrap batch Jobs.
-    package let batchJobs = ObjectStore<Job>()
+    package let batchJobs = ObjectStore<BatchJob>()
 
     /// An empty cache of cluster `clusterName` in `namespace`.
     package init(namespace: String, clusterName: String) {
@@ -51,7 +51,7 @@ package final class SupervisorCache: Sendable {
     }
 
     /// The bootstrap Job of FlinkJob `job`.
-    package func bootstrapJob(of job: FlinkJob) -> Job? {
+    package func bootstrapJob(of job: FlinkJob) -> BatchJob? {
         batchJobs.list().first {
             $0.metadata.labels?["role"] == "bootstrap" && $0.metadata.ownerReferences?.contains { $0.uid == job.metadata.uid } == true
         } ?? batchJobs.get(key(ResourceNames.bootstrapJob(cluster: clusterName, job: Self.shortName(of: job, cluster: clusterName))))

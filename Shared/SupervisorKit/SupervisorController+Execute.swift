@@ -38,7 +38,7 @@ extension SupervisorController {
             case .createBootstrapJob(let bootstrap):
                 try await create(bootstrap, in: cache.batchJobs)
             case .deleteBootstrapJob(let name):
-                try await delete(Job.self, name, in: cache.batchJobs)
+                try await delete(BatchJob.self, name, in: cache.batchJobs)
             case .triggerSavepoint(let jobId, let triggerId, let directory):
                 await requestSavepoint(of: job, stop: false) {
                     try await self.flink.triggerSavepoint(jobId, targetDirectory: directory, triggerId: triggerId)

@@ -114,8 +114,8 @@ struct SupervisorResourcesValidationTests {
             "service": JobManagerResources.service(for: cluster),
             "jobmanager": named(JobManagerResources.pod(for: cluster)),
             "taskmanager": named(TaskManagerResources.pod(for: cluster)),
-            "bootstrap": BootstrapResources.job(for: job, cluster: cluster, settings: plain),
-            "bootstrap-tls": BootstrapResources.job(for: job, cluster: cluster, settings: secure),
+            "bootstrap": BootstrapResources.batchJob(for: job, cluster: cluster, settings: plain),
+            "bootstrap-tls": BootstrapResources.batchJob(for: job, cluster: cluster, settings: secure),
         ])
     }
 

@@ -40,7 +40,7 @@ enum Fixtures {
         var cluster = DeploymentSplit.cluster(of: deployment)
         cluster.metadata.uid = "uid-cluster"
         let jobs = (deployment.spec.jobs ?? []).map { job -> FlinkJob in
-            var flinkJob = DeploymentSplit.job(job, of: deployment)
+            var flinkJob = DeploymentSplit.flinkJob(job, of: deployment)
             flinkJob.metadata.uid = "uid-\(job.name)"
             return flinkJob
         }

@@ -41,15 +41,15 @@ enum JobFixtures {
     }
 
     /// The bootstrap batch Job of `demo-job`.
-    static func bootstrap(deleting: Bool = false) -> Job {
+    static func bootstrap(deleting: Bool = false) -> BatchJob {
         var metadata = ObjectMeta(name: "bootstrap-demo-job", namespace: "flink-jobs")
         if deleting { metadata.deletionTimestamp = "2026-11-25T12:00:00Z" }
-        return Job(metadata: metadata, spec: [:])
+        return BatchJob(metadata: metadata, spec: [:])
     }
 
     /// An observation of `job` at `now` with the given world around it.
     static func observe(
-        _ job: FlinkJob, cluster: FlinkCluster? = cluster(), bootstrap: Job? = nil, reachable: Bool = true,
+        _ job: FlinkJob, cluster: FlinkCluster? = cluster(), bootstrap: BatchJob? = nil, reachable: Bool = true,
         flink: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown, bootstrapFailure: String? = nil,
         at time: Date = now
     ) -> JobObservation {

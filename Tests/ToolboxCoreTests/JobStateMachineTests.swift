@@ -394,8 +394,8 @@ struct JobStateMachineLifecycleTests {
 
     /// The command line of the bootstrap Job the decision creates (empty when it creates none).
     static func bootstrapArguments(_ decision: JobDecision) -> [String] {
-        for case .createBootstrapJob(let job) in decision.actions {
-            let container = job.spec["template"]?["spec"]?["containers"]?.arrayValue?.first
+        for case .createBootstrapJob(let batchJob) in decision.actions {
+            let container = batchJob.spec["template"]?["spec"]?["containers"]?.arrayValue?.first
             return container?["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
         }
         return []
@@ -475,7 +475,7 @@ struct JobStateMachineLifecycleTests {
         #expect(result.job.status?.savepointPath == "file:///sp-4")
         #expect(result.decisions.flatMap(\.actions).contains { if case .stopWithSavepoint = $0 { true } else { false } })
         let next = JobStateMachine.decide(JF.observe(result.job))
-        #expect(next.actions == [.createBootstrapJob(BootstrapResources.job(for: next.job, cluster: JF.cluster(), settings: JF.settings))])
+        #expect(next.actions == [.createBootstrapJob(BootstrapResources.batchJob(for: next.job, cluster: JF.cluster(), settings: JF.settings))])
         #expect(Self.bootstrapArguments(next).contains(["--parallelism", "4"]))
         #expect(Self.bootstrapArguments(next).contains(["--savepoint-path", "file:///sp-4"]))
     }
@@ -504,7 +504,7 @@ struct JobStateMachineLifecycleTests {
         let first = JobStateMachine.decide(JF.observe(job))
         #expect(first.job.status?.savepointPath == "" && first.actions.isEmpty)
         let second = JobStateMachine.decide(JF.observe(first.job))
-        #expect(second.actions == [.createBootstrapJob(BootstrapResources.job(for: second.job, cluster: JF.cluster(), settings: JF.settings))])
+        #expect(second.actions == [.createBootstrapJob(BootstrapResources.batchJob(for: second.job, cluster: JF.cluster(), settings: JF.settings))])
         #expect(!Self.bootstrapArguments(second).contains("--savepoint-path"))
         #expect(Self.bootstrapArguments(second).contains(["--supervisor-url", JF.settings.supervisorURL]))
         #expect(second.job.status?.timestamp == JF.now)

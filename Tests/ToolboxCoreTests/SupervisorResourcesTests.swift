@@ -162,18 +162,18 @@ struct SupervisorResourcesBootstrapTests {
     ]
 
     @Test("the bootstrap Job runs once, retried three times, owned by the FlinkJob")
-    func job() throws {
+    func batchJob() throws {
         let cluster = try RichResources.cluster()
-        let job = BootstrapResources.job(for: RichResources.job(), cluster: cluster, settings: Self.settings)
-        #expect(job.metadata.name == "bootstrap-demo-wordcount" && job.metadata.namespace == "flink-jobs")
+        let batchJob = BootstrapResources.batchJob(for: RichResources.job(), cluster: cluster, settings: Self.settings)
+        #expect(batchJob.metadata.name == "bootstrap-demo-wordcount" && batchJob.metadata.namespace == "flink-jobs")
         let labels = ["owner": "flink-operator", "clusterName": "demo", "component": "flink", "jobName": "wordcount", "role": "bootstrap"]
-        #expect(job.metadata.labels == labels)
-        let reference = try #require(job.metadata.ownerReferences?.first)
+        #expect(batchJob.metadata.labels == labels)
+        let reference = try #require(batchJob.metadata.ownerReferences?.first)
         #expect(reference.kind == "FlinkJob" && reference.uid == "uid-job" && reference.blockOwnerDeletion == false)
-        #expect(job.spec["completions"] == 1 && job.spec["parallelism"] == 1 && job.spec["backoffLimit"] == 3)
-        #expect(job.spec["ttlSecondsAfterFinished"] == nil)
-        #expect(job.spec["template"]?["metadata"]?["labels"] == .object(labels.mapValues { .string($0) }))
-        let pod = try #require(job.spec["template"]?["spec"])
+        #expect(batchJob.spec["completions"] == 1 && batchJob.spec["parallelism"] == 1 && batchJob.spec["backoffLimit"] == 3)
+        #expect(batchJob.spec["ttlSecondsAfterFinished"] == nil)
+        #expect(batchJob.spec["template"]?["metadata"]?["labels"] == .object(labels.mapValues { .string($0) }))
+        let pod = try #require(batchJob.spec["template"]?["spec"])
         #expect(pod["restartPolicy"] == "OnFailure" && pod["serviceAccountName"] == "default" && pod["volumes"] == nil)
         let term = pod["affinity"]?["podAffinity"]?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue?.first
         #expect(term?["weight"] == 100 && term?["podAffinityTerm"]?["labelSelector"]?["matchLabels"]?["jobName"] == "wordcount")
@@ -203,7 +203,7 @@ struct SupervisorResourcesBootstrapTests {
         expected += ["--dry-run"]
         #expect(BootstrapResources.arguments(for: job, cluster: cluster, settings: tls) == expected)
         #expect(BootstrapResources.arguments(for: RichResources.job(savepointPath: ""), cluster: cluster, settings: Self.settings) == Self.base)
-        let built = BootstrapResources.job(for: job, cluster: cluster, settings: tls)
+        let built = BootstrapResources.batchJob(for: job, cluster: cluster, settings: tls)
         #expect(built.spec["completions"] == 0)
         let pod = built.spec["template"]?["spec"]
         #expect(pod?["volumes"] == [["name": "tls", "secret": ["secretName": "flink-operator-ssl"]]])

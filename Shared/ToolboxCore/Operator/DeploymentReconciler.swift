@@ -59,7 +59,7 @@ public enum DeploymentReconciler {
             }
             let jobName = ResourceNames.flinkJob(cluster: name, job: job.name)
             guard let live = observation.jobs.first(where: { $0.metadata.name == jobName }) else {
-                actions.append(.createJob(DeploymentSplit.job(job, of: deployment)))
+                actions.append(.createJob(DeploymentSplit.flinkJob(job, of: deployment)))
                 continue
             }
             guard ToolboxLabels.isOwned(live.metadata, by: deployment.metadata.uid) else {

@@ -33,7 +33,7 @@ public struct JobObservation: Sendable {
     /// Its FlinkCluster as stored in the same snapshot (`nil` when missing).
     public var cluster: FlinkCluster?
     /// The bootstrap batch Job `bootstrap-<c>-<j>`, if it exists.
-    public var bootstrapJob: Job?
+    public var bootstrapJob: BatchJob?
     /// How this supervisor builds bootstrap Jobs (report URL, TLS Secret, dry run).
     public var bootstrapSettings: BootstrapSettings
     /// Whether the cluster's JobManager REST API answered this cycle.
@@ -58,7 +58,7 @@ public struct JobObservation: Sendable {
 
     /// An observation of `job` at `now`.
     public init(
-        job: FlinkJob, cluster: FlinkCluster?, bootstrapSettings: BootstrapSettings, bootstrapJob: Job? = nil, clusterReachable: Bool = false,
+        job: FlinkJob, cluster: FlinkCluster?, bootstrapSettings: BootstrapSettings, bootstrapJob: BatchJob? = nil, clusterReachable: Bool = false,
         flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
         bootstrapFailure: String? = nil, freshTriggerId: String, now: Date,
         taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false
@@ -83,7 +83,7 @@ public struct JobObservation: Sendable {
 public enum JobAction: Sendable, Hashable {
     /// Create this bootstrap batch Job, which runs the jar with the decided `status.jobParallelism` and, when
     /// non-empty, `status.savepointPath`.
-    case createBootstrapJob(Job)
+    case createBootstrapJob(BatchJob)
     /// Delete the bootstrap batch Job with this name.
     case deleteBootstrapJob(name: String)
     /// Take a savepoint of `jobId` into `targetDirectory` under `triggerId`, leaving the job running.

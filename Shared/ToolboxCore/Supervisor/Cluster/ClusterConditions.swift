@@ -36,10 +36,9 @@ public enum ClusterConditions {
         return [ready, progressing, degraded]
     }
 
-    /// Writes the conditions and observedGeneration into the cycle's status, without touching `status.timestamp`.
-    /// An InvalidAction report stays until the state changes or a valid action is consumed.
-    static func apply(to cycle: inout ClusterCycle) {
-        var status = cycle.status
+    /// The conditions of the cycle's decided `status`. An InvalidAction report stays until the state changes or a
+    /// valid action is consumed.
+    static func states(for status: Components.Schemas.FlinkClusterStatus, cycle: ClusterCycle) -> [ConditionState] {
         let previous = Conditions.find(.degraded, in: status.conditions)
         var invalid = cycle.invalidAction
         var message: String?
@@ -49,12 +48,6 @@ public enum ClusterConditions {
             invalid = ""
             message = previous?.message
         }
-        let generation = cycle.cluster.metadata.generation
-        let states = states(for: status, invalidAction: invalid, invalidActionMessage: message)
-        let merged = Conditions.merge(states, into: status.conditions, generation: generation, now: cycle.now)
-        guard merged != status.conditions || status.observedGeneration != generation else { return }
-        status.conditions = merged
-        status.observedGeneration = generation
-        cycle.cluster.status = status
+        return states(for: status, invalidAction: invalid, invalidActionMessage: message)
     }
 }

@@ -2,69 +2,41 @@ import Foundation
 import KubeModels
 import ToolboxAPI
 
-/// The working copy of one cluster decision: the cluster being decided, the parsed annotations, and what the
-/// cycle collects (actions, events, the edge taken, when to look again).
-///
-/// Status setters change `status.timestamp` only when a value really changes, so a cycle with nothing to do
-/// leaves the cluster exactly as observed.
-struct ClusterCycle {
-    typealias Status = Components.Schemas.FlinkClusterStatus
+/// What the cluster state machine plugs into `DecisionCycle`.
+enum ClusterMachine: CycleKind {
+    typealias Kind = FlinkClusterKind
+    typealias Observation = ClusterObservation
+    typealias Action = ClusterAction
 
-    let observation: ClusterObservation
-    var cluster: FlinkCluster
-    var annotations: SupervisorAnnotations
-    /// Write every supervisor annotation even if the parsed values did not change (initialisation).
-    var writeAnnotations = false
-    var actions: [ClusterAction] = []
-    var events: [SupervisorEvent] = []
-    var transition: StateTransition?
-    var recheckAfter: TimeInterval?
-    /// The invalid `requested-action` value consumed this cycle, if any.
-    var invalidAction: String?
-    /// Whether a valid action was consumed this cycle.
-    var consumedValidAction = false
-
-    init(_ observation: ClusterObservation) {
-        self.observation = observation
-        cluster = observation.cluster
-        annotations = SupervisorAnnotations(observation.cluster.metadata)
+    static func resource(of observation: ClusterObservation) -> FlinkCluster { observation.cluster }
+    static func now(of observation: ClusterObservation) -> Date { observation.now }
+    static func message(for edge: StateTransition, name: String) -> String {
+        "FlinkCluster \(name): \(edge.from.rawValue) -> \(edge.to.rawValue) (\(edge.label))"
     }
+    /// A cluster looks again after a poll interval when it moves.
+    static func recheckAfterMove(_ observation: ClusterObservation) -> TimeInterval? { observation.pollingInterval }
+    static var shortestRecheck: TimeInterval { 0 }
+    static func prepare(_ status: inout FlinkClusterKind.Status, of cluster: FlinkCluster) {}
+}
 
-    var now: Date { observation.now }
+/// The working copy of one cluster decision (`DecisionCycle`): the cluster being decided, its status and
+/// annotations, and what the cycle collects.
+typealias ClusterCycle = DecisionCycle<ClusterMachine>
+
+extension DecisionCycle where Machine == ClusterMachine {
+    /// The cluster being decided (metadata; the status is decided in `status`).
+    var cluster: FlinkCluster {
+        get { resource }
+        set { resource = newValue }
+    }
+    /// The cluster's spec.
     var spec: Components.Schemas.FlinkClusterSpec { cluster.spec }
-    var status: Status { cluster.status ?? Status() }
-    var state: LifecycleState { cluster.status?.supervisorStatus ?? .unknown }
-    var name: String { cluster.metadata.name ?? "" }
-
-    /// Sets a status field; bumps `status.timestamp` when the value changes.
-    mutating func set<Value: Equatable>(_ field: WritableKeyPath<Status, Value>, _ value: Value) {
-        var status = self.status
-        guard status[keyPath: field] != value else { return }
-        status[keyPath: field] = value
-        status.timestamp = now
-        cluster.status = status
-    }
-
-    /// Bumps `status.timestamp` (pods or the Service are created or deleted).
-    mutating func touch() {
-        var status = self.status
-        status.timestamp = now
-        cluster.status = status
-    }
-
-    /// Takes `edge`: the new state, the transition and a Normal event; the next state runs after a poll interval.
-    mutating func move(_ edge: StateTransition) {
-        set(\.supervisorStatus, edge.to)
-        transition = edge
-        wait()
-        let message = "FlinkCluster \(name): \(edge.from.rawValue) -> \(edge.to.rawValue) (\(edge.label))"
-        events.append(SupervisorEvent(reason: edge.to.rawValue, message: message))
-    }
+    /// The cluster's state at the start of the cycle (blank counts as Unknown).
+    var state: LifecycleState { before.supervisorStatus ?? .unknown }
 
     /// Asks to look again after `seconds` (the polling interval by default), keeping the earliest request.
     mutating func wait(_ seconds: TimeInterval? = nil) {
-        let delay = max(0, seconds ?? observation.pollingInterval)
-        recheckAfter = min(recheckAfter ?? delay, delay)
+        recheck(seconds ?? observation.pollingInterval)
     }
 
     /// Adds a side effect and its event; creating or deleting pods or the Service bumps the timestamp.
@@ -74,7 +46,7 @@ struct ClusterCycle {
         events.append(SupervisorEvent(reason: reason, message: "FlinkCluster \(name): \(message)"))
         switch action {
         case .cancelFlinkJobs, .scaleTaskManagers: break
-        default: touch()
+        default: touchedObjects = true
         }
     }
 
@@ -87,25 +59,21 @@ struct ClusterCycle {
         annotations.consumeAction(now: now)
         if let invalid {
             invalidAction = invalid
-            let message = "FlinkCluster \(name): requested-action \"\(invalid)\" is not an action; reset to NONE"
-            events.append(SupervisorEvent(reason: "InvalidAction", message: message, isWarning: true))
+            warn("InvalidAction", "FlinkCluster \(name): requested-action \"\(invalid)\" is not an action; reset to NONE")
             return nil
         }
         consumedValidAction = true
         guard accepted.contains(requested) else {
-            let message = "FlinkCluster \(name): action \(requested.rawValue) is not allowed in state \(state.rawValue)"
-            events.append(SupervisorEvent(reason: "ActionRejected", message: message, isWarning: true))
+            warn("ActionRejected", "FlinkCluster \(name): action \(requested.rawValue) is not allowed in state \(state.rawValue)")
             return nil
         }
         return requested
     }
 
-    /// The stored cluster plus everything collected, with conditions and observedGeneration brought up to date.
-    mutating func decision() -> ClusterDecision {
-        if writeAnnotations || annotations != SupervisorAnnotations(observation.cluster.metadata) {
-            cluster.metadata = annotations.applied(to: cluster.metadata)
-        }
-        ClusterConditions.apply(to: &self)
+    /// The decision: the cluster as `finish` stores it (conditions as `ClusterConditions` computes them), plus
+    /// everything collected.
+    func decision() -> ClusterDecision {
+        let cluster = finish { ClusterConditions.states(for: $0, cycle: self) }
         return ClusterDecision(cluster: cluster, actions: actions, transition: transition, events: events, recheckAfter: recheckAfter)
     }
 

@@ -35,12 +35,12 @@ extension JobCycle {
     /// Starts a request under the observation's fresh trigger id: stored and asked for in the same decision.
     /// `since` keeps the time of an earlier attempt (a retried stop), so the task timeout counts from the first one.
     mutating func requestSavepoint(stop: Bool, since: Date? = nil) {
-        status.savepointJobId = jobId
+        status.savepointJobId = flinkJobId
         status.savepointTriggerId = observation.freshTriggerId
         status.savepointRequestTimestamp = since ?? now
-        actions.append(savepointAction(stop: stop, jobId: jobId, triggerId: observation.freshTriggerId))
+        actions.append(savepointAction(stop: stop, jobId: flinkJobId, triggerId: observation.freshTriggerId))
         let kind = stop ? "stop-with-savepoint" : "savepoint"
-        events.append(.init(reason: "SavepointRequested", message: "\(kind) of job \(jobId) requested (trigger \(observation.freshTriggerId))"))
+        events.append(.init(reason: "SavepointRequested", message: "\(kind) of job \(flinkJobId) requested (trigger \(observation.freshTriggerId))"))
         recheck(observation.pollingInterval)
     }
 
@@ -78,7 +78,7 @@ extension JobCycle {
             return failSavepoint("Flink could not be reached within the task timeout")
         case .notFound:
             let trigger = status.savepointTriggerId ?? ""
-            actions.append(savepointAction(stop: stop, jobId: status.savepointJobId ?? jobId, triggerId: trigger))
+            actions.append(savepointAction(stop: stop, jobId: status.savepointJobId ?? flinkJobId, triggerId: trigger))
         case .inProgress, .unknown:
             break
         }
@@ -99,7 +99,7 @@ extension JobCycle {
         let spec = job.spec.savepoint
         if hasPendingSavepoint {
             _ = followSavepoint(stop: false)
-        } else if spec.savepointMode == .automatic, spec.savepointInterval > 0, status.jobStatus == "RUNNING", !jobId.isEmpty {
+        } else if spec.savepointMode == .automatic, spec.savepointInterval > 0, status.jobStatus == "RUNNING", !flinkJobId.isEmpty {
             let since = before.savepointRequestTimestamp ?? before.timestamp ?? now
             let remaining = TimeInterval(spec.savepointInterval) - now.timeIntervalSince(since)
             if remaining <= 0 { requestSavepoint(stop: false) } else { recheck(remaining) }
@@ -115,7 +115,7 @@ extension JobCycle {
     /// Stopping's cancelJob (section 9). True once no Flink job is left to stop; otherwise this cycle asked for
     /// something (or waits) and the next one looks again.
     mutating func cancelJob() -> Bool {
-        guard !jobId.isEmpty else {
+        guard !flinkJobId.isEmpty else {
             clearSavepointRequest()
             return true
         }
@@ -152,8 +152,8 @@ extension JobCycle {
     /// Cancels without a savepoint (unless the job is already gone or taskTimeout has passed), then forgets the id.
     private mutating func cancelPlainly() {
         if !flinkJobGone, elapsed <= observation.taskTimeout {
-            actions.append(.cancelFlinkJob(jobId: jobId))
-            events.append(.init(reason: "JobCancelled", message: "cancelling Flink job \(jobId) without a savepoint"))
+            actions.append(.cancelFlinkJob(jobId: flinkJobId))
+            events.append(.init(reason: "JobCancelled", message: "cancelling Flink job \(flinkJobId) without a savepoint"))
         }
         status.jobId = ""
     }

@@ -58,7 +58,7 @@ public enum JobStarted: StateRules {
     /// Stopping with should-restart unless the policy is Never — losing the job is a failure, so Always and
     /// OnlyIfFailed both restart it from the last savepoint; it must not stay Started forever. True when it moved.
     private static func refreshJobStatus(_ cycle: inout JobCycle) -> Bool {
-        switch cycle.jobId.isEmpty ? .notFound : cycle.observation.flinkJobState {
+        switch cycle.flinkJobId.isEmpty ? .notFound : cycle.observation.flinkJobState {
         case .state(let flinkState):
             cycle.status.jobStatus = flinkState
             guard ObservedFlinkCluster.terminalStates.contains(flinkState) else { return false }

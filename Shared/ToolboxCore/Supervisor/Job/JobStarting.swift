@@ -61,7 +61,7 @@ public enum JobStarting: StateRules {
             return cycle.recheck(cycle.observation.pollingInterval)
         }
         if (cycle.status.jobParallelism ?? 0) == 0 { return cycle.toStopped(suspended) }
-        if !cycle.jobId.isEmpty {
+        if !cycle.flinkJobId.isEmpty {
             cycle.clearSavepointRequest()
             cycle.status.resourceStatus = .updated
             return cycle.move(jobStarted)
@@ -70,7 +70,7 @@ public enum JobStarting: StateRules {
             var decided = cycle.job
             decided.status = cycle.status
             let settings = cycle.observation.bootstrapSettings
-            cycle.actions.append(.createBootstrapJob(BootstrapResources.job(for: decided, cluster: cluster, settings: settings)))
+            cycle.actions.append(.createBootstrapJob(BootstrapResources.batchJob(for: decided, cluster: cluster, settings: settings)))
             cycle.touchedObjects = true
             let parallelism = cycle.status.jobParallelism ?? 0
             let from = (cycle.status.savepointPath ?? "").isEmpty ? "without a savepoint" : "from \(cycle.status.savepointPath ?? "")"

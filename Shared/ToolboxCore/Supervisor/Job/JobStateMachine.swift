@@ -23,7 +23,7 @@ public enum JobStateMachine {
         guard observation.cluster != nil else {
             cycle.status.supervisorStatus = .unknown
             cycle.status.resourceStatus = .updated
-            return cycle.finish(clusterMissing: true)
+            return cycle.decision(clusterMissing: true)
         }
         switch cycle.state {
         case .unknown: JobUnknown.decide(&cycle)
@@ -33,7 +33,7 @@ public enum JobStateMachine {
         case .stopped: JobStopped.decide(&cycle)
         case .terminated: JobTerminated.decide(&cycle)
         }
-        return cycle.finish()
+        return cycle.decision()
     }
 }
 

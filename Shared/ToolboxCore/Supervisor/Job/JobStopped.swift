@@ -36,7 +36,7 @@ public enum JobStopped: StateRules {
         }
         guard !cycle.clusterUnhealthy(), cycle.clusterState == .started else { return }
         if cycle.takeAction(accepting: [.start]) == .start { return cycle.toStopping(start, restart: true) }
-        if !cycle.jobId.isEmpty, case .state(let flinkState) = cycle.observation.flinkJobState {
+        if !cycle.flinkJobId.isEmpty, case .state(let flinkState) = cycle.observation.flinkJobState {
             cycle.status.jobStatus = flinkState
             if flinkState == "RUNNING" {
                 cycle.status.resourceStatus = .updated

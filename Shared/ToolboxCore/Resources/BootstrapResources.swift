@@ -37,7 +37,7 @@ public enum BootstrapResources {
     }
 
     /// The Job `bootstrap-<cluster>-<job>`, owned by the FlinkJob; the supervisor deletes it when done.
-    public static func job(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> Job {
+    public static func batchJob(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> BatchJob {
         let clusterName = cluster.metadata.name ?? ""
         let labels = labels(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
         let name = ResourceNames.bootstrapJob(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
@@ -52,7 +52,7 @@ public enum BootstrapResources {
                 "spec": podSpec(for: job, cluster: cluster, labels: labels, settings: settings),
             ],
         ]
-        return Job(metadata: metadata, spec: spec)
+        return BatchJob(metadata: metadata, spec: spec)
     }
 
     private static func podSpec(for job: FlinkJob, cluster: FlinkCluster, labels: [String: String], settings: BootstrapSettings) -> JSONValue {
