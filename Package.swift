@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Settings every first-party target shares.
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "ToolboxAPI",
             dependencies: [
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
             ],
             path: "Shared/ToolboxAPI",
             swiftSettings: strict,

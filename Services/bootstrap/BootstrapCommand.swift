@@ -82,7 +82,9 @@ struct ClosingService: Service, CustomStringConvertible {
 enum ReportHold {
     static let variable = "BOOTSTRAP_HOLD_REPORT_UNTIL"
 
-    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger)
+    static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
+    )
         -> @Sendable (String) async throws -> Void
     {
         guard let path = environment[variable], !path.isEmpty else { return { _ in } }

@@ -60,7 +60,8 @@ extension OperatorController {
             await events.normal(deployment, reason: "ClusterCreated", message: "created FlinkCluster \(cluster.metadata.name ?? "")")
         case .patchCluster(let name, let operations):
             _ = try await client.patch(FlinkCluster.self, name: name, namespace: cache.namespace, patch: .json(operations))
-            await events.normal(deployment, reason: "ClusterUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkCluster \(name)")
+            await events.normal(
+                deployment, reason: "ClusterUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkCluster \(name)")
         case .deleteCluster(let name):
             try await deleteIgnoringMissing(FlinkCluster.self, name)
             await events.normal(deployment, reason: "ClusterDeleted", message: "deleted FlinkCluster \(name)")

@@ -52,7 +52,8 @@ final class OperatorController: Sendable {
                 owningDeployments(of: job).forEach { enqueue(.deployment($0)) }
                 statusGaugesChanged()
             }.runner,
-            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.supervisors, logger: logger) { [self] (supervisorDeployment: Deployment) in
+            Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.supervisors, logger: logger) {
+                [self] (supervisorDeployment: Deployment) in
                 supervisedCluster(of: supervisorDeployment).map(clusterChanged)
             }.runner,
             // A supervisor pod's readiness decides whether a deleted cluster still waits for its supervisor.

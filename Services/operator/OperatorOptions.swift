@@ -33,7 +33,10 @@ struct OperatorOptions: ParsableArguments {
     @Option(help: "Seconds between full resyncs (a safety net; changes are acted on at once).")
     var resyncSeconds: Int = 300
 
-    @Option(help: "Seconds a deleted FlinkCluster waits for a supervisor with no ready pod before the operator releases the supervisor's finalizer (docs/teardown.md).")
+    @Option(
+        help:
+            "Seconds a deleted FlinkCluster waits for a supervisor with no ready pod before the operator releases the supervisor's finalizer (docs/teardown.md)."
+    )
     var supervisorAbandonAfter: Double = 120
 
     @Flag(help: "Create supervisors with zero replicas.")

@@ -22,7 +22,9 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
         } catch { return .default(statusCode: Self.status(of: error), Self.failure(error)) }
     }
 
-    func getSupervisedJobManagerMetrics(_ input: Operations.GetSupervisedJobManagerMetrics.Input) async throws -> Operations.GetSupervisedJobManagerMetrics.Output {
+    func getSupervisedJobManagerMetrics(
+        _ input: Operations.GetSupervisedJobManagerMetrics.Input
+    ) async throws -> Operations.GetSupervisedJobManagerMetrics.Output {
         do {
             let values = try await flink.jobManagerMetrics(names: FlinkMetricNames.process)
             return .ok(.init(body: .json(try FlinkMetricNames.processMetrics(values))))
@@ -56,7 +58,9 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
         } catch { return .default(statusCode: Self.status(of: error), Self.failure(error)) }
     }
 
-    func getSupervisedTaskManagerDetails(_ input: Operations.GetSupervisedTaskManagerDetails.Input) async throws -> Operations.GetSupervisedTaskManagerDetails.Output {
+    func getSupervisedTaskManagerDetails(
+        _ input: Operations.GetSupervisedTaskManagerDetails.Input
+    ) async throws -> Operations.GetSupervisedTaskManagerDetails.Output {
         do {
             let data = try await flink.taskManagerDetails(input.path.taskmanagerId)
             return .ok(.init(body: .json(try JSONDecoder().decode(Components.Schemas.TaskManagerDetails.self, from: data))))
@@ -66,7 +70,9 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
         }
     }
 
-    func getSupervisedTaskManagerMetrics(_ input: Operations.GetSupervisedTaskManagerMetrics.Input) async throws -> Operations.GetSupervisedTaskManagerMetrics.Output {
+    func getSupervisedTaskManagerMetrics(
+        _ input: Operations.GetSupervisedTaskManagerMetrics.Input
+    ) async throws -> Operations.GetSupervisedTaskManagerMetrics.Output {
         do {
             let values = try await flink.taskManagerMetrics(input.path.taskmanagerId, names: FlinkMetricNames.process)
             return .ok(.init(body: .json(try FlinkMetricNames.processMetrics(values))))

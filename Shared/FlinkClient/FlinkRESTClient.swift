@@ -94,7 +94,8 @@ public final class FlinkRESTClient: Sendable {
     private struct ErrorBody: Decodable { var errors: [String] }
 
     static func error(code: Int, data: Data, what: String) -> FlinkError {
-        let errors = (try? JSONDecoder().decode(ErrorBody.self, from: data))?.errors
+        let errors =
+            (try? JSONDecoder().decode(ErrorBody.self, from: data))?.errors
             ?? [String(decoding: data.prefix(500), as: UTF8.self)]
         switch code {
         case 404: return .notFound("\(what): \(errors.joined(separator: "; "))")

@@ -21,7 +21,8 @@ extension KubeClient {
     public func list<Object: KubeResource>(
         _ type: Object.Type, namespace: String? = nil, allNamespaces: Bool = false, labelSelector: String? = nil, fieldSelector: String? = nil
     ) async throws -> ObjectList<Object> {
-        let list = try await listLenient(Object.self, namespace: allNamespaces ? nil : ns(namespace), labelSelector: labelSelector, fieldSelector: fieldSelector)
+        let list = try await listLenient(
+            Object.self, namespace: allNamespaces ? nil : ns(namespace), labelSelector: labelSelector, fieldSelector: fieldSelector)
         if let failure = list.failures.first { throw KubeError(kind: .decoding, code: 0, message: failure.message) }
         return ObjectList(metadata: list.metadata, items: list.items)
     }

@@ -83,7 +83,9 @@ extension KubeConfiguration {
     }
 
     /// `--kube-config` when given, else `$KUBECONFIG` (first path), else in-cluster, else `~/.kube/config`.
-    public static func resolve(kubeconfig: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    public static func resolve(
+        kubeconfig: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
         -> KubeConfiguration
     {
         if let kubeconfig { return try .kubeconfig(path: kubeconfig) }

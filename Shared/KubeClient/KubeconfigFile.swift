@@ -10,7 +10,9 @@ struct KubeconfigFile: Decodable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
             let key = [CodingKeys.cluster, .user, .context].first { container.contains($0) }
-            guard let key else { throw DecodingError.keyNotFound(CodingKeys.cluster, .init(codingPath: container.codingPath, debugDescription: "entry \(name) has no body")) }
+            guard let key else {
+                throw DecodingError.keyNotFound(CodingKeys.cluster, .init(codingPath: container.codingPath, debugDescription: "entry \(name) has no body"))
+            }
             value = try container.decode(Value.self, forKey: key)
         }
     }

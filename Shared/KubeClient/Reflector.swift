@@ -50,7 +50,9 @@ public struct Reflector<Object: KubeResource>: Sendable {
         onInvalid: @escaping @Sendable (DecodeFailure) -> Void = { _ in },
         onObject: @escaping @Sendable (Object) -> Void
     ) {
-        self.init(client: client, namespace: namespace, labelSelector: labelSelector, store: store, logger: logger, backoff: backoff, onInvalid: onInvalid, onChange: { _ in })
+        self.init(
+            client: client, namespace: namespace, labelSelector: labelSelector, store: store, logger: logger, backoff: backoff, onInvalid: onInvalid,
+            onChange: { _ in })
         self.onObject = onObject
     }
 

@@ -30,4 +30,3 @@ public struct LeaseSpec: Codable, Hashable, Sendable {
         self.leaseTransitions = leaseTransitions
     }
 }
-

@@ -59,7 +59,8 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.allow] = allowed
             return response
         } catch let error as any HTTPResponseError {
-            let message = error.status == .notFound
+            let message =
+                error.status == .notFound
                 ? "no route \(request.method) \(request.uri.path)" : "\(error.status.reasonPhrase): \(request.method) \(request.uri.path)"
             return ErrorResponses.response(status: error.status, reason: ErrorResponses.reason(for: error.status), message: message)
         } catch {

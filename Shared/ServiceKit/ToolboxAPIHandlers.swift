@@ -177,11 +177,15 @@ extension ToolboxAPIHandlers {
         .default(statusCode: 501, .notImplemented("PUT /api/v1/clusters/{clusterName}/jobs/{jobName}/savepoint/forget"))
     }
     /// GET /supervisor/v1/cluster/overview: 501 until implemented.
-    public func getSupervisedClusterOverview(_ input: Operations.GetSupervisedClusterOverview.Input) async throws -> Operations.GetSupervisedClusterOverview.Output {
+    public func getSupervisedClusterOverview(
+        _ input: Operations.GetSupervisedClusterOverview.Input
+    ) async throws -> Operations.GetSupervisedClusterOverview.Output {
         .default(statusCode: 501, .notImplemented("GET /supervisor/v1/cluster/overview"))
     }
     /// GET /supervisor/v1/jobmanager/metrics: 501 until implemented.
-    public func getSupervisedJobManagerMetrics(_ input: Operations.GetSupervisedJobManagerMetrics.Input) async throws -> Operations.GetSupervisedJobManagerMetrics.Output {
+    public func getSupervisedJobManagerMetrics(
+        _ input: Operations.GetSupervisedJobManagerMetrics.Input
+    ) async throws -> Operations.GetSupervisedJobManagerMetrics.Output {
         .default(statusCode: 501, .notImplemented("GET /supervisor/v1/jobmanager/metrics"))
     }
     /// GET /supervisor/v1/jobs/{jobName}/details: 501 until implemented.
@@ -201,11 +205,15 @@ extension ToolboxAPIHandlers {
         .default(statusCode: 501, .notImplemented("GET /supervisor/v1/taskmanagers"))
     }
     /// GET /supervisor/v1/taskmanagers/{taskmanagerId}/details: 501 until implemented.
-    public func getSupervisedTaskManagerDetails(_ input: Operations.GetSupervisedTaskManagerDetails.Input) async throws -> Operations.GetSupervisedTaskManagerDetails.Output {
+    public func getSupervisedTaskManagerDetails(
+        _ input: Operations.GetSupervisedTaskManagerDetails.Input
+    ) async throws -> Operations.GetSupervisedTaskManagerDetails.Output {
         .default(statusCode: 501, .notImplemented("GET /supervisor/v1/taskmanagers/{taskmanagerId}/details"))
     }
     /// GET /supervisor/v1/taskmanagers/{taskmanagerId}/metrics: 501 until implemented.
-    public func getSupervisedTaskManagerMetrics(_ input: Operations.GetSupervisedTaskManagerMetrics.Input) async throws -> Operations.GetSupervisedTaskManagerMetrics.Output {
+    public func getSupervisedTaskManagerMetrics(
+        _ input: Operations.GetSupervisedTaskManagerMetrics.Input
+    ) async throws -> Operations.GetSupervisedTaskManagerMetrics.Output {
         .default(statusCode: 501, .notImplemented("GET /supervisor/v1/taskmanagers/{taskmanagerId}/metrics"))
     }
     /// POST /supervisor/v1/reconcile: 501 until implemented.

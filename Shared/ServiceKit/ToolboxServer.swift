@@ -5,8 +5,8 @@ import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import ServiceLifecycle
-import UnixSignals
 import ToolboxAPI
+import UnixSignals
 
 /// Assembles one toolbox process: its HTTPS API (mutual TLS) on the component's port, serving the part of the
 /// contract under `component.apiPrefix`, and the plain-HTTP monitoring listener (`/metrics`, `/version`).
@@ -46,7 +46,8 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         services: [any Service] = [], tasks: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]
     ) throws -> ServiceGroup {
         let servers: [any Service] = [try makeAPIApplication(), try makeMonitoringApplication()] + services
-        let configurations = servers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        let configurations =
+            servers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
             + tasks.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
         return ServiceGroup(configuration: .init(services: configurations, gracefulShutdownSignals: signals, logger: logger))
     }

@@ -25,7 +25,8 @@ extension SupervisorController {
         if !operations.isEmpty {
             let test = JSONPatchOperation(op: "test", path: "/metadata/resourceVersion", value: .string(current.metadata.resourceVersion ?? ""))
             do {
-                current = try await client.patch(SpecResource<Kind>.self, name: current.metadata.name ?? "", namespace: cache.namespace, patch: .json([test] + operations), subresource: nil)
+                current = try await client.patch(
+                    SpecResource<Kind>.self, name: current.metadata.name ?? "", namespace: cache.namespace, patch: .json([test] + operations), subresource: nil)
             } catch let error as KubeError where error.kind == .notFound {
                 return decided
             }

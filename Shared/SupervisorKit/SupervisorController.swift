@@ -98,7 +98,8 @@ package final class SupervisorController: Sendable {
 
     private func reconcile(_ observed: FlinkJob, cluster: FlinkCluster, flinkView: ObservedFlinkCluster?) async throws -> TimeInterval? {
         let observation = JobObservation(
-            job: observed, cluster: cluster, bootstrapSettings: bootstrapSettings, bootstrapJob: cache.bootstrapJob(of: observed), clusterReachable: flinkView != nil,
+            job: observed, cluster: cluster, bootstrapSettings: bootstrapSettings, bootstrapJob: cache.bootstrapJob(of: observed),
+            clusterReachable: flinkView != nil,
             flinkJobState: await jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
             taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,

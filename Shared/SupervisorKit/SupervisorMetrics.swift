@@ -26,8 +26,10 @@ package struct SupervisorMetrics: Sendable {
         let clusterState = object.status?.supervisorStatus?.rawValue ?? "Unknown"
         let jobStates = jobs.map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" }
         for state in Self.states {
-            registry.gauge("flink_supervisor_cluster_status", help: "1 for the supervised cluster's current state.", labels: [("cluster", cluster), ("status", state)])
-                .set(clusterState == state ? 1.0 : 0.0)
+            registry.gauge(
+                "flink_supervisor_cluster_status", help: "1 for the supervised cluster's current state.", labels: [("cluster", cluster), ("status", state)]
+            )
+            .set(clusterState == state ? 1.0 : 0.0)
             registry.gauge("flink_supervisor_job_status", help: "The cluster's FlinkJobs by state.", labels: [("cluster", cluster), ("status", state)])
                 .set(Double(jobStates.filter { $0 == state }.count))
         }
@@ -49,25 +51,34 @@ package struct SupervisorMetrics: Sendable {
     func savepointFinished(result: String, seconds: Double) {
         registry.counter("flink_supervisor_savepoints_total", help: "Finished savepoint requests by result.", labels: [("result", result)])
             .increment()
-        registry.durationHistogram("flink_supervisor_savepoint_duration_seconds", help: "Time from savepoint request to its result.", labels: [("result", result)])
-            .record(.milliseconds(Int64(seconds * 1000)))
+        registry.durationHistogram(
+            "flink_supervisor_savepoint_duration_seconds", help: "Time from savepoint request to its result.", labels: [("result", result)]
+        )
+        .record(.milliseconds(Int64(seconds * 1000)))
     }
 
     /// Counts one pass and records its duration.
     func reconciled(result: String, duration: Duration) {
         registry.counter("toolbox_reconcile_total", help: "Reconcile passes by result.", labels: [("kind", "FlinkCluster"), ("result", result)]).increment()
-        registry.durationHistogram("toolbox_reconcile_duration_seconds", help: "Duration of reconcile passes.", labels: [("kind", "FlinkCluster")]).record(duration)
+        registry.durationHistogram("toolbox_reconcile_duration_seconds", help: "Duration of reconcile passes.", labels: [("kind", "FlinkCluster")]).record(
+            duration)
     }
 
     /// Records one Flink REST call.
     func flinkRequest(operation: String, outcome: String, duration: Duration) {
-        registry.durationHistogram("flink_supervisor_flink_request_duration_seconds", help: "Flink REST calls by operation and outcome.", labels: [("operation", operation), ("outcome", outcome)])
-            .record(duration)
+        registry.durationHistogram(
+            "flink_supervisor_flink_request_duration_seconds", help: "Flink REST calls by operation and outcome.",
+            labels: [("operation", operation), ("outcome", outcome)]
+        )
+        .record(duration)
     }
 
     /// Counts one Kubernetes API request.
     package func kubeRequest(_ record: KubeRequestRecord) {
-        registry.counter("toolbox_kube_requests_total", help: "Kubernetes API requests by verb and HTTP status code (0: no answer).", labels: [("verb", record.verb), ("code", String(record.code))])
-            .increment()
+        registry.counter(
+            "toolbox_kube_requests_total", help: "Kubernetes API requests by verb and HTTP status code (0: no answer).",
+            labels: [("verb", record.verb), ("code", String(record.code))]
+        )
+        .increment()
     }
 }

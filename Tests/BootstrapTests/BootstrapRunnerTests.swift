@@ -163,10 +163,12 @@ struct BootstrapRunnerTests {
         #expect(flink.recorded.cancelled == [jobId])
     }
 
-    @Test("report attempts across a supervisor restart", arguments: [
-        // (failed report attempts before the supervisor answers, whether the bootstrap succeeds)
-        (0, true), (1, true), (2, true), (3, false),
-    ])
+    @Test(
+        "report attempts across a supervisor restart",
+        arguments: [
+            // (failed report attempts before the supervisor answers, whether the bootstrap succeeds)
+            (0, true), (1, true), (2, true), (3, false),
+        ])
     func reportRetries(failures: Int, succeeds: Bool) async throws {
         let flink = ScriptedFlink()
         let supervisor = ScriptedSupervisor(Array(repeating: .fail(TransportError()), count: failures) + [.succeed])

@@ -28,9 +28,13 @@ private enum ValidationFixture {
         var taskManager: JSONValue = rich ? process : [:]
         taskManager["taskSlots"] = 2
         if rich {
-            taskManager["affinity"] = ["nodeAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [
-                ["weight": 1, "preference": ["matchExpressions": [["key": "pool", "operator": "In", "values": ["flink"]]]]]
-            ]]]
+            taskManager["affinity"] = [
+                "nodeAffinity": [
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        ["weight": 1, "preference": ["matchExpressions": [["key": "pool", "operator": "In", "values": ["flink"]]]]]
+                    ]
+                ]
+            ]
         }
         let spec: JSONValue = [
             "runtime": ["image": "flink:1.20", "pullPolicy": "Always", "pullSecrets": rich ? "regcred" : nil],

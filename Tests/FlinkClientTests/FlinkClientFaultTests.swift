@@ -84,13 +84,17 @@ struct FlinkClientFaultTests {
         try await client.shutdown()
     }
 
-    @Test("a savepoint COMPLETED with a failure cause is a failure; without a location too", arguments: [
-        (#"{"status":{"id":"IN_PROGRESS"},"operation":null}"#, SavepointStatus.inProgress),
-        (#"{"status":{"id":"COMPLETED"},"operation":{"location":"file:/sp/savepoint-1"}}"#, .completed(location: "file:/sp/savepoint-1")),
-        (#"{"status":{"id":"COMPLETED"},"operation":{"failure-cause":{"class":"X","stack-trace":"org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job\n\tat ..."}}}"#,
-         .failed(cause: "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job")),
-        (#"{"status":{"id":"COMPLETED"},"operation":{}}"#, .failed(cause: "no savepoint location")),
-    ])
+    @Test(
+        "a savepoint COMPLETED with a failure cause is a failure; without a location too",
+        arguments: [
+            (#"{"status":{"id":"IN_PROGRESS"},"operation":null}"#, SavepointStatus.inProgress),
+            (#"{"status":{"id":"COMPLETED"},"operation":{"location":"file:/sp/savepoint-1"}}"#, .completed(location: "file:/sp/savepoint-1")),
+            (
+                #"{"status":{"id":"COMPLETED"},"operation":{"failure-cause":{"class":"X","stack-trace":"org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job\n\tat ..."}}}"#,
+                .failed(cause: "org.apache.flink.runtime.messages.FlinkJobNotFoundException: Could not find Flink job")
+            ),
+            (#"{"status":{"id":"COMPLETED"},"operation":{}}"#, .failed(cause: "no savepoint location")),
+        ])
     func savepointStatus(json: String, expected: SavepointStatus) async throws {
         let status = try await withFakeFlink({ router in
             router.get("jobs/:id/savepoints/:trigger") { _, _ in answer(.ok, json) }

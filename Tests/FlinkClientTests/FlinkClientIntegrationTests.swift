@@ -27,8 +27,9 @@ func counts(in file: URL) -> [Int] {
 
 @Suite("Flink client against real Flink", .serialized)
 struct FlinkClientIntegrationTests {
-    @Test("upload, run, savepoint, stop with savepoint, resume with state, cancel, metrics, TaskManagers, failures",
-          arguments: ["2.3.0", "1.20.5"])
+    @Test(
+        "upload, run, savepoint, stop with savepoint, resume with state, cancel, metrics, TaskManagers, failures",
+        arguments: ["2.3.0", "1.20.5"])
     func lifecycle(version: String) async throws {
         // Restarts allowed, so the counting job recovers from a lost TaskManager; FailingJob disables them itself.
         let cluster = try FlinkTestCluster.start(version: version, taskManagers: 1, slots: 2, restarts: 3)

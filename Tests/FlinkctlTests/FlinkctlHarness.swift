@@ -25,11 +25,13 @@ final class FlinkctlHarness: @unchecked Sendable {
         try kube.applyToolboxCRDs()
         let client = try KubeClient(configuration: .kubeconfig(path: kube.kubeconfig))
         let certificates = TestCertificates.trusted
-        let launched = try LaunchedExecutable.start("operator", [
-            "--namespace", "default", "--kube-config", kube.kubeconfig, "--identity", "operator-flinkctl",
-            "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.2",
-            "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey, "--tls-ca", certificates.ca,
-        ])
+        let launched = try LaunchedExecutable.start(
+            "operator",
+            [
+                "--namespace", "default", "--kube-config", kube.kubeconfig, "--identity", "operator-flinkctl",
+                "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.2",
+                "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey, "--tls-ca", certificates.ca,
+            ])
         let harness = try FlinkctlHarness(kube: kube, client: client, launched: launched, port: try await launched.ports().api)
         // The control plane answers 503 until the operator's cache has its first lists.
         _ = await eventually { harness.flinkctl(["deployments", "list"]).status == 0 }

@@ -68,7 +68,9 @@ struct FlinkctlTests {
         #expect(status.status == 0 && status.json?["resourceStatus"] as? String == "Updated", "\(status)")
 
         // Update sends the spec object itself (the original double-encoded it); the change reaches the resource.
-        let updated = harness.flinkctl(["deployment", "update", "--deployment-name", "demo", "--deployment-spec", try harness.file("demo.yaml", demoResourceYAML)])
+        let updated = harness.flinkctl([
+            "deployment", "update", "--deployment-name", "demo", "--deployment-spec", try harness.file("demo.yaml", demoResourceYAML),
+        ])
         #expect(updated.status == 0, "\(updated)")
         let deployment = try await client.get(FlinkDeployment.self, name: "demo")
         #expect(deployment.spec.cluster.runtime.image == "flink:1.20.5")
@@ -98,7 +100,10 @@ struct FlinkctlTests {
         #expect(details.stderr.contains("HTTP 503 Unavailable") && details.stderr.split(separator: "\n").count == 1, "\(details)")
 
         // A deployment created with --wait is reported once the operator has split it.
-        let other = harness.flinkctl(["deployment", "create", "--deployment-name", "other", "--deployment-spec", try harness.file("other.json", demoSpecJSON), "--wait", "--timeout", "20"])
+        let other = harness.flinkctl([
+            "deployment", "create", "--deployment-name", "other", "--deployment-spec", try harness.file("other.json", demoSpecJSON), "--wait", "--timeout",
+            "20",
+        ])
         #expect(other.status == 0 && other.stderr.contains("deployment other: reached resourceStatus Updated"), "\(other)")
 
         for name in ["demo", "other"] {
@@ -116,8 +121,10 @@ struct FlinkctlTests {
         #expect(foreign.status == 1 && foreign.stdout.isEmpty, "\(foreign)")
         #expect(foreign.stderr.hasPrefix("Error: cannot talk to the operator at https://localhost:\(harness.port)"), "\(foreign)")
         #expect(foreign.stderr.contains("refused the client certificate") || foreign.stderr.contains("closed the connection"), "\(foreign)")
-        let wrongCA = Run.flinkctl(["deployments", "list", "--port", String(harness.port), "--cert", TestCertificates.trusted.clientCertificate,
-                                    "--key", TestCertificates.trusted.clientKey, "--ca-cert", TestCertificates.foreign.ca])
+        let wrongCA = Run.flinkctl([
+            "deployments", "list", "--port", String(harness.port), "--cert", TestCertificates.trusted.clientCertificate,
+            "--key", TestCertificates.trusted.clientKey, "--ca-cert", TestCertificates.foreign.ca,
+        ])
         #expect(wrongCA.status == 1 && wrongCA.stderr.contains("TLS failure: the operator's certificate is not signed"), "\(wrongCA)")
 
         let refused = Run.flinkctl(["clusters", "list", "--insecure-http", "--port", "1"])
@@ -125,14 +132,18 @@ struct FlinkctlTests {
 
         // The PEM options can come from the environment.
         let certificates = TestCertificates.trusted
-        let missing = harness.flinkctl(["deployment", "status", "--deployment-name", "nope", "--port", String(harness.port)], connect: false, environment: [
-            "FLINKCTL_CERT": certificates.clientCertificate, "FLINKCTL_KEY": certificates.clientKey, "FLINKCTL_CA_CERT": certificates.ca,
-        ])
+        let missing = harness.flinkctl(
+            ["deployment", "status", "--deployment-name", "nope", "--port", String(harness.port)], connect: false,
+            environment: [
+                "FLINKCTL_CERT": certificates.clientCertificate, "FLINKCTL_KEY": certificates.clientKey, "FLINKCTL_CA_CERT": certificates.ca,
+            ])
         #expect(missing.status == 1, "\(missing)")
         #expect(missing.stderr.contains("HTTP 404 NotFound: Deployment not found: nope"), "\(missing)")
 
-        let unknownField = harness.flinkctl(["deployment", "create", "--deployment-name", "demo", "--deployment-spec",
-                                             repoRoot.appendingPathComponent("examples/invalid/unknown-field.yaml").path])
+        let unknownField = harness.flinkctl([
+            "deployment", "create", "--deployment-name", "demo", "--deployment-spec",
+            repoRoot.appendingPathComponent("examples/invalid/unknown-field.yaml").path,
+        ])
         #expect(unknownField.status == 1 && unknownField.stderr.contains("unknown field cluster.jobManager.serviceType"), "\(unknownField)")
 
         #expect(harness.flinkctl(["cluster", "scale", "--cluster-name", "demo"]).status == 64)

@@ -12,19 +12,23 @@ private struct ForeignError: ClassifiedError {
 struct ErrorPolicyTests {
     static let policy = ErrorPolicy()
 
-    @Test("Kubernetes: server errors, throttling, lost connections, conflicts and expired versions are retried", arguments: [
-        (500, KubeError.Kind.serverError), (503, .serverError), (429, .tooManyRequests), (409, .conflict), (410, .gone),
-        (0, .transport),
-    ])
+    @Test(
+        "Kubernetes: server errors, throttling, lost connections, conflicts and expired versions are retried",
+        arguments: [
+            (500, KubeError.Kind.serverError), (503, .serverError), (429, .tooManyRequests), (409, .conflict), (410, .gone),
+            (0, .transport),
+        ])
     func kubeRetryable(code: Int, kind: KubeError.Kind) {
         #expect(Self.policy.classify(KubeError(kind: kind, code: code, message: "x")) == .retryable)
     }
 
-    @Test("Kubernetes: rejections are terminal with the API's reason", arguments: [
-        (400, KubeError.Kind.badRequest, "BadRequest"), (401, .unauthorized, "Unauthorized"), (403, .forbidden, "Forbidden"),
-        (404, .notFound, "NotFound"), (405, .methodNotAllowed, "MethodNotAllowed"), (409, .alreadyExists, "AlreadyExists"),
-        (415, .unsupportedMediaType, "UnsupportedMediaType"), (422, .invalid, "Invalid"), (0, .decoding, "DecodingFailed"),
-    ])
+    @Test(
+        "Kubernetes: rejections are terminal with the API's reason",
+        arguments: [
+            (400, KubeError.Kind.badRequest, "BadRequest"), (401, .unauthorized, "Unauthorized"), (403, .forbidden, "Forbidden"),
+            (404, .notFound, "NotFound"), (405, .methodNotAllowed, "MethodNotAllowed"), (409, .alreadyExists, "AlreadyExists"),
+            (415, .unsupportedMediaType, "UnsupportedMediaType"), (422, .invalid, "Invalid"), (0, .decoding, "DecodingFailed"),
+        ])
     func kubeTerminal(code: Int, kind: KubeError.Kind, reason: String) {
         #expect(Self.policy.classify(KubeError(kind: kind, code: code, message: "x")) == .terminal(reason: reason))
     }

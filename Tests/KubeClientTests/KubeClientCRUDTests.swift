@@ -91,7 +91,8 @@ struct KubeClientCRUDTests {
     @Test("server faults surface as retryable errors")
     func faults() async throws {
         try await withLocalKube { server, client in
-            try server.admin("POST", "faults", json: #"{"method":"GET","path":"/api/v1/namespaces/default/configmaps/a$","action":{"status":503,"message":"injected"}}"#)
+            try server.admin(
+                "POST", "faults", json: #"{"method":"GET","path":"/api/v1/namespaces/default/configmaps/a$","action":{"status":503,"message":"injected"}}"#)
             do {
                 _ = try await client.get(ConfigMap.self, name: "a")
                 Issue.record("expected the injected 503")

@@ -24,10 +24,12 @@ struct KubeClientLifecycleTests {
             #expect(try await eventually { try await client.getIfPresent(ConfigMap.self, name: "dependent") == nil })
             #expect(try await client.getIfPresent(ConfigMap.self, name: "owner") != nil)
 
-            _ = try await client.patch(ConfigMap.self, name: "owner", patch: .json([
-                JSONPatchOperation(op: "test", path: "/metadata/finalizers/0", value: "operator.nextbreakpoint.com"),
-                JSONPatchOperation(op: "remove", path: "/metadata/finalizers/0"),
-            ]))
+            _ = try await client.patch(
+                ConfigMap.self, name: "owner",
+                patch: .json([
+                    JSONPatchOperation(op: "test", path: "/metadata/finalizers/0", value: "operator.nextbreakpoint.com"),
+                    JSONPatchOperation(op: "remove", path: "/metadata/finalizers/0"),
+                ]))
             #expect(try await eventually { try await client.getIfPresent(ConfigMap.self, name: "owner") == nil })
         }
     }
@@ -63,8 +65,9 @@ struct KubeClientLifecycleTests {
         }
     }
 
-    @Test("two candidates never lead at once; a successor takes over within the lease duration after the leader dies, at once after it resigns",
-          arguments: [false, true])
+    @Test(
+        "two candidates never lead at once; a successor takes over within the lease duration after the leader dies, at once after it resigns",
+        arguments: [false, true])
     func leaderElection(resign: Bool) async throws {
         try await withLocalKube { _, client in
             let timing = LeaderElectionTiming(leaseDuration: .seconds(2), renewDeadline: .milliseconds(1500), retryPeriod: .milliseconds(200))

@@ -40,8 +40,9 @@ struct LeaseDecisionTests {
         #expect(spec.renewTime == KubeJSON.formatMicroTimestamp(Self.now))
     }
 
-    @Test("another holder's lease is respected until we have seen it unchanged for its duration, then taken over",
-          arguments: [(0.0, false), (14.9, false), (15.0, true), (60.0, true)])
+    @Test(
+        "another holder's lease is respected until we have seen it unchanged for its duration, then taken over",
+        arguments: [(0.0, false), (14.9, false), (15.0, true), (60.0, true)])
     func otherHolder(unchangedSeconds: Double, takeOver: Bool) {
         // Its renewTime says "just now" in every case: only how long we saw it unchanged counts.
         let action = Self.decide(Self.lease(holder: "other", renewedSecondsAgo: 0), unchangedFor: .seconds(unchangedSeconds))
@@ -57,8 +58,9 @@ struct LeaseDecisionTests {
         }
     }
 
-    @Test("a renewTime from long ago or in the future, or unparseable, does not matter: a fresh lease is respected",
-          arguments: [3600.0, -3600.0, .nan])
+    @Test(
+        "a renewTime from long ago or in the future, or unparseable, does not matter: a fresh lease is respected",
+        arguments: [3600.0, -3600.0, .nan])
     func renewTimeIgnored(renewedSecondsAgo: Double) {
         var spec = Self.lease(holder: "other", renewedSecondsAgo: renewedSecondsAgo.isNaN ? 0 : renewedSecondsAgo)
         if renewedSecondsAgo.isNaN { spec.renewTime = "yesterday" }

@@ -22,7 +22,6 @@ func withLocalKube<Result>(
     }
 }
 
-
 let testLogger = Logger(label: "kubeclient-test")
 
 /// A config map in `namespace` with `data`.

@@ -1,5 +1,6 @@
-@testable import KubeClient
 import Testing
+
+@testable import KubeClient
 
 @Suite("Lease error log limiter")
 struct RepeatLimiterTests {

@@ -7,7 +7,8 @@ import ToolboxAPI
 
 @Suite("Watch stream decoding")
 struct WatchDecodingTests {
-    static let pod = #"{"type":"ADDED","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"ns","resourceVersion":"7"},"spec":{"containers":[]},"status":{"phase":"Running","podIP":"127.1.0.2"}}}"#
+    static let pod =
+        #"{"type":"ADDED","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"ns","resourceVersion":"7"},"spec":{"containers":[]},"status":{"phase":"Running","podIP":"127.1.0.2"}}}"#
 
     @Test("lines split across chunks are reassembled")
     func splitting() {
@@ -35,7 +36,8 @@ struct WatchDecodingTests {
 
     @Test("an ERROR event with code 410 is thrown as gone")
     func expired() {
-        let line = #"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version","reason":"Expired","code":410}}"#
+        let line =
+            #"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version","reason":"Expired","code":410}}"#
         do {
             _ = try WatchEventDecoder.decode(Pod.self, line: Data(line.utf8))
             Issue.record("expected an error")
@@ -48,7 +50,8 @@ struct WatchDecodingTests {
 
     @Test("an object that does not decode is reported with its key, not thrown")
     func undecodable() throws {
-        let line = #"{"type":"MODIFIED","object":{"apiVersion":"nextbreakpoint.com/v1","kind":"FlinkCluster","metadata":{"name":"demo","namespace":"ns","resourceVersion":"12"},"spec":{"runtime":42}}}"#
+        let line =
+            #"{"type":"MODIFIED","object":{"apiVersion":"nextbreakpoint.com/v1","kind":"FlinkCluster","metadata":{"name":"demo","namespace":"ns","resourceVersion":"12"},"spec":{"runtime":42}}}"#
         let event = try WatchEventDecoder.decode(FlinkCluster.self, line: Data(line.utf8))
         #expect(event.object == nil)
         #expect(event.failure?.key == ObjectKey(namespace: "ns", name: "demo"))
@@ -94,8 +97,9 @@ struct ResourcePathTests {
     @Test("core, group and cluster-scoped paths")
     func paths() {
         #expect(Pod.resource.objectPath(name: "p", namespace: "ns", subresource: "log") == "/api/v1/namespaces/ns/pods/p/log")
-        #expect(FlinkCluster.resource.objectPath(name: "c", namespace: "ns", subresource: "scale")
-            == "/apis/nextbreakpoint.com/v1/namespaces/ns/flinkclusters/c/scale")
+        #expect(
+            FlinkCluster.resource.objectPath(name: "c", namespace: "ns", subresource: "scale")
+                == "/apis/nextbreakpoint.com/v1/namespaces/ns/flinkclusters/c/scale")
         #expect(Namespace.resource.objectPath(name: "ns", namespace: "ignored") == "/api/v1/namespaces/ns")
         #expect(Pod.resource.collectionPath(namespace: nil) == "/api/v1/pods")
     }
@@ -110,7 +114,8 @@ struct ResourcePathTests {
 
     @Test("a FlinkCluster decodes from the manual's shape and keeps status timestamps")
     func flinkCluster() throws {
-        let json = #"{"apiVersion":"nextbreakpoint.com/v1","kind":"FlinkCluster","metadata":{"name":"demo"},"spec":{"runtime":{"image":"flink:1.20"},"jobManager":{"serviceMode":"ClusterIP"},"taskManager":{"taskSlots":2},"supervisor":{"image":"toolbox"}},"status":{"supervisorStatus":"Started","timestamp":"2026-11-25T12:00:00Z"}}"#
+        let json =
+            #"{"apiVersion":"nextbreakpoint.com/v1","kind":"FlinkCluster","metadata":{"name":"demo"},"spec":{"runtime":{"image":"flink:1.20"},"jobManager":{"serviceMode":"ClusterIP"},"taskManager":{"taskSlots":2},"supervisor":{"image":"toolbox"}},"status":{"supervisorStatus":"Started","timestamp":"2026-11-25T12:00:00Z"}}"#
         let cluster = try KubeJSON.decoder.decode(FlinkCluster.self, from: Data(json.utf8))
         #expect(cluster.spec.taskManager.taskSlots == 2)
         #expect(cluster.status?.supervisorStatus == .started)

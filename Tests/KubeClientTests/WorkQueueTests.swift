@@ -37,9 +37,11 @@ struct WorkQueueTests {
         #expect(await next == 7)
     }
 
-    @Test("backoff doubles per failure from the base and stops at the maximum", arguments: [
-        (0, Duration.milliseconds(5)), (1, .milliseconds(10)), (4, .milliseconds(80)), (20, .seconds(300)), (100, .seconds(300)),
-    ])
+    @Test(
+        "backoff doubles per failure from the base and stops at the maximum",
+        arguments: [
+            (0, Duration.milliseconds(5)), (1, .milliseconds(10)), (4, .milliseconds(80)), (20, .seconds(300)), (100, .seconds(300)),
+        ])
     func backoff(attempt: Int, expected: Duration) async {
         let queue = WorkQueue<String>(baseDelay: .milliseconds(5), maxDelay: .seconds(300), random: { 0 })
         #expect(await queue.backoff(attempt: attempt) == expected)

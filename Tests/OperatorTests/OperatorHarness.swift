@@ -31,11 +31,13 @@ final class OperatorHarness: @unchecked Sendable {
     /// Starts one more operator replica.
     func startOperator(identity: String) async throws {
         let certificates = TestCertificates.trusted
-        let launched = try LaunchedExecutable.start("operator", [
-            "--namespace", "default", "--kube-config", kube.kubeconfig, "--identity", identity,
-            "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.2",
-            "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey, "--tls-ca", certificates.ca,
-        ])
+        let launched = try LaunchedExecutable.start(
+            "operator",
+            [
+                "--namespace", "default", "--kube-config", kube.kubeconfig, "--identity", identity,
+                "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.2",
+                "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey, "--tls-ca", certificates.ca,
+            ])
         operators.append(launched)
         ports.append(try await launched.ports())
     }
@@ -78,7 +80,6 @@ final class OperatorHarness: @unchecked Sendable {
         kube.stop()
     }
 }
-
 
 /// A FlinkDeployment spec with two jobs, as JSON.
 let demoDeploymentSpec = """

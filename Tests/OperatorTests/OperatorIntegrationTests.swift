@@ -26,10 +26,11 @@ struct OperatorIntegrationTests {
         #expect(jobs.allSatisfy { $0.spec.clusterName == "demo" })
 
         // The status of the deployment settles with conditions and the digests.
-        #expect(try await eventually {
-            let deployment = try await client.get(FlinkDeployment.self, name: "demo")
-            return deployment.status?.resourceStatus == .updated && deployment.status?.digest?.jobs?.count == 2
-        })
+        #expect(
+            try await eventually {
+                let deployment = try await client.get(FlinkDeployment.self, name: "demo")
+                return deployment.status?.resourceStatus == .updated && deployment.status?.digest?.jobs?.count == 2
+            })
         let status = try await harness.api(.GET, "/deployments/demo/status")
         let output = try #require(status.json?["output"] as? String)
         #expect(output.contains("\"resourceStatus\":\"Updated\""))
@@ -56,13 +57,14 @@ struct OperatorIntegrationTests {
 
         // Deleting the deployment leaves nothing behind.
         #expect(try await harness.api(.DELETE, "/deployments/demo").status == 200)
-        #expect(try await eventually(within: 20) {
-            let left = try await (
-                client.list(FlinkDeployment.self).items.count, client.list(FlinkCluster.self).items.count,
-                client.list(FlinkJob.self).items.count, client.list(Deployment.self).items.count
-            )
-            return left == (0, 0, 0, 0)
-        })
+        #expect(
+            try await eventually(within: 20) {
+                let left = try await (
+                    client.list(FlinkDeployment.self).items.count, client.list(FlinkCluster.self).items.count,
+                    client.list(FlinkJob.self).items.count, client.list(Deployment.self).items.count
+                )
+                return left == (0, 0, 0, 0)
+            })
         #expect(try await eventually { try await client.getIfPresent(KubeService.self, name: "supervisor-demo") == nil })
     }
 

@@ -21,11 +21,13 @@ struct ExecutableTests {
         ]
     }
 
-    @Test("each starts with mutual TLS, answers /version and its own routes, and stops gracefully on SIGTERM", arguments: [
-        ("operator", ["--namespace", "default"], "GET", "/api/v1/clusters", 200),
-        ("supervisor", ["--cluster-name", "demo"], "POST", "/supervisor/v1/reconcile", 202),
-        ("bootstrap", bootstrapArguments, "GET", "/bootstrap/v1/progress", 200),
-    ])
+    @Test(
+        "each starts with mutual TLS, answers /version and its own routes, and stops gracefully on SIGTERM",
+        arguments: [
+            ("operator", ["--namespace", "default"], "GET", "/api/v1/clusters", 200),
+            ("supervisor", ["--cluster-name", "demo"], "POST", "/supervisor/v1/reconcile", 202),
+            ("bootstrap", bootstrapArguments, "GET", "/bootstrap/v1/progress", 200),
+        ])
     func startServeStop(name: String, arguments: [String], method: String, path: String, status: Int) async throws {
         // The operator and the supervisor need a Kubernetes API: a localkube for the duration of the test.
         let kube = name != "bootstrap" ? try await LocalKubeServer.start() : nil

@@ -44,4 +44,3 @@ func withServer<Result>(
         throw error
     }
 }
-

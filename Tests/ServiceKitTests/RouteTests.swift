@@ -7,14 +7,16 @@ import Testing
 struct RouteTests {
     static let tls = Result { try clientTLS(identity: TestCertificates.trusted) }
 
-    @Test("an unimplemented route answers 501 with a JSON error envelope", arguments: [
-        (Component.operator, "GET", "/api/v1/deployments"),
-        (Component.operator, "PUT", "/api/v1/clusters/demo/jobs/computeaverage/savepoint/trigger"),
-        (Component.operator, "GET", "/api/v1/cluster/demo/taskmanagers"),
-        (Component.supervisor, "POST", "/supervisor/v1/reconcile"),
-        (Component.supervisor, "GET", "/supervisor/v1/taskmanagers"),
-        (Component.bootstrap, "GET", "/bootstrap/v1/progress"),
-    ])
+    @Test(
+        "an unimplemented route answers 501 with a JSON error envelope",
+        arguments: [
+            (Component.operator, "GET", "/api/v1/deployments"),
+            (Component.operator, "PUT", "/api/v1/clusters/demo/jobs/computeaverage/savepoint/trigger"),
+            (Component.operator, "GET", "/api/v1/cluster/demo/taskmanagers"),
+            (Component.supervisor, "POST", "/supervisor/v1/reconcile"),
+            (Component.supervisor, "GET", "/supervisor/v1/taskmanagers"),
+            (Component.bootstrap, "GET", "/bootstrap/v1/progress"),
+        ])
     func notImplemented(component: Component, method: String, path: String) async throws {
         let answer = try await withServer(component: component) { api, _ in
             try await fetch("https://localhost:\(api)\(path)", method: HTTPMethod(rawValue: method), tls: Self.tls.get())
@@ -26,13 +28,15 @@ struct RouteTests {
         #expect((answer.json?["error"] as? String)?.contains("not implemented") == true)
     }
 
-    @Test("a listener serves only its own part of the contract; other paths are 404 with a JSON body", arguments: [
-        (Component.operator, "/supervisor/v1/taskmanagers"),
-        (Component.operator, "/metrics"),
-        (Component.supervisor, "/api/v1/deployments"),
-        (Component.bootstrap, "/api/v1/clusters"),
-        (Component.operator, "/api/v1/no-such-route"),
-    ])
+    @Test(
+        "a listener serves only its own part of the contract; other paths are 404 with a JSON body",
+        arguments: [
+            (Component.operator, "/supervisor/v1/taskmanagers"),
+            (Component.operator, "/metrics"),
+            (Component.supervisor, "/api/v1/deployments"),
+            (Component.bootstrap, "/api/v1/clusters"),
+            (Component.operator, "/api/v1/no-such-route"),
+        ])
     func foreignRoutesAreNotFound(component: Component, path: String) async throws {
         let answer = try await withServer(component: component) { api, _ in
             try await fetch("https://localhost:\(api)\(path)", tls: Self.tls.get())
@@ -42,11 +46,13 @@ struct RouteTests {
         #expect(answer.json?["reason"] as? String == "NotFound")
     }
 
-    @Test("an invalid body is a 400 with a JSON body naming the problem, never a crash", arguments: [
-        ("{not json", "malformed body"),
-        (#"{"taskManagers":"three"}"#, "taskManagers"),
-        (#"{}"#, "taskManagers"),
-    ])
+    @Test(
+        "an invalid body is a 400 with a JSON body naming the problem, never a crash",
+        arguments: [
+            ("{not json", "malformed body"),
+            (#"{"taskManagers":"three"}"#, "taskManagers"),
+            (#"{}"#, "taskManagers"),
+        ])
     func invalidBody(body: String, named: String) async throws {
         let answer = try await withServer { api, _ in
             try await fetch("https://localhost:\(api)/api/v1/clusters/demo/scale", method: .PUT, body: body, tls: Self.tls.get())

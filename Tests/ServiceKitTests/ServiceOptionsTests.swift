@@ -28,8 +28,9 @@ struct ServiceOptionsTests {
 
     @Test("an unreadable certificate file is a typed error naming the path")
     func unreadableCertificate() throws {
-        let files = TLSFiles(certificate: "/nonexistent/cert.pem", privateKey: TestCertificates.trusted.serverKey,
-                             certificateAuthority: TestCertificates.trusted.ca)
+        let files = TLSFiles(
+            certificate: "/nonexistent/cert.pem", privateKey: TestCertificates.trusted.serverKey,
+            certificateAuthority: TestCertificates.trusted.ca)
         do {
             _ = try files.serverConfiguration()
             Issue.record("expected an error")

@@ -23,10 +23,11 @@ struct SupervisorFailureTests {
             lines = harness.journal.lines(since: mark)
             harness.advance(5)
         }
-        #expect(lines == [
-            "status FlinkCluster demo Starting", "event Normal JobManagerPodCreated on FlinkCluster demo", "create Pod failed: 403",
-            "event Warning Forbidden on FlinkCluster demo", "status FlinkCluster demo Starting",
-        ])
+        #expect(
+            lines == [
+                "status FlinkCluster demo Starting", "event Normal JobManagerPodCreated on FlinkCluster demo", "create Pod failed: 403",
+                "event Warning Forbidden on FlinkCluster demo", "status FlinkCluster demo Starting",
+            ])
         let degraded = Conditions.find(.degraded, in: harness.storedCluster?.status?.conditions)
         #expect(degraded?.status == ._true && degraded?.reason == "Forbidden")
         #expect(await harness.controller.queue.failureCount("demo") == 0)

@@ -19,11 +19,14 @@ struct SupervisorSavepointTests {
         let lines = try await harness.pass()
         let trigger = try #require(harness.storedJob?.status?.savepointTriggerId)
         #expect(trigger.count == 32)
-        #expect(lines == [
-            "status FlinkJob demo-job Started", "patch FlinkJob demo-job annotations",
-            "event Normal SavepointRequested on FlinkJob demo-job", "flink savepoint job-1 \(trigger)",
-        ])
-        let written = harness.journal.all.first { $0.line == "status FlinkJob demo-job Started" && $0.object?["status"]?["savepointTriggerId"]?.stringValue == trigger }
+        #expect(
+            lines == [
+                "status FlinkJob demo-job Started", "patch FlinkJob demo-job annotations",
+                "event Normal SavepointRequested on FlinkJob demo-job", "flink savepoint job-1 \(trigger)",
+            ])
+        let written = harness.journal.all.first {
+            $0.line == "status FlinkJob demo-job Started" && $0.object?["status"]?["savepointTriggerId"]?.stringValue == trigger
+        }
         #expect(written != nil)
         harness.flink.state.withLock { $0.savepoints[trigger] = .completed(location: "file:///savepoints/sp-1") }
         harness.advance(5)

@@ -13,7 +13,8 @@ public struct LaunchedExecutable {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = unblockedLauncher + [try executable(name).path]
+        process.arguments =
+            unblockedLauncher + [try executable(name).path]
             + ["run", "--bind-address", "127.0.0.1", "--port", "0", "--monitoring-port", "0"] + arguments
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -61,4 +62,3 @@ public struct LaunchedExecutable {
         return process.terminationStatus
     }
 }
-

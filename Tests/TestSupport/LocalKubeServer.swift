@@ -83,7 +83,11 @@ public final class LocalKubeServer: @unchecked Sendable {
     @discardableResult
     public func admin(_ method: String, _ path: String, json: String? = nil) throws -> String {
         var args = ["curl", "-sS", "--fail-with-body", "-X", method]
-        if url.hasPrefix("https") { args += ["-k", "--cert", stateDirectory.appendingPathComponent("client.crt").path, "--key", stateDirectory.appendingPathComponent("client.key").path] }
+        if url.hasPrefix("https") {
+            args += [
+                "-k", "--cert", stateDirectory.appendingPathComponent("client.crt").path, "--key", stateDirectory.appendingPathComponent("client.key").path,
+            ]
+        }
         if let json { args += ["-H", "Content-Type: application/json", "-d", json] }
         let result = runTool(args + ["\(url)/localkube/v1/\(path)"])
         guard result.status == 0 else { throw LocalKubeError.commandFailed("\(method) \(path): \(result.output)") }

@@ -172,26 +172,37 @@ enum ClusterCases {
             #expect(F.annotation($0, Key.shouldRestartKey) == "false")
             #expect(F.annotation($0, Key.requestedActionKey) == "NONE")
         },
-        ClusterCase("Starting: START is rejected and the cycle goes on", .running(.fixture(state: .starting).requesting("start"), taskManagers: 0),
-                    ClusterStarting.started) { decision in
+        ClusterCase(
+            "Starting: START is rejected and the cycle goes on", .running(.fixture(state: .starting).requesting("start"), taskManagers: 0),
+            ClusterStarting.started
+        ) { decision in
             #expect(decision.events.contains { $0.isWarning && $0.reason == "ActionRejected" && $0.message.contains("START") })
             #expect(F.annotation(decision, Key.requestedActionKey) == "NONE")
         },
-        ClusterCase("Starting: creates the JobManager pod", .bare(.fixture(state: .starting)), nil,
-                    [.createJobManagerPod(JobManagerResources.pod(for: .fixture(state: .starting)))]) {
+        ClusterCase(
+            "Starting: creates the JobManager pod", .bare(.fixture(state: .starting)), nil,
+            [.createJobManagerPod(JobManagerResources.pod(for: .fixture(state: .starting)))]
+        ) {
             #expect($0.cluster.status?.timestamp == now && $0.recheckAfter == 5)
         },
-        ClusterCase("Starting: creates the Service", .bare(.fixture(state: .starting)).with { $0.jobManagerPods = [F.jobManagerPod()] },
-                    nil, [.createService(JobManagerResources.service(for: .fixture(state: .starting)))]),
-        ClusterCase("Starting: a failed JobManager pod does not count", .running(.fixture(state: .starting)).with {
-            $0.jobManagerPods = [F.jobManagerPod(phase: "Failed")] }, nil,
-                    [.createJobManagerPod(JobManagerResources.pod(for: .fixture(state: .starting)))]),
+        ClusterCase(
+            "Starting: creates the Service", .bare(.fixture(state: .starting)).with { $0.jobManagerPods = [F.jobManagerPod()] },
+            nil, [.createService(JobManagerResources.service(for: .fixture(state: .starting)))]),
+        ClusterCase(
+            "Starting: a failed JobManager pod does not count",
+            .running(.fixture(state: .starting)).with {
+                $0.jobManagerPods = [F.jobManagerPod(phase: "Failed")]
+            }, nil,
+            [.createJobManagerPod(JobManagerResources.pod(for: .fixture(state: .starting)))]),
         ClusterCase("Starting: waits for Flink", .running(.fixture(state: .starting), taskManagers: 0).with { $0.flink = nil }, nil) {
             #expect($0.recheckAfter == 5)
             #expect($0.cluster.status?.timestamp == now.addingTimeInterval(-10))
         },
-        ClusterCase("Starting: cancels jobs left from before", .running(.fixture(state: .starting), taskManagers: 0,
-                    flink: F.flink(pods: [], jobs: ["j1": "RUNNING", "j2": "FINISHED"])), nil, [.cancelFlinkJobs(["j1"])]),
+        ClusterCase(
+            "Starting: cancels jobs left from before",
+            .running(
+                .fixture(state: .starting), taskManagers: 0,
+                flink: F.flink(pods: [], jobs: ["j1": "RUNNING", "j2": "FINISHED"])), nil, [.cancelFlinkJobs(["j1"])]),
     ]
 
     static let started: [ClusterCase] = [
@@ -201,26 +212,46 @@ enum ClusterCases {
         ClusterCase("Started: the Service is gone", .running(.fixture(state: .started)).with { $0.service = nil }, ClusterStarted.diverged) {
             #expect(F.annotation($0, Key.shouldRestartKey) == "true")
         },
-        ClusterCase("Started: the JobManager pod died", .running(.fixture(state: .started)).with {
-            $0.jobManagerPods = [F.jobManagerPod(phase: "Failed")] }, ClusterStarted.diverged),
-        ClusterCase("Started: two JobManager pods", .running(.fixture(state: .started)).with {
-            $0.jobManagerPods.append(F.pod("jobmanager-demo-y", ip: "10.0.0.2")) }, ClusterStarted.diverged),
-        ClusterCase("Started: modified", .running(.fixture(state: .started).with { $0.spec.jobManager.serviceMode = .nodePort }),
-                    ClusterStarted.modified) { #expect(F.annotation($0, Key.shouldRestartKey) == "true") },
+        ClusterCase(
+            "Started: the JobManager pod died",
+            .running(.fixture(state: .started)).with {
+                $0.jobManagerPods = [F.jobManagerPod(phase: "Failed")]
+            }, ClusterStarted.diverged),
+        ClusterCase(
+            "Started: two JobManager pods",
+            .running(.fixture(state: .started)).with {
+                $0.jobManagerPods.append(F.pod("jobmanager-demo-y", ip: "10.0.0.2"))
+            }, ClusterStarted.diverged),
+        ClusterCase(
+            "Started: modified", .running(.fixture(state: .started).with { $0.spec.jobManager.serviceMode = .nodePort }),
+            ClusterStarted.modified
+        ) { #expect(F.annotation($0, Key.shouldRestartKey) == "true") },
         ClusterCase("Started: START restarts", .running(.fixture(state: .started).requesting("START")), ClusterStarted.restartRequested) {
             #expect(F.annotation($0, Key.shouldRestartKey) == "true")
         },
         ClusterCase("Started: STOP", .running(.fixture(state: .started).requesting("STOP")), ClusterStarted.stopped) {
             #expect(F.annotation($0, Key.shouldRestartKey) == "false")
         },
-        ClusterCase("Started: unhealthy after the task timeout", .running(.fixture(state: .started).with {
-            $0.status?.timestamp = now.addingTimeInterval(-301) }).with { $0.flink = nil }, ClusterStarted.unhealthy) { decision in
+        ClusterCase(
+            "Started: unhealthy after the task timeout",
+            .running(
+                .fixture(state: .started).with {
+                    $0.status?.timestamp = now.addingTimeInterval(-301)
+                }
+            ).with { $0.flink = nil }, ClusterStarted.unhealthy
+        ) { decision in
             #expect(decision.cluster.status?.clusterHealth == .unhealthy)
             #expect(F.annotation(decision, Key.shouldRestartKey) == "true")
             #expect(Conditions.find(.degraded, in: decision.cluster.status?.conditions)?.reason == "Unhealthy")
         },
-        ClusterCase("Started: unreachable within the task timeout waits", .running(.fixture(state: .started).with {
-            $0.status?.timestamp = now.addingTimeInterval(-298) }).with { $0.flink = nil }, nil) { decision in
+        ClusterCase(
+            "Started: unreachable within the task timeout waits",
+            .running(
+                .fixture(state: .started).with {
+                    $0.status?.timestamp = now.addingTimeInterval(-298)
+                }
+            ).with { $0.flink = nil }, nil
+        ) { decision in
             #expect(decision.recheckAfter == 2)
             #expect(decision.cluster.status?.clusterHealth == .healthy)
         },
@@ -231,20 +262,35 @@ enum ClusterCases {
         ClusterCase("Stopping: waits for the jobs", .running(.fixture(state: .stopping), jobs: [F.job("a", state: .started)]), nil) {
             #expect($0.recheckAfter == 5)
         },
-        ClusterCase("Stopping: deletes the pods first", .running(.fixture(state: .stopping), jobs: [F.job("a", state: .stopped)]), nil,
-                    [.deleteTaskManagerPods(["taskmanager-demo-1", "taskmanager-demo-2"]), .deleteJobManagerPods(["jobmanager-demo-x"])]) {
+        ClusterCase(
+            "Stopping: deletes the pods first", .running(.fixture(state: .stopping), jobs: [F.job("a", state: .stopped)]), nil,
+            [.deleteTaskManagerPods(["taskmanager-demo-1", "taskmanager-demo-2"]), .deleteJobManagerPods(["jobmanager-demo-x"])]
+        ) {
             #expect($0.cluster.status?.timestamp == now)
         },
-        ClusterCase("Stopping: then the Service", .bare(.fixture(state: .stopping)).with { $0.service = F.service() }, nil,
-                    [.deleteService(name: "jobmanager-demo")]),
+        ClusterCase(
+            "Stopping: then the Service", .bare(.fixture(state: .stopping)).with { $0.service = F.service() }, nil,
+            [.deleteService(name: "jobmanager-demo")]),
         ClusterCase("Stopping: stopped", .bare(.fixture(state: .stopping), jobs: [F.job("a", state: .terminated)]), ClusterStopping.stopped),
-        ClusterCase("Stopping: an unsupervised job being deleted does not block", .bare(.fixture(state: .stopping), jobs: [
-            F.job("a", state: nil, finalizer: false, deleting: true)]), ClusterStopping.stopped),
+        ClusterCase(
+            "Stopping: an unsupervised job being deleted does not block",
+            .bare(
+                .fixture(state: .stopping),
+                jobs: [
+                    F.job("a", state: nil, finalizer: false, deleting: true)
+                ]), ClusterStopping.stopped),
         ClusterCase("Stopping: a job without status blocks", .bare(.fixture(state: .stopping), jobs: [F.job("a", state: nil)]), nil),
-        ClusterCase("Stopping: STOP is rejected after the teardown", .bare(.fixture(state: .stopping).requesting("STOP")),
-                    ClusterStopping.stopped) { #expect($0.events.contains { $0.reason == "ActionRejected" }) },
-        ClusterCase("Stopping: restarted, digests recomputed", .bare(.fixture(state: .stopping).flagged(shouldRestart: true).with {
-            $0.spec.taskManager.taskSlots = 4 }), ClusterStopping.restarted) { decision in
+        ClusterCase(
+            "Stopping: STOP is rejected after the teardown", .bare(.fixture(state: .stopping).requesting("STOP")),
+            ClusterStopping.stopped
+        ) { #expect($0.events.contains { $0.reason == "ActionRejected" }) },
+        ClusterCase(
+            "Stopping: restarted, digests recomputed",
+            .bare(
+                .fixture(state: .stopping).flagged(shouldRestart: true).with {
+                    $0.spec.taskManager.taskSlots = 4
+                }), ClusterStopping.restarted
+        ) { decision in
             #expect(decision.cluster.status?.digest == SpecDigest.cluster(decision.cluster.spec))
             #expect(decision.cluster.status?.taskSlots == 4)
             #expect(F.annotation(decision, Key.shouldRestartKey) == "false")
@@ -263,15 +309,23 @@ enum ClusterCases {
         ClusterCase("Stopped: STOP is rejected", .bare(.fixture(state: .stopped).requesting("STOP")), nil) {
             #expect($0.events.map(\.reason) == ["ActionRejected"])
         },
-        ClusterCase("Stopped: keeps tearing down", .bare(.fixture(state: .stopped)).with { $0.taskManagerPods = F.taskManagerPods(1) },
-                    nil, [.deleteTaskManagerPods(["taskmanager-demo-1"])]) { #expect($0.cluster.status?.resourceStatus == .updating) },
+        ClusterCase(
+            "Stopped: keeps tearing down", .bare(.fixture(state: .stopped)).with { $0.taskManagerPods = F.taskManagerPods(1) },
+            nil, [.deleteTaskManagerPods(["taskmanager-demo-1"])]
+        ) { #expect($0.cluster.status?.resourceStatus == .updating) },
         ClusterCase("Stopped: at rest", .bare(.fixture(state: .stopped)), nil) { #expect($0.recheckAfter == nil) },
     ]
 
     static let terminated: [ClusterCase] = [
-        ClusterCase("Terminated: keeps the finalizer while a job has its own", .bare(.fixture(state: .terminated),
-                    jobs: [F.job("a", state: .terminated)]), nil) { #expect($0.cluster.metadata.hasSupervisorFinalizer) },
-        ClusterCase("Terminated: removes the finalizer", .bare(.fixture(state: .terminated), jobs: [F.job("a", state: .terminated, finalizer: false)]),
-                    nil) { #expect(!$0.cluster.metadata.hasSupervisorFinalizer) },
+        ClusterCase(
+            "Terminated: keeps the finalizer while a job has its own",
+            .bare(
+                .fixture(state: .terminated),
+                jobs: [F.job("a", state: .terminated)]), nil
+        ) { #expect($0.cluster.metadata.hasSupervisorFinalizer) },
+        ClusterCase(
+            "Terminated: removes the finalizer", .bare(.fixture(state: .terminated), jobs: [F.job("a", state: .terminated, finalizer: false)]),
+            nil
+        ) { #expect(!$0.cluster.metadata.hasSupervisorFinalizer) },
     ]
 }

@@ -30,7 +30,8 @@ private typealias Key = SupervisorAnnotations
 
 @Suite("Cluster state machine")
 struct ClusterStateMachineTests {
-    static let cases = ClusterCases.unknown + ClusterCases.starting + ClusterCases.started + ClusterCases.rescale
+    static let cases =
+        ClusterCases.unknown + ClusterCases.starting + ClusterCases.started + ClusterCases.rescale
         + ClusterCases.stopping + ClusterCases.stopped + ClusterCases.terminated
 
     @Test("decides the next state, status and actions", arguments: cases)
@@ -68,8 +69,9 @@ struct ClusterStateMachineTests {
 
     static let atRest: [ClusterObservation] = [
         .running(.fixture(state: .started)),
-        .running(.fixture(state: .started, spec: F.spec(taskManagers: 1)), jobs: [F.job("a", state: .started, jobId: "j1")],
-                 taskManagers: 1, flink: F.flink(pods: F.taskManagerPods(1), jobs: ["j1": "RUNNING"])),
+        .running(
+            .fixture(state: .started, spec: F.spec(taskManagers: 1)), jobs: [F.job("a", state: .started, jobId: "j1")],
+            taskManagers: 1, flink: F.flink(pods: F.taskManagerPods(1), jobs: ["j1": "RUNNING"])),
         .bare(.fixture(state: .stopped)),
         .bare(.fixture(state: .terminated), jobs: [F.job("a", state: .terminated)]),
         .bare(.fixture(state: .terminated).unsupervised().deleting()),
@@ -158,42 +160,63 @@ extension ClusterCases {
 
     /// Rows about TaskManager counts and unmanaged Flink jobs in Started (section 8).
     static let rescale: [ClusterCase] = [
-        ClusterCase("Started: jobs need more TaskManagers", .running(.fixture(state: .started), jobs: [F.job("a", state: .started, parallelism: 6)]),
-                    nil, [.scaleTaskManagers(3)]) { decision in
+        ClusterCase(
+            "Started: jobs need more TaskManagers", .running(.fixture(state: .started), jobs: [F.job("a", state: .started, parallelism: 6)]),
+            nil, [.scaleTaskManagers(3)]
+        ) { decision in
             #expect(decision.cluster.status?.rescaleTimestamp == now)
             #expect(decision.cluster.status?.resourceStatus == .updating)
         },
-        ClusterCase("Started: 1 slot with 4 slots per TaskManager needs 1 TaskManager (rounded up)",
-                    .running(.fixture(state: .started, spec: F.spec(taskManagers: 0, taskSlots: 4)),
-                             jobs: [F.job("a", state: .starting, parallelism: 1)], taskManagers: 0), nil, [.scaleTaskManagers(1)]),
-        ClusterCase("Started: rescale policy None ignores the jobs", .running(.fixture(state: .started).with {
-            $0.spec.supervisor.rescalePolicy = Components.Schemas.RescalePolicy.none
-            $0.status?.digest = SpecDigest.cluster($0.spec) }, jobs: [F.job("a", state: .started, parallelism: 6)]), nil),
-        ClusterCase("Started: creates missing TaskManager pods", .running(.fixture(state: .started, spec: F.spec(taskManagers: 3))), nil,
-                    [.createTaskManagerPods([TaskManagerResources.pod(for: .fixture(state: .started, spec: F.spec(taskManagers: 3)))])]) { #expect($0.cluster.status?.resourceStatus == .updating) },
-        ClusterCase("Started: replaces a dead TaskManager pod", .running(.fixture(state: .started)).with {
-            $0.taskManagerPods[1] = F.pod("taskmanager-demo-2", ip: "10.0.1.2", phase: "Failed") }, nil,
-                    [.deleteTaskManagerPods(["taskmanager-demo-2"]), .createTaskManagerPods([TaskManagerResources.pod(for: .fixture(state: .started))])]) {
+        ClusterCase(
+            "Started: 1 slot with 4 slots per TaskManager needs 1 TaskManager (rounded up)",
+            .running(
+                .fixture(state: .started, spec: F.spec(taskManagers: 0, taskSlots: 4)),
+                jobs: [F.job("a", state: .starting, parallelism: 1)], taskManagers: 0), nil, [.scaleTaskManagers(1)]),
+        ClusterCase(
+            "Started: rescale policy None ignores the jobs",
+            .running(
+                .fixture(state: .started).with {
+                    $0.spec.supervisor.rescalePolicy = Components.Schemas.RescalePolicy.none
+                    $0.status?.digest = SpecDigest.cluster($0.spec)
+                }, jobs: [F.job("a", state: .started, parallelism: 6)]), nil),
+        ClusterCase(
+            "Started: creates missing TaskManager pods", .running(.fixture(state: .started, spec: F.spec(taskManagers: 3))), nil,
+            [.createTaskManagerPods([TaskManagerResources.pod(for: .fixture(state: .started, spec: F.spec(taskManagers: 3)))])]
+        ) { #expect($0.cluster.status?.resourceStatus == .updating) },
+        ClusterCase(
+            "Started: replaces a dead TaskManager pod",
+            .running(.fixture(state: .started)).with {
+                $0.taskManagerPods[1] = F.pod("taskmanager-demo-2", ip: "10.0.1.2", phase: "Failed")
+            }, nil,
+            [.deleteTaskManagerPods(["taskmanager-demo-2"]), .createTaskManagerPods([TaskManagerResources.pod(for: .fixture(state: .started))])]
+        ) {
             #expect($0.cluster.status?.taskManagerReplicas == 1)
         },
         ClusterCase("Started: surplus TaskManagers wait for the rescale delay", scaledDown(rescaledAgo: 58, busy: []), nil) {
             #expect($0.recheckAfter == 2)
             #expect($0.cluster.status?.resourceStatus == .updating)
         },
-        ClusterCase("Started: after the rescale delay only idle TaskManagers go", scaledDown(rescaledAgo: 61, busy: [1]), nil,
-                    [.deleteTaskManagerPods(["taskmanager-demo-2"])]),
+        ClusterCase(
+            "Started: after the rescale delay only idle TaskManagers go", scaledDown(rescaledAgo: 61, busy: [1]), nil,
+            [.deleteTaskManagerPods(["taskmanager-demo-2"])]),
         ClusterCase("Started: busy TaskManagers are never deleted", scaledDown(rescaledAgo: 61, busy: [1, 2]), nil) {
             #expect($0.recheckAfter == 5)
         },
-        ClusterCase("Started: Flink reports fewer slots than the jobs need", .running(.fixture(state: .started),
-                    jobs: [F.job("a", state: .started, parallelism: 4)]).with { $0.flink?.slotsTotal = 2 }, nil) { decision in
+        ClusterCase(
+            "Started: Flink reports fewer slots than the jobs need",
+            .running(
+                .fixture(state: .started),
+                jobs: [F.job("a", state: .started, parallelism: 4)]
+            ).with { $0.flink?.slotsTotal = 2 }, nil
+        ) { decision in
             #expect(decision.cluster.status?.resourceStatus == .updating)
             #expect(Conditions.find(.ready, in: decision.cluster.status?.conditions)?.status == ._false)
         },
         ClusterCase("Started: cancels unmanaged jobs once every job is ready", unmanaged(jobs: []), nil, [.cancelFlinkJobs(["x"])]),
         ClusterCase("Started: leaves unmanaged jobs while a job starts", unmanaged(jobs: [F.job("b", state: .starting, parallelism: 0)]), nil),
-        ClusterCase("Started: leaves unmanaged jobs while a job updates",
-                    unmanaged(jobs: [F.job("b", state: .started, parallelism: 0, resourceStatus: .updating)]), nil),
+        ClusterCase(
+            "Started: leaves unmanaged jobs while a job updates",
+            unmanaged(jobs: [F.job("b", state: .started, parallelism: 0, resourceStatus: .updating)]), nil),
     ]
 
     private static func unmanaged(jobs: [FlinkJob]) -> ClusterObservation {
@@ -206,9 +229,11 @@ extension ClusterCases {
 
 @Suite("Rescale arithmetic")
 struct RescaleTests {
-    @Test("TaskManagers for slots round up and are clamped", arguments: [
-        (1, 4, 1), (0, 4, 0), (4, 4, 1), (5, 4, 2), (5, 2, 3), (3, 0, 3), (100, 1, 32),
-    ])
+    @Test(
+        "TaskManagers for slots round up and are clamped",
+        arguments: [
+            (1, 4, 1), (0, 4, 0), (4, 4, 1), (5, 4, 2), (5, 2, 3), (3, 0, 3), (100, 1, 32),
+        ])
     func requiredTaskManagers(slots: Int, taskSlots: Int, expected: Int) {
         #expect(Rescale.requiredTaskManagers(slots: slots, taskSlots: taskSlots, spec: F.spec()) == expected)
     }

@@ -96,7 +96,10 @@ struct DeploymentReconcilerTests {
         cluster.metadata.ownerReferences = nil
         jobs[0].metadata.ownerReferences = [OwnerReference(apiVersion: "v1", kind: "X", name: "x", uid: "other")]
         let actions = Self.decide(deployment, cluster: cluster, jobs: jobs)
-        #expect(!actions.contains { if case .patchCluster = $0 { return true }; if case .deleteJob = $0 { return true }; return false })
+        #expect(
+            !actions.contains {
+                if case .patchCluster = $0 { return true }; if case .deleteJob = $0 { return true }; return false
+            })
         #expect(actions.contains { if case .event(true, "Conflict", _) = $0 { return true } else { return false } })
         let settled = Self.settled(deployment, cluster: cluster, jobs: jobs)
         #expect(Conditions.find(.degraded, in: settled.status?.conditions)?.status == ._true)

@@ -52,10 +52,12 @@ struct ResourceNamesTests {
         #expect(ResourceNames.labelSelector(cluster: "demo") == "clusterName=demo,owner=flink-operator,component=flink")
     }
 
-    @Test("DNS-1123 labels", arguments: [
-        ("demo", true), ("a-b", true), ("a1", true), ("", false), ("-a", false), ("a-", false), ("A", false),
-        ("a_b", false), (String(repeating: "a", count: 63), true), (String(repeating: "a", count: 64), false),
-    ])
+    @Test(
+        "DNS-1123 labels",
+        arguments: [
+            ("demo", true), ("a-b", true), ("a1", true), ("", false), ("-a", false), ("a-", false), ("A", false),
+            ("a_b", false), (String(repeating: "a", count: 63), true), (String(repeating: "a", count: 64), false),
+        ])
     func validNames(name: String, valid: Bool) {
         #expect(ResourceNames.isValidName(name) == valid)
     }

@@ -23,7 +23,8 @@ let jobEdgeCases: [JobEdgeCase] = {
     let started = FlinkJob.fixture(state: .started), starting = FlinkJob.fixture(state: .starting)
     let stopping = FlinkJob.fixture(state: .stopping).status { $0.jobId = "" }, stopped = FlinkJob.fixture(state: .stopped)
     let unknown = FlinkJob.fixture(state: nil), running = ObservedJobState.state("RUNNING")
-    let unreachable = { (job: FlinkJob) in JF.observe(job.status { $0.clusterHealth = ._empty_ }.with { $0.status?.timestamp = JF.ago(301) }, reachable: false) }
+    let unreachable = { (job: FlinkJob) in JF.observe(job.status { $0.clusterHealth = ._empty_ }.with { $0.status?.timestamp = JF.ago(301) }, reachable: false)
+    }
     return [
         .init(JobUnknown.clusterTerminated, JF.observe(unknown, cluster: JF.cluster(state: .terminated))),
         .init(JobUnknown.initialised, JF.observe(unknown.with { $0.metadata.finalizers = nil })),
@@ -352,7 +353,8 @@ struct JobStateMachineStopTests {
 
     @Test("a failed stop-with-savepoint of a job that still runs is asked again, the timeout counting from the first try")
     func failedStopRetried() {
-        let decision = JobStateMachine.decide(JF.observe(Self.stopping.pendingSavepoint(age: 10), flink: Self.running, savepoint: .failed(reason: "tasks not running")))
+        let decision = JobStateMachine.decide(
+            JF.observe(Self.stopping.pendingSavepoint(age: 10), flink: Self.running, savepoint: .failed(reason: "tasks not running")))
         #expect(decision.actions == [.stopWithSavepoint(jobId: "job-1", triggerId: JF.freshTrigger, targetDirectory: JF.target)])
         #expect(decision.job.status?.savepointTriggerId == JF.freshTrigger)
         #expect(decision.job.status?.savepointRequestTimestamp == JobFixtures.ago(10))
@@ -362,7 +364,8 @@ struct JobStateMachineStopTests {
 
     @Test("a stop-with-savepoint still failing after taskTimeout cancels plainly and keeps the previous savepoint")
     func failedStop() {
-        let decision = JobStateMachine.decide(JF.observe(Self.stopping.pendingSavepoint(age: 400), flink: Self.running, savepoint: .failed(reason: "disk full")))
+        let decision = JobStateMachine.decide(
+            JF.observe(Self.stopping.pendingSavepoint(age: 400), flink: Self.running, savepoint: .failed(reason: "disk full")))
         #expect(decision.actions == [.cancelFlinkJob(jobId: "job-1")])
         #expect(decision.job.status?.savepointPath == JF.lastSavepoint)
         #expect(decision.job.status?.jobId == "")
@@ -527,8 +530,9 @@ struct JobStateMachineLifecycleTests {
         let job = FlinkJob.fixture(state: .started)
         let result = Self.run(job, until: .stopped) { job in
             let pending = job.status?.savepointTriggerId?.isEmpty == false
-            return JF.observe(job, cluster: JF.cluster(state: .stopping, deleting: true), flink: Self.running,
-                              savepoint: pending ? .completed(location: "file:///sp-final") : .unknown)
+            return JF.observe(
+                job, cluster: JF.cluster(state: .stopping, deleting: true), flink: Self.running,
+                savepoint: pending ? .completed(location: "file:///sp-final") : .unknown)
         }
         #expect(result.job.status?.supervisorStatus == .stopped)
         #expect(result.job.status?.savepointPath == "file:///sp-final")
@@ -538,9 +542,11 @@ struct JobStateMachineLifecycleTests {
         #expect(terminated.job.status?.supervisorStatus == .stopped)
     }
 
-    @Test("actions a state does not accept are reset with a Warning", arguments: [
-        (LifecycleState.starting, "START"), (.starting, "TRIGGER_SAVEPOINT"), (.stopped, "STOP"), (.stopped, "FORGET_SAVEPOINT"),
-    ])
+    @Test(
+        "actions a state does not accept are reset with a Warning",
+        arguments: [
+            (LifecycleState.starting, "START"), (.starting, "TRIGGER_SAVEPOINT"), (.stopped, "STOP"), (.stopped, "FORGET_SAVEPOINT"),
+        ])
     func rejectedAction(_ state: LifecycleState, _ action: String) {
         let job = FlinkJob.fixture(state: state, spec: JF.spec(policy: .never)).action(action)
         let decision = JobStateMachine.decide(JF.observe(job, bootstrap: state == .starting ? JF.bootstrap() : nil))

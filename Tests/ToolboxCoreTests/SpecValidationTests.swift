@@ -29,16 +29,18 @@ struct SpecValidationTests {
         #expect(try violation(ContractSchemas.startStop, "{}") == nil)
     }
 
-    @Test("each declared constraint is enforced and the message names the field", arguments: [
-        (#""image":"flink:2.3.0""#, #""image":"""#, "field 'runtime.image' must not be empty"),
-        (#""taskSlots":2"#, #""taskSlots":0"#, "field 'taskManager.taskSlots' must be 1 or more"),
-        (#""taskSlots":2"#, #""taskSlots":2.5"#, "field 'taskManager.taskSlots' must be a 32-bit integer"),
-        (#""taskSlots":2"#, #""taskSlots":4294967296"#, "field 'taskManager.taskSlots' must be a 32-bit integer"),
-        (#""serviceMode":"ClusterIP""#, #""serviceMode":"LoadBalancer""#, "field 'jobManager.serviceMode' must be one of ClusterIP, NodePort"),
-        (#""volumes":[{"name":"v"}]"#, #""volumes":[3]"#, "field 'jobManager.volumes[0]' must be an object"),
-        (#""volumes":[{"name":"v"}]"#, #""securityContext":null"#, "field 'jobManager.securityContext' must not be null"),
-        (#","supervisor":{"image":"flink-k8s-toolbox:1.5.0"}"#, "", "field 'supervisor' is required"),
-    ])
+    @Test(
+        "each declared constraint is enforced and the message names the field",
+        arguments: [
+            (#""image":"flink:2.3.0""#, #""image":"""#, "field 'runtime.image' must not be empty"),
+            (#""taskSlots":2"#, #""taskSlots":0"#, "field 'taskManager.taskSlots' must be 1 or more"),
+            (#""taskSlots":2"#, #""taskSlots":2.5"#, "field 'taskManager.taskSlots' must be a 32-bit integer"),
+            (#""taskSlots":2"#, #""taskSlots":4294967296"#, "field 'taskManager.taskSlots' must be a 32-bit integer"),
+            (#""serviceMode":"ClusterIP""#, #""serviceMode":"LoadBalancer""#, "field 'jobManager.serviceMode' must be one of ClusterIP, NodePort"),
+            (#""volumes":[{"name":"v"}]"#, #""volumes":[3]"#, "field 'jobManager.volumes[0]' must be an object"),
+            (#""volumes":[{"name":"v"}]"#, #""securityContext":null"#, "field 'jobManager.securityContext' must not be null"),
+            (#","supervisor":{"image":"flink-k8s-toolbox:1.5.0"}"#, "", "field 'supervisor' is required"),
+        ])
     func clusterConstraints(valid: String, invalid: String, message: String) throws {
         #expect(try violation(ContractSchemas.clusterSpec, Self.cluster.replacingOccurrences(of: valid, with: invalid)) == message)
     }
@@ -46,10 +48,14 @@ struct SpecValidationTests {
     @Test("job names in a deployment follow the DNS-label pattern; nested job specs are checked")
     func deploymentJobs() throws {
         let deployment = { (name: String, job: String) in #"{"cluster":\#(Self.cluster),"jobs":[{"name":"\#(name)","spec":\#(job)}]}"# }
-        #expect(try violation(ContractSchemas.deploymentSpec, deployment("Bad_Name", Self.job))
-            == "field 'jobs[0].name' must match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-        #expect(try violation(ContractSchemas.deploymentSpec, deployment("a", Self.job.replacingOccurrences(of: #""restartPolicy":"Never""#, with: #""restartPolicy":"Never","restartTimeout":null"#)))
-            == "field 'jobs[0].spec.restart.restartTimeout' must not be null")
+        #expect(
+            try violation(ContractSchemas.deploymentSpec, deployment("Bad_Name", Self.job))
+                == "field 'jobs[0].name' must match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        #expect(
+            try violation(
+                ContractSchemas.deploymentSpec,
+                deployment("a", Self.job.replacingOccurrences(of: #""restartPolicy":"Never""#, with: #""restartPolicy":"Never","restartTimeout":null"#)))
+                == "field 'jobs[0].spec.restart.restartTimeout' must not be null")
         #expect(try violation(ContractSchemas.jobScale, #"{"parallelism":-1}"#) == "field 'parallelism' must be 0 or more")
         #expect(try violation(ContractSchemas.startStop, #"{"withoutSavepoint":null}"#) == "field 'withoutSavepoint' must not be null")
         #expect(try violation(ContractSchemas.startStop, "[]") == "body must be an object")

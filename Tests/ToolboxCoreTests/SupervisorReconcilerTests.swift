@@ -62,8 +62,9 @@ struct SupervisorReconcilerTests {
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true), deployment: deployment, settings: Self.settings).isEmpty)
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true), deployment: nil, settings: Self.settings).count == 1)
         // Terminated is written one pass before the supervisor drops its finalizer: the supervisor must live on.
-        #expect(SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: deployment, settings: Self.settings)
-            .isEmpty)
+        #expect(
+            SupervisorReconciler.decide(cluster: Self.cluster(status: .terminated, deleting: true), deployment: deployment, settings: Self.settings)
+                .isEmpty)
         let released = Self.cluster(status: .terminated, deleting: true, supervised: false)
         #expect(SupervisorReconciler.decide(cluster: released, deployment: deployment, settings: Self.settings) == [.deleteDeployment(name: "supervisor-demo")])
         #expect(SupervisorReconciler.decide(cluster: released, deployment: nil, settings: Self.settings) == [.removeFinalizer])
@@ -102,10 +103,12 @@ struct SupervisorReconcilerTests {
     @Test("a deleted cluster the supervisor never took over (no supervisor finalizer) is released at once")
     func neverSupervised() {
         let deployment = SupervisorDeployment.build(for: Self.cluster(), settings: Self.settings)
-        #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true, supervised: false), deployment: deployment, settings: Self.settings)
-            == [.deleteDeployment(name: "supervisor-demo")])
-        #expect(SupervisorReconciler.decide(cluster: Self.cluster(deleting: true, supervised: false), deployment: nil, settings: Self.settings)
-            == [.removeFinalizer])
+        #expect(
+            SupervisorReconciler.decide(cluster: Self.cluster(deleting: true, supervised: false), deployment: deployment, settings: Self.settings)
+                == [.deleteDeployment(name: "supervisor-demo")])
+        #expect(
+            SupervisorReconciler.decide(cluster: Self.cluster(deleting: true, supervised: false), deployment: nil, settings: Self.settings)
+                == [.removeFinalizer])
     }
 }
 
@@ -123,9 +126,11 @@ struct OrphanJobTests {
         return FlinkJob(metadata: metadata, spec: spec)
     }
 
-    @Test("the cluster comes from spec.clusterName, the label, or the longest name prefix", arguments: [
-        (Optional("a"), Optional<String>.none, "a"), (nil, "a", "a"), (nil, nil, "a-b"),
-    ])
+    @Test(
+        "the cluster comes from spec.clusterName, the label, or the longest name prefix",
+        arguments: [
+            (Optional("a"), Optional<String>.none, "a"), (nil, "a", "a"), (nil, nil, "a-b"),
+        ])
     func resolution(clusterName: String?, label: String?, expected: String) {
         #expect(JobClusterResolver.clusterName(of: Self.job(clusterName: clusterName, label: label), clusters: ["a", "a-b", "b"]) == expected)
     }

@@ -104,9 +104,10 @@ struct SupervisorResourcesTests {
         #expect(container["volumeMounts"]?.arrayValue?.first?["mountPath"] == "/opt/flink/conf")
         #expect(container["resources"]?["limits"]?["memory"] == "2Gi")
         #expect(container["securityContext"] == ["runAsNonRoot": true])
-        #expect(container["livenessProbe"] == [
-            "httpGet": ["path": "/overview", "port": 8081], "initialDelaySeconds": 15, "periodSeconds": 30, "failureThreshold": 3,
-        ])
+        #expect(
+            container["livenessProbe"] == [
+                "httpGet": ["path": "/overview", "port": 8081], "initialDelaySeconds": 15, "periodSeconds": 30, "failureThreshold": 3,
+            ])
         #expect(container["readinessProbe"] == ["httpGet": ["path": "/overview", "port": 8081], "periodSeconds": 5])
     }
 
@@ -127,9 +128,15 @@ struct SupervisorResourcesTests {
 
     @Test("a spec affinity replaces the default")
     func affinityOverride() throws {
-        let affinity: JSONValue = ["nodeAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": ["nodeSelectorTerms": [
-            ["matchExpressions": [["key": "pool", "operator": "In", "values": ["flink"]]]]
-        ]]]]
+        let affinity: JSONValue = [
+            "nodeAffinity": [
+                "requiredDuringSchedulingIgnoredDuringExecution": [
+                    "nodeSelectorTerms": [
+                        ["matchExpressions": [["key": "pool", "operator": "In", "values": ["flink"]]]]
+                    ]
+                ]
+            ]
+        ]
         let pod = TaskManagerResources.pod(for: try RichResources.cluster(affinity: affinity))
         #expect(pod.spec["affinity"] == affinity)
     }
@@ -199,7 +206,9 @@ struct SupervisorResourcesBootstrapTests {
         var expected = Self.base
         expected[expected.count - 1] = "https://supervisor-demo:4445"
         expected += ["--savepoint-path", "s3://sp/1", "--argument", "--input", "--argument", "x"]
-        expected += ["--tls-cert", "/etc/flink-toolbox/tls/tls.crt", "--tls-key", "/etc/flink-toolbox/tls/tls.key", "--tls-ca", "/etc/flink-toolbox/tls/ca.crt"]
+        expected += [
+            "--tls-cert", "/etc/flink-toolbox/tls/tls.crt", "--tls-key", "/etc/flink-toolbox/tls/tls.key", "--tls-ca", "/etc/flink-toolbox/tls/ca.crt",
+        ]
         expected += ["--dry-run"]
         #expect(BootstrapResources.arguments(for: job, cluster: cluster, settings: tls) == expected)
         #expect(BootstrapResources.arguments(for: RichResources.job(savepointPath: ""), cluster: cluster, settings: Self.settings) == Self.base)

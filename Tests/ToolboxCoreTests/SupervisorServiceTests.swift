@@ -41,9 +41,11 @@ struct SupervisorServiceTests {
         #expect(podPorts.contains(["name": "api", "containerPort": 4445]))
     }
 
-    @Test("bootstraps report to the Service's DNS name", arguments: [
-        (true, "https://supervisor-demo.flink-jobs:4445"), (false, "http://supervisor-demo.flink-jobs:4445"),
-    ])
+    @Test(
+        "bootstraps report to the Service's DNS name",
+        arguments: [
+            (true, "https://supervisor-demo.flink-jobs:4445"), (false, "http://supervisor-demo.flink-jobs:4445"),
+        ])
     func url(tls: Bool, expected: String) {
         #expect(SupervisorAPIService.url(cluster: "demo", namespace: "flink-jobs", tls: tls) == expected)
     }
@@ -57,19 +59,34 @@ struct SupervisorServiceTests {
         ("Service exists, Deployment missing: the Deployment", cluster(), nil, service, [.createDeployment(deployment)]),
         ("Deployment being deleted by someone else: wait, no Service", cluster(), deleting(deployment), nil, []),
         ("deleted, supervisor still working: keep both", cluster(deleting: true), deployment, service, []),
-        ("Terminated, supervisor finalizer still there: keep both (the supervisor releases it next)",
-         cluster(status: .terminated, deleting: true), deployment, service, []),
-        ("Terminated and released by the supervisor: the Deployment and the Service go together", cluster(status: .terminated, deleting: true, supervised: false), deployment, service,
-         [.deleteDeployment(name: "supervisor-demo"), .deleteService(name: "supervisor-demo")]),
-        ("Terminated, Deployment gone, Service left: the Service before the finalizer", cluster(status: .terminated, deleting: true, supervised: false), nil, service,
-         [.deleteService(name: "supervisor-demo")]),
+        (
+            "Terminated, supervisor finalizer still there: keep both (the supervisor releases it next)",
+            cluster(status: .terminated, deleting: true), deployment, service, []
+        ),
+        (
+            "Terminated and released by the supervisor: the Deployment and the Service go together",
+            cluster(status: .terminated, deleting: true, supervised: false), deployment, service,
+            [.deleteDeployment(name: "supervisor-demo"), .deleteService(name: "supervisor-demo")]
+        ),
+        (
+            "Terminated, Deployment gone, Service left: the Service before the finalizer", cluster(status: .terminated, deleting: true, supervised: false), nil,
+            service,
+            [.deleteService(name: "supervisor-demo")]
+        ),
         ("Terminated, Service going away: wait for it", cluster(status: .terminated, deleting: true, supervised: false), nil, deleting(service), []),
-        ("Terminated, Deployment going away, Service gone: no new Service", cluster(status: .terminated, deleting: true, supervised: false), deleting(deployment), nil, []),
+        (
+            "Terminated, Deployment going away, Service gone: no new Service", cluster(status: .terminated, deleting: true, supervised: false),
+            deleting(deployment), nil, []
+        ),
         ("Terminated, both gone: the finalizer", cluster(status: .terminated, deleting: true, supervised: false), nil, nil, [.removeFinalizer]),
-        ("never supervised: both go at once", cluster(deleting: true, supervised: false), deployment, service,
-         [.deleteDeployment(name: "supervisor-demo"), .deleteService(name: "supervisor-demo")]),
-        ("finished without finalizer, Service left: the Service", cluster(finalizer: false, status: .terminated, supervised: false), nil, service,
-         [.deleteService(name: "supervisor-demo")]),
+        (
+            "never supervised: both go at once", cluster(deleting: true, supervised: false), deployment, service,
+            [.deleteDeployment(name: "supervisor-demo"), .deleteService(name: "supervisor-demo")]
+        ),
+        (
+            "finished without finalizer, Service left: the Service", cluster(finalizer: false, status: .terminated, supervised: false), nil, service,
+            [.deleteService(name: "supervisor-demo")]
+        ),
     ]
 
     @Test("the reconciler decides the Service with the Deployment", arguments: decisions.indices)

@@ -12,11 +12,13 @@ struct ClustersCommand: AsyncParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func run() async throws {
-            try await send({ try await $0.listClusters() }, columns: { session in
-                ListColumns(StatusColumns.cluster) { name in
-                    try await session.output { try await $0.getClusterStatus(path: .init(clusterName: name)) }
-                }
-            })
+            try await send(
+                { try await $0.listClusters() },
+                columns: { session in
+                    ListColumns(StatusColumns.cluster) { name in
+                        try await session.output { try await $0.getClusterStatus(path: .init(clusterName: name)) }
+                    }
+                })
         }
     }
 }
@@ -50,9 +52,11 @@ struct ClusterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let spec = try spec.load()
-            try await send({ try await $0.createCluster(path: .init(clusterName: cluster.clusterName), body: .json(spec)) }, then: {
-                try await wait.until(.cluster(cluster.clusterName, status: "Started"), session: $0)
-            })
+            try await send(
+                { try await $0.createCluster(path: .init(clusterName: cluster.clusterName), body: .json(spec)) },
+                then: {
+                    try await wait.until(.cluster(cluster.clusterName, status: "Started"), session: $0)
+                })
         }
     }
 
@@ -104,9 +108,11 @@ struct ClusterCommand: AsyncParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func run() async throws {
-            try await send({ try await $0.startCluster(path: .init(clusterName: cluster.clusterName), body: savepoint.body) }, then: {
-                try await wait.until(.cluster(cluster.clusterName, status: "Started"), session: $0)
-            })
+            try await send(
+                { try await $0.startCluster(path: .init(clusterName: cluster.clusterName), body: savepoint.body) },
+                then: {
+                    try await wait.until(.cluster(cluster.clusterName, status: "Started"), session: $0)
+                })
         }
     }
 
@@ -120,9 +126,11 @@ struct ClusterCommand: AsyncParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func run() async throws {
-            try await send({ try await $0.stopCluster(path: .init(clusterName: cluster.clusterName), body: savepoint.body) }, then: {
-                try await wait.until(.cluster(cluster.clusterName, status: "Stopped"), session: $0)
-            })
+            try await send(
+                { try await $0.stopCluster(path: .init(clusterName: cluster.clusterName), body: savepoint.body) },
+                then: {
+                    try await wait.until(.cluster(cluster.clusterName, status: "Stopped"), session: $0)
+                })
         }
     }
 
@@ -143,9 +151,11 @@ struct ClusterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let body = Operations.ScaleCluster.Input.Body.json(.init(taskManagers: taskManagers))
-            try await send({ try await $0.scaleCluster(path: .init(clusterName: cluster.clusterName), body: body) }, then: {
-                try await wait.until(.cluster(cluster.clusterName, taskManagers: taskManagers), session: $0)
-            })
+            try await send(
+                { try await $0.scaleCluster(path: .init(clusterName: cluster.clusterName), body: body) },
+                then: {
+                    try await wait.until(.cluster(cluster.clusterName, taskManagers: taskManagers), session: $0)
+                })
         }
     }
 }

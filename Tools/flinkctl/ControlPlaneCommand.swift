@@ -52,10 +52,14 @@ struct SavepointFlag: ParsableArguments {
 
 /// Status columns of the list tables.
 enum StatusColumns {
-    static let cluster = (["SUPERVISOR-STATUS", "RESOURCE-STATUS", "HEALTH", "TASK-MANAGERS", "SLOTS"],
-                          ["supervisorStatus", "resourceStatus", "clusterHealth", "taskManagerReplicas", "totalTaskSlots"])
-    static let job = (["SUPERVISOR-STATUS", "RESOURCE-STATUS", "JOB-STATUS", "PARALLELISM", "JOB-ID"],
-                      ["supervisorStatus", "resourceStatus", "jobStatus", "jobParallelism", "jobId"])
+    static let cluster = (
+        ["SUPERVISOR-STATUS", "RESOURCE-STATUS", "HEALTH", "TASK-MANAGERS", "SLOTS"],
+        ["supervisorStatus", "resourceStatus", "clusterHealth", "taskManagerReplicas", "totalTaskSlots"]
+    )
+    static let job = (
+        ["SUPERVISOR-STATUS", "RESOURCE-STATUS", "JOB-STATUS", "PARALLELISM", "JOB-ID"],
+        ["supervisorStatus", "resourceStatus", "jobStatus", "jobParallelism", "jobId"]
+    )
     static let deployment = (["RESOURCE-STATUS", "TIMESTAMP"], ["resourceStatus", "timestamp"])
 }
 

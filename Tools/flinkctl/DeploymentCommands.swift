@@ -12,11 +12,13 @@ struct DeploymentsCommand: AsyncParsableCommand {
         @OptionGroup var format: OutputOptions
 
         func run() async throws {
-            try await send({ try await $0.listDeployments() }, columns: { session in
-                ListColumns(StatusColumns.deployment) { name in
-                    try await session.output { try await $0.getDeploymentStatus(path: .init(deploymentName: name)) }
-                }
-            })
+            try await send(
+                { try await $0.listDeployments() },
+                columns: { session in
+                    ListColumns(StatusColumns.deployment) { name in
+                        try await session.output { try await $0.getDeploymentStatus(path: .init(deploymentName: name)) }
+                    }
+                })
         }
     }
 }
@@ -59,9 +61,11 @@ struct DeploymentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let spec = try spec.load()
-            try await send({ try await $0.createDeployment(path: .init(deploymentName: name.deploymentName), body: .json(spec)) }, then: {
-                try await wait.until(.deployment(name.deploymentName), session: $0)
-            })
+            try await send(
+                { try await $0.createDeployment(path: .init(deploymentName: name.deploymentName), body: .json(spec)) },
+                then: {
+                    try await wait.until(.deployment(name.deploymentName), session: $0)
+                })
         }
     }
 

@@ -12,9 +12,11 @@ extension JobCommand {
         @OptionGroup var format: OutputOptions
 
         func run() async throws {
-            try await send({ try await $0.startJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: savepoint.body) }, then: {
-                try await wait.until(.job(job.clusterName, job.jobName, status: "Started"), session: $0)
-            })
+            try await send(
+                { try await $0.startJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: savepoint.body) },
+                then: {
+                    try await wait.until(.job(job.clusterName, job.jobName, status: "Started"), session: $0)
+                })
         }
     }
 
@@ -30,9 +32,11 @@ extension JobCommand {
         @OptionGroup var format: OutputOptions
 
         func run() async throws {
-            try await send({ try await $0.stopJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: savepoint.body) }, then: {
-                try await wait.until(.job(job.clusterName, job.jobName, status: "Stopped"), session: $0)
-            })
+            try await send(
+                { try await $0.stopJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: savepoint.body) },
+                then: {
+                    try await wait.until(.job(job.clusterName, job.jobName, status: "Stopped"), session: $0)
+                })
         }
     }
 
@@ -53,9 +57,11 @@ extension JobCommand {
 
         func run() async throws {
             let body = Operations.ScaleJob.Input.Body.json(.init(parallelism: parallelism))
-            try await send({ try await $0.scaleJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: body) }, then: {
-                try await wait.until(.job(job.clusterName, job.jobName, parallelism: parallelism), session: $0)
-            })
+            try await send(
+                { try await $0.scaleJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: body) },
+                then: {
+                    try await wait.until(.job(job.clusterName, job.jobName, parallelism: parallelism), session: $0)
+                })
         }
     }
 }

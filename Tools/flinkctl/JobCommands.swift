@@ -14,11 +14,13 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let name = cluster.clusterName
-            try await send({ try await $0.listJobs(path: .init(clusterName: name)) }, columns: { session in
-                ListColumns(StatusColumns.job) { job in
-                    try await session.output { try await $0.getJobStatus(path: .init(clusterName: name, jobName: job)) }
-                }
-            })
+            try await send(
+                { try await $0.listJobs(path: .init(clusterName: name)) },
+                columns: { session in
+                    ListColumns(StatusColumns.job) { job in
+                        try await session.output { try await $0.getJobStatus(path: .init(clusterName: name, jobName: job)) }
+                    }
+                })
         }
     }
 }
@@ -52,9 +54,11 @@ struct JobCommand: AsyncParsableCommand {
 
         func run() async throws {
             let spec = try spec.load()
-            try await send({ try await $0.createJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: .json(spec)) }, then: {
-                try await wait.until(.job(job.clusterName, job.jobName, status: "Started"), session: $0)
-            })
+            try await send(
+                { try await $0.createJob(path: .init(clusterName: job.clusterName, jobName: job.jobName), body: .json(spec)) },
+                then: {
+                    try await wait.until(.job(job.clusterName, job.jobName, status: "Started"), session: $0)
+                })
         }
     }
 

@@ -25,7 +25,8 @@ struct WaitOptions: ParsableArguments {
         var last: String?
         while true {
             let status = try await target.status(session)
-            let line = status.map { status in target.fields.map { "\($0)=\(status[$0]?.text ?? "-")" }.joined(separator: " ") }
+            let line =
+                status.map { status in target.fields.map { "\($0)=\(status[$0]?.text ?? "-")" }.joined(separator: " ") }
                 ?? "not found yet"
             if line != last {
                 progress("\(target.what): \(line)")

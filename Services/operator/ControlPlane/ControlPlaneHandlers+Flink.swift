@@ -61,7 +61,9 @@ extension ControlPlaneHandlers {
         await .answer { try await taskManagerDetails(input.path.clusterName, input.path.taskmanagerId) }
     }
 
-    func getTaskManagerDetailsAlias(_ input: Operations.GetTaskManagerDetailsAlias.Input) async throws
+    func getTaskManagerDetailsAlias(
+        _ input: Operations.GetTaskManagerDetailsAlias.Input
+    ) async throws
         -> Operations.GetTaskManagerDetailsAlias.Output
     {
         await .answer { try await taskManagerDetails(input.path.clusterName, input.path.taskmanagerId) }
@@ -76,7 +78,9 @@ extension ControlPlaneHandlers {
         await .answer { try await taskManagerMetrics(input.path.clusterName, input.path.taskmanagerId) }
     }
 
-    func getTaskManagerMetricsAlias(_ input: Operations.GetTaskManagerMetricsAlias.Input) async throws
+    func getTaskManagerMetricsAlias(
+        _ input: Operations.GetTaskManagerMetricsAlias.Input
+    ) async throws
         -> Operations.GetTaskManagerMetricsAlias.Output
     {
         await .answer { try await taskManagerMetrics(input.path.clusterName, input.path.taskmanagerId) }

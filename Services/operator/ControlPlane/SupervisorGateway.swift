@@ -59,7 +59,9 @@ struct SupervisorGateway: Sendable {
     }
 
     func taskManagerDetails(cluster: String, id: String) async throws -> Components.Schemas.TaskManagerDetails {
-        let output: Operations.GetSupervisedTaskManagerDetails.Output = try await call(cluster) { try await $0.getSupervisedTaskManagerDetails(path: .init(taskmanagerId: id)) }
+        let output: Operations.GetSupervisedTaskManagerDetails.Output = try await call(cluster) {
+            try await $0.getSupervisedTaskManagerDetails(path: .init(taskmanagerId: id))
+        }
         switch output {
         case .ok(let ok): return try ok.body.json
         case .notFound(let answer): throw ControlPlaneError.notFound(try answer.body.json.error)
@@ -68,7 +70,9 @@ struct SupervisorGateway: Sendable {
     }
 
     func taskManagerMetrics(cluster: String, id: String) async throws -> Components.Schemas.ProcessMetrics {
-        let output: Operations.GetSupervisedTaskManagerMetrics.Output = try await call(cluster) { try await $0.getSupervisedTaskManagerMetrics(path: .init(taskmanagerId: id)) }
+        let output: Operations.GetSupervisedTaskManagerMetrics.Output = try await call(cluster) {
+            try await $0.getSupervisedTaskManagerMetrics(path: .init(taskmanagerId: id))
+        }
         switch output {
         case .ok(let ok): return try ok.body.json
         case .notFound(let answer): throw ControlPlaneError.notFound(try answer.body.json.error)

@@ -84,8 +84,9 @@ public enum DeploymentReconciler {
         let ready = children.isEmpty && problems.isEmpty && observation.cluster?.status?.supervisorStatus == .started
         let states = [
             ConditionState(.ready, ready, reason: ready ? "ClusterStarted" : (problems.isEmpty ? "ClusterNotStarted" : "Conflict")),
-            ConditionState(.progressing, !children.isEmpty, reason: children.isEmpty ? "InSync" : "Reconciling",
-                           message: children.isEmpty ? "" : "\(children.count) change(s) to the cluster and jobs"),
+            ConditionState(
+                .progressing, !children.isEmpty, reason: children.isEmpty ? "InSync" : "Reconciling",
+                message: children.isEmpty ? "" : "\(children.count) change(s) to the cluster and jobs"),
             ConditionState(.degraded, !problems.isEmpty, reason: problems.isEmpty ? "NoProblems" : "Conflict", message: problems.joined(separator: "; ")),
         ]
         var status = Components.Schemas.FlinkDeploymentStatus(

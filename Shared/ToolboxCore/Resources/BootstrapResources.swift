@@ -69,9 +69,13 @@ public enum BootstrapResources {
         var pod: JSONValue = [
             "serviceAccountName": .string(bootstrap.serviceAccount ?? "default"),
             "restartPolicy": "OnFailure",
-            "affinity": ["podAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [
-                ContainerAssembly.weightedHostTerm(weight: 100, labels: labels),
-            ]]],
+            "affinity": [
+                "podAffinity": [
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        ContainerAssembly.weightedHostTerm(weight: 100, labels: labels)
+                    ]
+                ]
+            ],
         ]
         if let secret = settings.tlsSecretName {
             container["volumeMounts"] = [["name": "tls", "mountPath": .string(SupervisorDeployment.tlsDirectory), "readOnly": true]]

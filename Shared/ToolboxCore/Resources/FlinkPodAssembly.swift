@@ -109,9 +109,13 @@ enum FlinkPodAssembly {
 
     /// Preferred anti-affinity on the host: away from the cluster's JobManagers (weight 50) and TaskManagers (100).
     static func defaultAffinity(cluster: String) -> JSONValue {
-        ["podAntiAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [
-            ContainerAssembly.weightedHostTerm(weight: 50, labels: JobManagerResources.labels(cluster: cluster)),
-            ContainerAssembly.weightedHostTerm(weight: 100, labels: TaskManagerResources.labels(cluster: cluster)),
-        ]]]
+        [
+            "podAntiAffinity": [
+                "preferredDuringSchedulingIgnoredDuringExecution": [
+                    ContainerAssembly.weightedHostTerm(weight: 50, labels: JobManagerResources.labels(cluster: cluster)),
+                    ContainerAssembly.weightedHostTerm(weight: 100, labels: TaskManagerResources.labels(cluster: cluster)),
+                ]
+            ]
+        ]
     }
 }

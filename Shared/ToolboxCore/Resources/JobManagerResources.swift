@@ -36,9 +36,10 @@ public enum JobManagerResources {
         let spec: JSONValue = [
             "type": .string(cluster.spec.jobManager.serviceMode.rawValue),
             "selector": ContainerAssembly.labelsValue(labels),
-            "ports": .array(ports.map { port in
-                ["name": .string(port.name), "port": .number(Double(port.port)), "targetPort": .string(port.name), "protocol": "TCP"]
-            }),
+            "ports": .array(
+                ports.map { port in
+                    ["name": .string(port.name), "port": .number(Double(port.port)), "targetPort": .string(port.name), "protocol": "TCP"]
+                }),
         ]
         return KubeService(metadata: metadata, spec: spec)
     }

@@ -20,10 +20,12 @@ public enum SupervisorAPIService {
         let spec: JSONValue = [
             "type": "ClusterIP",
             "selector": .object(labels.mapValues { .string($0) }),
-            "ports": [[
-                "name": .string(portName), "port": .number(Double(SupervisorDeployment.apiPort)),
-                "targetPort": .string(portName), "protocol": "TCP",
-            ]],
+            "ports": [
+                [
+                    "name": .string(portName), "port": .number(Double(SupervisorDeployment.apiPort)),
+                    "targetPort": .string(portName), "protocol": "TCP",
+                ]
+            ],
         ]
         return KubeService(metadata: metadata, spec: spec)
     }

@@ -81,10 +81,16 @@ public enum SupervisorDeployment {
         var pod: JSONValue = [
             "serviceAccountName": .string(supervisor.serviceAccount ?? "flink-supervisor"),
             "restartPolicy": "Always",
-            "affinity": ["podAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [[
-                "weight": 100,
-                "podAffinityTerm": ["topologyKey": "kubernetes.io/hostname", "labelSelector": ["matchLabels": labelsValue(labels)]],
-            ]]]],
+            "affinity": [
+                "podAffinity": [
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        [
+                            "weight": 100,
+                            "podAffinityTerm": ["topologyKey": "kubernetes.io/hostname", "labelSelector": ["matchLabels": labelsValue(labels)]],
+                        ]
+                    ]
+                ]
+            ],
         ]
         if let secret = settings.tlsSecretName {
             container["volumeMounts"] = [["name": "tls", "mountPath": .string(tlsDirectory), "readOnly": true]]
