@@ -150,7 +150,7 @@ e2e-test-flink-1.20: build flink-deps
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py
 
-test: deps lint contract flink-deps localkube-test readme-test schemathesis e2e-test images-check
+test: deps lint contract flink-deps localkube-test readme-test schemathesis e2e-test chaos images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 
