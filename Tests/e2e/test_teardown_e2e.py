@@ -85,22 +85,38 @@ def test_delete_deployment_in_its_first_seconds(system, delay):
 
 def test_delete_deployment_while_cluster_starting(system):
     apply(system, flink_deployment(system, "starting"))
-    system.wait_cluster("starting", "Starting", timeout=120)
+    wait_reached(system, "fc", "starting", "Starting", timeout=120)
     delete_and_expect_gone(system, "fd", "starting", "starting")
 
 
 def test_delete_deployment_while_job_starting(system):
     apply(system, flink_deployment(system, "jobstart"))
-    system.wait_job("jobstart-counter", "Starting", timeout=120)
+    wait_reached(system, "fj", "jobstart-counter", "Starting", timeout=120)
     delete_and_expect_gone(system, "fd", "jobstart", "jobstart")
+
+
+def events_of(system, name: str, reason: str) -> list[dict]:
+    """The Events recorded on object `name` with `reason` (Events outlive the short states they announce)."""
+    return [event for event in system.items("events")
+            if (event.get("involvedObject") or {}).get("name") == name and event.get("reason") == reason]
+
+
+def wait_reached(system, kind: str, name: str, state: str, timeout: float) -> None:
+    """Waits until `kind/name` is in `state` or has been (the supervisor records an Event named after every state it
+    enters, so a state shorter than a poll is not missed)."""
+    system.wait(f"{kind}/{name} {state}", lambda: field(system, kind, name, "supervisorStatus") == state
+                or events_of(system, name, state), timeout=timeout)
 
 
 def test_delete_running_deployment_with_savepoint_pending(system):
     apply(system, flink_deployment(system, "running"))
-    system.wait("running counter", lambda: field(system, "fj", "running-counter", "jobStatus") == "RUNNING", timeout=180)
+    output = system.shared / "running.txt"
+    # Counting: the tasks run, so Flink accepts the savepoint and it stays pending for a while (a request made while
+    # tasks still deploy fails at once, and the deletion would then not race a pending savepoint).
+    system.wait("counter output", lambda: output.exists() and len(output.read_text().splitlines()) > 3, timeout=180)
     system.annotate("fj", "running-counter", "TRIGGER_SAVEPOINT")
-    system.wait("savepoint requested", lambda: field(system, "fj", "running-counter", "savepointTriggerId")
-                or field(system, "fj", "running-counter", "savepointPath"), timeout=60, interval=0.1)
+    # The trigger id may be in status for only a moment; the Event that announces the request stays.
+    system.wait("savepoint requested", lambda: events_of(system, "running-counter", "SavepointRequested"), timeout=60)
     delete_and_expect_gone(system, "fd", "running", "running")
 
 
@@ -108,7 +124,7 @@ def test_delete_deployment_while_cluster_stopping(system):
     apply(system, flink_deployment(system, "stopping"))
     system.wait("running counter", lambda: field(system, "fj", "stopping-counter", "jobStatus") == "RUNNING", timeout=180)
     system.annotate("fc", "stopping", "STOP")
-    system.wait_cluster("stopping", "Stopping", timeout=60)
+    wait_reached(system, "fc", "stopping", "Stopping", timeout=60)
     delete_and_expect_gone(system, "fd", "stopping", "stopping")
 
 
