@@ -42,10 +42,11 @@ private final class TerminalMemory<Key: Hashable & Sendable>: Sendable {
 
     func remember(_ key: Key, inputs: String?) { failed.withLock { $0[key] = inputs } }
     func forget(_ key: Key) { _ = failed.withLock { $0.removeValue(forKey: key) } }
-    /// Whether `key` failed for good with exactly these inputs.
-    func unchanged(_ key: Key, inputs: String?) -> Bool {
-        guard let inputs else { return false }
-        return failed.withLock { $0[key] == inputs }
+    /// Whether `key` failed for good with exactly these inputs. `inputs` is computed only for a key that failed,
+    /// so the digest costs nothing on the ordinary path.
+    func unchanged(_ key: Key, inputs: () -> String?) -> Bool {
+        guard let remembered = failed.withLock({ $0[key] }), let current = inputs() else { return false }
+        return remembered == current
     }
 }
 
@@ -92,7 +93,7 @@ public struct Controller<R: Reconciler>: Sendable {
     /// Reconciles `key` once and applies the outcome or the error policy.
     public func process(_ key: R.Key) async {
         let started = ContinuousClock.now
-        if terminal.unchanged(key, inputs: reconciler.inputs(of: key)) {
+        if terminal.unchanged(key, inputs: { reconciler.inputs(of: key) }) {
             logger.debug("\(key) failed for good and nothing it reads has changed: not reconciled")
             return
         }
