@@ -212,8 +212,25 @@ def test_state_survives_ten_stop_start_rescale_cycles(system):
         system.wait_job(COUNTER, "Started", jobStatus="RUNNING", timeout=240)
     system.wait("last run writes", lambda: len(counts(system)) > seen + 10, timeout=60)
     values = counts(system)[seen:]
-    backwards = [(a, b) for a, b in zip(values, values[1:]) if b < a]
-    assert not backwards, f"the count went back across stop/start/rescale: {backwards[:5]}"
+    backwards = [i for i, (a, b) in enumerate(zip(values, values[1:])) if b < a]
+    assert not backwards, (f"the count went back across stop/start/rescale: {[values[i:i + 2] for i in backwards[:5]]}\n"
+                           f"{count_history(system, seen + backwards[0])}")
+
+
+def count_history(system, index: int) -> str:
+    """What explains a count that went back: the counter lines around it, the FlinkJob's Events and Flink's jobs."""
+    lines = [line for line in (system.shared / "counter.txt").read_text().splitlines() if len(line.split()) == 2]
+    window = "\n".join(lines[max(0, index - 15):index + 15])
+    events = system.kubectl("get", "events", "--field-selector", f"involvedObject.name={COUNTER}", "--sort-by=.lastTimestamp", "-o",
+                            "custom-columns=TIME:.lastTimestamp,REASON:.reason,MESSAGE:.message", check=False)
+    pod = system.items("pods", f"role=jobmanager,clusterName={CLUSTER}")[0]
+    try:
+        with urllib.request.urlopen(f"http://{pod['status']['podIP']}:8081/jobs/overview", timeout=10) as answer:
+            jobs = json.dumps([{k: job.get(k) for k in ("jid", "name", "state", "start-time", "end-time")}
+                               for job in json.loads(answer.read())["jobs"]], indent=1)
+    except OSError as error:
+        jobs = f"unavailable: {error}"
+    return f"counter lines (epoch-ms count):\n{window}\nevents:\n{events}\nFlink jobs:\n{jobs}"
 
 
 def test_failing_job_restart_policies(system):

@@ -147,10 +147,25 @@ class HostsFiles:
         except OSError:
             self.machine = "127.0.0.1 localhost\n"
 
+    def machine_lines(self) -> list[str]:
+        """The machine's hosts file without the name `localhost`. In a pod, localhost is the pod's own network
+        namespace; here every pod shares the host's loopback, so `localhost` names the pod IP, where the pod's
+        servers listen (Flink 1.x's jar run uploads to its BlobServer at `localhost`)."""
+        out = []
+        for line in self.machine.splitlines():
+            fields = line.split("#", 1)[0].split()
+            if len(fields) > 1 and "localhost" in fields[1:]:
+                names = [name for name in fields[1:] if name != "localhost"]
+                if names:
+                    out.append("\t".join([fields[0], " ".join(names)]))
+            else:
+                out.append(line)
+        return out
+
     def content(self, lines: dict, ns: str, pod_name: str, pod_ip: str) -> str:
         """The hosts file of one pod."""
-        out = ["# Kubernetes-managed hosts file (localkube).", self.machine.rstrip("\n"),
-               f"{pod_ip}\t{pod_name}"]
+        out = ["# Kubernetes-managed hosts file (localkube).", *self.machine_lines(),
+               f"{pod_ip}\tlocalhost {pod_name}"]
         for other, entries in sorted(lines.items()):
             for ip, short, full in entries:
                 names = (short + full) if other == ns else full

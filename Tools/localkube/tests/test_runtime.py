@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 from conftest import Kubectl
+from localkube.launch import namespaces_available
 from runtimehelpers import container_pid, pod, pod_path, ready, start_runtime, wait_for, wait_phase
 
 JOBS, DEPLOYS = "/apis/batch/v1/namespaces/{ns}/jobs", "/apis/apps/v1/namespaces/{ns}/deployments"
@@ -53,7 +54,8 @@ def test_env_and_volume_mounts(rapi, ns):
     rapi.post(f"/api/v1/namespaces/{ns}/secrets", {"metadata": {"name": "sec"}, "data": {
         "pw": base64.b64encode(b"s3cret").decode(), "user": base64.b64encode(b"bob").decode()}})
     script = ('echo "name=$POD_NAME ns=$POD_NS ip=$POD_IP b=$b user=$S_user pw=$PW"; cat "$1"; echo; cat "$2"; echo; '
-              'cat "$LOCALKUBE_ROOT/etc/one.conf"; echo; ls "$LOCALKUBE_ROOT/etc/sec"; sleep 30')
+              'cat "$LOCALKUBE_ROOT/etc/one.conf"; echo; ls "$LOCALKUBE_ROOT/etc/sec"; '
+              'echo "localhost=$(getent ahostsv4 localhost | head -n 1 | cut -d " " -f 1)"; sleep 30')
     body = pod("envpod", ["/bin/sh", "-c", script, "sh", "/etc/cfg/a.conf", "/etc/sec/password"], container={
         "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
                 {"name": "POD_NS", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
@@ -69,9 +71,11 @@ def test_env_and_volume_mounts(rapi, ns):
     running = wait_phase(rapi, ns, "envpod", "Running")
     ip = running["status"]["podIP"]
     assert ip.startswith("127.1.") and running["status"]["podIPs"] == [{"ip": ip}]
-    out = wait_for(lambda: (lambda t: t if "password" in t else None)(_log(rapi, ns, "envpod")))
+    out = wait_for(lambda: (lambda t: t if "localhost=" in t else None)(_log(rapi, ns, "envpod")))
     assert f"name=envpod ns={ns} ip={ip} b=beta user=bob pw=s3cret" in out
     assert "alpha\ns3cret\nbeta\npassword" in out
+    if namespaces_available():  # the pod's own hosts file: localhost is the pod, as in its network namespace
+        assert f"localhost={ip}\n" in out
 
 
 def test_missing_configmap_waits(rapi, ns):
