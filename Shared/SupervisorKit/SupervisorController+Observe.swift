@@ -4,19 +4,20 @@ import KubeClient
 import ToolboxCore
 
 extension SupervisorController {
-    /// One round of Flink calls: overview, jobs and TaskManagers; `nil` when the JobManager does not answer
+    /// One round of Flink calls: overview, jobs (with their task counts) and TaskManagers; `nil` when the JobManager does not answer
     /// (or no JobManager pod exists, so there is nothing to ask).
     func observeFlink() async -> ObservedFlinkCluster? {
         let hasJobManager = cache.pods.list().contains { $0.metadata.labels?["role"] == "jobmanager" && !$0.metadata.isDeleting }
         guard hasJobManager, cache.service != nil else { return nil }
         do {
             let overview = try await timed("overview") { try await flink.overview() }
-            let jobs = try await timed("jobs") { try await flink.jobs() }
+            let jobs = try await timed("jobs-overview") { try await flink.jobsOverview() }
             let taskManagers = try await timed("taskmanagers") { try await flink.taskManagers() }
             return ObservedFlinkCluster(
                 slotsTotal: overview.slotsTotal,
-                jobs: Dictionary(jobs.map { ($0.id, $0.status.uppercased()) }, uniquingKeysWith: { first, _ in first }),
-                taskManagers: taskManagers.map { ObservedTaskManager(id: $0.id, host: $0.host, slots: $0.slotsNumber, freeSlots: $0.freeSlots) }
+                jobs: Dictionary(jobs.map { ($0.id, $0.state.uppercased()) }, uniquingKeysWith: { first, _ in first }),
+                taskManagers: taskManagers.map { ObservedTaskManager(id: $0.id, host: $0.host, slots: $0.slotsNumber, freeSlots: $0.freeSlots) },
+                placingJobIds: Set(jobs.filter { ObservedFlinkCluster.isPlacing(state: $0.state, tasks: $0.tasks ?? [:]) }.map(\.id))
             )
         } catch {
             logger.debug("JobManager of \(cache.clusterName) not answering: \(error)")

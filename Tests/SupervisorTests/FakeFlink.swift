@@ -38,11 +38,19 @@ final class FakeFlink: FlinkAPI {
         return try jobs.map { try Self.decode(#"{"id":"\#($0.key)","status":"\#($0.value)"}"#) }
     }
 
-    func jobsOverview() async throws -> [JobOverview] { try answer(); return [] }
+    /// The job table with one task per job, running while the job runs.
+    func jobsOverview() async throws -> [JobOverview] {
+        try answer()
+        let jobs = state.withLock { $0.jobs }.sorted { $0.key < $1.key }
+        return try jobs.map { id, state in
+            let running = state == "RUNNING" ? 1 : 0
+            return try Self.decode(#"{"jid":"\#(id)","name":"\#(id)","state":"\#(state)","tasks":{"running":\#(running),"total":1}}"#)
+        }
+    }
 
     func jobDetails(_ jobId: String) async throws -> JobDetails {
         try answer()
-        throw FlinkError.notFound("job \(jobId)")  // every known job is in `jobs()`, which the supervisor asks first
+        throw FlinkError.notFound("job \(jobId)")  // every known job is in `jobsOverview()`, which the supervisor asks first
     }
 
     func taskManagers() async throws -> [TaskManagerInfo] { try answer(); return [] }

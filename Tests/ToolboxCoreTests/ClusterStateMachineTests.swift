@@ -203,6 +203,14 @@ extension ClusterCases {
             #expect($0.recheckAfter == 5)
         },
         ClusterCase(
+            "Started: an idle TaskManager stays while Flink places a job's tasks",
+            scaledDown(rescaledAgo: 61, busy: [1]).with { $0.flink?.placingJobIds = ["j2"] }, nil
+        ) { #expect($0.recheckAfter == 5) },
+        ClusterCase(
+            "Started: a job Starting does not hold the surplus up (it waits for the cluster to be Updated)",
+            scaledDown(rescaledAgo: 61, busy: []).with { $0.jobs = [F.job("a", state: .starting, parallelism: 1)] }, nil,
+            [.deleteTaskManagerPods(["taskmanager-demo-1"])]),
+        ClusterCase(
             "Started: Flink reports fewer slots than the jobs need",
             .running(
                 .fixture(state: .started),
@@ -260,6 +268,18 @@ struct RescaleTests {
             F.job("c", state: .stopping, parallelism: 1), F.job("d", state: .stopped, parallelism: 5), F.job("e", state: nil, parallelism: 7),
         ]
         #expect(Rescale.requiredSlots(jobs) == 6)
+    }
+
+    @Test("a job is placing its tasks until Flink runs every one of them")
+    func placing() {
+        #expect(ObservedFlinkCluster.isPlacing(state: "RUNNING", tasks: ["running": 1, "scheduled": 1, "total": 2]))
+        #expect(ObservedFlinkCluster.isPlacing(state: "RUNNING", tasks: ["running": 1, "deploying": 1, "total": 2]))
+        #expect(!ObservedFlinkCluster.isPlacing(state: "RUNNING", tasks: ["running": 1, "finished": 1, "total": 2]))
+        #expect(ObservedFlinkCluster.isPlacing(state: "RESTARTING", tasks: ["running": 2, "total": 2]))
+        #expect(ObservedFlinkCluster.isPlacing(state: "CREATED", tasks: [:]))
+        #expect(ObservedFlinkCluster.isPlacing(state: "INITIALIZING", tasks: [:]))
+        #expect(!ObservedFlinkCluster.isPlacing(state: "CANCELLING", tasks: ["canceling": 2, "total": 2]))
+        #expect(!ObservedFlinkCluster.isPlacing(state: "FINISHED", tasks: ["finished": 2, "total": 2]))
     }
 
     @Test("idle TaskManagers are matched to pods by IP; busy and unmatched ones are left")

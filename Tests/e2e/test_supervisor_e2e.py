@@ -72,11 +72,16 @@ def control_plane(system, path: str):
     return json.loads(envelope["output"])
 
 
-def counts(system) -> list[int]:
+def count_lines(system) -> list[tuple[int, int]]:
+    """The counter job's (epoch-ms, count) lines."""
     path = system.shared / "counter.txt"
     if not path.exists():
         return []
-    return [int(line.split()[1]) for line in path.read_text().splitlines() if len(line.split()) == 2]
+    return [(int(line.split()[0]), int(line.split()[1])) for line in path.read_text().splitlines() if len(line.split()) == 2]
+
+
+def counts(system) -> list[int]:
+    return [count for _, count in count_lines(system)]
 
 
 def test_tutorial_deployment_runs(system):
@@ -211,26 +216,43 @@ def test_state_survives_ten_stop_start_rescale_cycles(system):
             system.annotate("fj", COUNTER, "START")
         system.wait_job(COUNTER, "Started", jobStatus="RUNNING", timeout=240)
     system.wait("last run writes", lambda: len(counts(system)) > seen + 10, timeout=60)
-    values = counts(system)[seen:]
-    backwards = [i for i, (a, b) in enumerate(zip(values, values[1:])) if b < a]
-    assert not backwards, (f"the count went back across stop/start/rescale: {[values[i:i + 2] for i in backwards[:5]]}\n"
-                           f"{count_history(system, seen + backwards[0])}")
+    lines = count_lines(system)[seen:]
+    failovers = flink_failovers(system)
+    drops = [i for i, ((_, a), (_, b)) in enumerate(zip(lines, lines[1:])) if b < a]
+    # A task failure makes Flink itself restore the job's latest checkpoint (here every 2 s), so the count of that job
+    # may go back a little; that is Flink's recovery, not a restart of the toolbox. Every other drop is lost state.
+    unexplained = [i for i in drops if not any(lines[i][0] - 5000 <= at <= lines[i + 1][0] for at, _ in failovers)]
+    assert not unexplained, (f"the count went back across stop/start/rescale: {[lines[i:i + 2] for i in unexplained[:5]]}\n"
+                             f"{count_history(system, seen + unexplained[0], failovers)}")
 
 
-def count_history(system, index: int) -> str:
-    """What explains a count that went back: the counter lines around it, the FlinkJob's Events and Flink's jobs."""
+def flink_failovers(system) -> list[tuple[int, str]]:
+    """(epoch-ms, exception) of every task failure Flink recorded in the cluster's jobs (its exception history)."""
+    out = []
+    for job in flink_get(system, "/jobs/overview")["jobs"]:
+        history = flink_get(system, f"/jobs/{job['jid']}/exceptions").get("exceptionHistory") or {}
+        out += [(entry.get("timestamp", 0), entry.get("exceptionName", "")) for entry in history.get("entries", [])]
+    return sorted(out)
+
+
+def flink_get(system, path: str) -> dict:
+    """GET on the cluster's JobManager REST API, at its pod's address."""
+    pod = system.items("pods", f"role=jobmanager,clusterName={CLUSTER}")[0]
+    with urllib.request.urlopen(f"http://{pod['status']['podIP']}:8081{path}", timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def count_history(system, index: int, failovers: list[tuple[int, str]]) -> str:
+    """What explains a count that went back: the counter lines around it, the FlinkJob's Events and Flink's jobs
+    and task failures."""
     lines = [line for line in (system.shared / "counter.txt").read_text().splitlines() if len(line.split()) == 2]
     window = "\n".join(lines[max(0, index - 15):index + 15])
-    events = system.kubectl("get", "events", "--field-selector", f"involvedObject.name={COUNTER}", "--sort-by=.lastTimestamp", "-o",
-                            "custom-columns=TIME:.lastTimestamp,REASON:.reason,MESSAGE:.message", check=False)
-    pod = system.items("pods", f"role=jobmanager,clusterName={CLUSTER}")[0]
-    try:
-        with urllib.request.urlopen(f"http://{pod['status']['podIP']}:8081/jobs/overview", timeout=10) as answer:
-            jobs = json.dumps([{k: job.get(k) for k in ("jid", "name", "state", "start-time", "end-time")}
-                               for job in json.loads(answer.read())["jobs"]], indent=1)
-    except OSError as error:
-        jobs = f"unavailable: {error}"
-    return f"counter lines (epoch-ms count):\n{window}\nevents:\n{events}\nFlink jobs:\n{jobs}"
+    events = system.kubectl("get", "events", "--field-selector", f"involvedObject.name={COUNTER}", "--sort-by=.lastTimestamp",
+                            "-o", "custom-columns=TIME:.lastTimestamp,REASON:.reason,MESSAGE:.message", check=False)
+    jobs = json.dumps([{k: job.get(k) for k in ("jid", "name", "state", "start-time", "end-time")}
+                       for job in flink_get(system, "/jobs/overview")["jobs"]], indent=1)
+    return (f"counter lines (epoch-ms count):\n{window}\nevents:\n{events}\nFlink jobs:\n{jobs}\n"
+            f"Flink task failures (epoch-ms, exception): {failovers}")
 
 
 def test_failing_job_restart_policies(system):

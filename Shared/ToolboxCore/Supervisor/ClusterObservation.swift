@@ -32,12 +32,31 @@ public struct ObservedFlinkCluster: Sendable, Hashable {
     public var jobs: [String: String]
     /// The registered TaskManagers.
     public var taskManagers: [ObservedTaskManager]
+    /// Ids of jobs whose tasks Flink is still placing: created, initializing, restarting, or running with a task not
+    /// yet running. Such a job may take a slot of a TaskManager that looks idle now.
+    public var placingJobIds: Set<String>
 
     /// An answer from a reachable JobManager.
-    public init(slotsTotal: Int, jobs: [String: String] = [:], taskManagers: [ObservedTaskManager] = []) {
+    public init(
+        slotsTotal: Int, jobs: [String: String] = [:], taskManagers: [ObservedTaskManager] = [], placingJobIds: Set<String> = []
+    ) {
         self.slotsTotal = slotsTotal
         self.jobs = jobs
         self.taskManagers = taskManagers
+        self.placingJobIds = placingJobIds
+    }
+
+    /// Whether a job in Flink state `state` with `tasks` (counts by task state, as `/jobs/overview` gives them) may
+    /// still ask for slots. Only a RUNNING job whose every task runs or finished, a job being cancelled, and an ended
+    /// job are settled.
+    public static func isPlacing(state: String, tasks: [String: Int]) -> Bool {
+        switch state.uppercased() {
+        case "RUNNING":
+            let settled = (tasks["running"] ?? 0) + (tasks["finished"] ?? 0)
+            return settled < (tasks["total"] ?? 0)
+        case "CANCELLING", "CANCELED", "FINISHED", "FAILED", "SUSPENDED": return false
+        default: return true
+        }
     }
 
     /// Flink job states after which a job does not run again.

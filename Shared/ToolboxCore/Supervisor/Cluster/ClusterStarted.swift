@@ -57,8 +57,9 @@ public enum ClusterStarted: StateRules {
         return true
     }
 
-    /// Creates missing TaskManager pods at once; deletes surplus idle ones after the rescale delay. Dead pods are
-    /// cleared away. True when the pods do not match the declared count yet.
+    /// Creates missing TaskManager pods at once; deletes surplus idle ones after the rescale delay, once Flink has
+    /// placed every job's tasks (a TaskManager removed while a job takes one of its slots fails that job over to its
+    /// last checkpoint, so the records since then are processed twice). Dead pods are cleared away. True when the pods do not match the declared count yet.
     private static func rescaleTaskManagerPods(_ cycle: inout ClusterCycle, flink: ObservedFlinkCluster) -> Bool {
         let dead = cycle.observation.taskManagerPods.filter { !$0.metadata.isDeleting && !ClusterCycle.isLive($0) }
         if !dead.isEmpty { cycle.perform(.deleteTaskManagerPods(dead.compactMap(\.metadata.name).sorted())) }
@@ -74,6 +75,10 @@ public enum ClusterStarted: StateRules {
         let delay = Rescale.remaining(Rescale.rescaleDelay(cycle.spec), since: cycle.status.rescaleTimestamp, now: cycle.now)
         guard delay <= 0 else {
             cycle.wait(delay)
+            return true
+        }
+        guard flink.placingJobIds.isEmpty else {  // a TaskManager idle now may be given a task in a moment
+            cycle.wait(cycle.observation.pollingInterval)
             return true
         }
         let idle = Rescale.idleTaskManagerPods(live, taskManagers: flink.taskManagers, count: live.count - declared)
