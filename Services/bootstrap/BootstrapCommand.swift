@@ -35,10 +35,14 @@ struct BootstrapCommand: AsyncParsableCommand {
         }
 
         private func assemble(progress: BootstrapProgress, logger: Logger) throws -> (BootstrapHandlers, [any Service]) {
-            guard let flinkURL = URL(string: bootstrap.jobManagerURL), let supervisorURL = URL(string: bootstrap.supervisorURL) else {
+            let tls = try service.tlsFiles()
+            guard let flinkURL = URL(string: bootstrap.resolvedJobManagerURL),
+                let supervisorURL = URL(string: bootstrap.resolvedSupervisorURL(tls: tls != nil))
+            else {
                 throw ValidationError("--jobmanager-url and --supervisor-url must be URLs")
             }
-            var configuration = HTTPClient.Configuration(tlsConfiguration: try service.tlsFiles()?.clientConfiguration(verifyHostname: false))
+            logger.info("JobManager at \(flinkURL), supervisor at \(supervisorURL)")
+            var configuration = HTTPClient.Configuration(tlsConfiguration: try tls?.clientConfiguration(verifyHostname: false))
             configuration.timeout = .init(connect: .seconds(5), read: .seconds(30))
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let flink = FlinkRESTClient(baseURL: flinkURL)

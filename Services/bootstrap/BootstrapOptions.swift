@@ -1,5 +1,6 @@
 import ArgumentParser
 import BootstrapKit
+import ToolboxCore
 
 /// What to bootstrap: the job, its JAR and arguments, and where to find Flink and the supervisor.
 struct BootstrapOptions: ParsableArguments {
@@ -27,11 +28,14 @@ struct BootstrapOptions: ParsableArguments {
     @Option(name: .customLong("argument"), parsing: .unconditionalSingleValue, help: "An argument of the job's main method (repeat for more).")
     var arguments: [String] = []
 
-    @Option(name: .customLong("jobmanager-url"), help: "URL of the JobManager REST API.")
-    var jobManagerURL: String
+    @Option(name: .customLong("jobmanager-url"), help: "URL of the JobManager REST API (default: http://jobmanager-<cluster>.<namespace>:8081).")
+    var jobManagerURL: String?
 
-    @Option(name: .customLong("supervisor-url"), help: "URL of the supervisor's API the outcome is reported to.")
-    var supervisorURL: String
+    @Option(
+        name: .customLong("supervisor-url"),
+        help: "URL of the supervisor's API the outcome is reported to (default: the supervisor-<cluster> Service of the namespace, https with --tls-*)."
+    )
+    var supervisorURL: String?
 
     @Option(help: "Attempts of each step (upload, run, report) before the bootstrap gives up.")
     var attempts: Int = 5
@@ -48,6 +52,17 @@ struct BootstrapOptions: ParsableArguments {
             clusterName: clusterName, jobName: jobName, jarPath: jarPath, className: className, parallelism: parallelism,
             savepointPath: savepointPath, arguments: arguments, attempts: attempts, retryDelay: retryDelay, dryRun: dryRun
         )
+    }
+
+    /// The JobManager REST API: `--jobmanager-url`, else the cluster's JobManager Service in the namespace (the
+    /// original's bootstrap took only namespace and cluster name).
+    var resolvedJobManagerURL: String {
+        jobManagerURL ?? "http://\(JobManagerResources.rpcAddress(cluster: clusterName)).\(namespace):\(JobManagerResources.restPort)"
+    }
+
+    /// The supervisor's API: `--supervisor-url`, else the cluster's supervisor Service in the namespace.
+    func resolvedSupervisorURL(tls: Bool) -> String {
+        supervisorURL ?? SupervisorAPIService.url(cluster: clusterName, namespace: namespace, tls: tls)
     }
 
     func validate() throws {

@@ -37,7 +37,8 @@ struct OperatorCommand: AsyncParsableCommand {
             let configuration = try KubeConfiguration.resolve(kubeconfig: kube.kubeConfig)
             let client = try KubeClient(configuration: configuration, observer: metrics.kubeRequest, logger: logger)
             let cache = OperatorCache(namespace: kube.namespace)
-            let settings = SupervisorSettings(tlsSecretName: kube.supervisorTLSSecret, dryRun: kube.dryRun)
+            let settings = SupervisorSettings(
+                tlsSecretName: kube.supervisorTLSSecret, dryRun: kube.dryRun, pollingInterval: kube.pollingInterval, taskTimeout: kube.taskTimeout)
             let controller = OperatorController(
                 cache: cache, client: client, settings: settings, metrics: metrics, logger: logger, abandonAfter: kube.supervisorAbandonAfter
             )

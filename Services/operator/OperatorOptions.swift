@@ -39,6 +39,12 @@ struct OperatorOptions: ParsableArguments {
     )
     var supervisorAbandonAfter: Double = 120
 
+    @Option(help: "Seconds between a supervisor's Flink polls, for clusters whose spec.supervisor sets no pollingInterval (the original's option).")
+    var pollingInterval: Int = 5
+
+    @Option(help: "A supervisor's task timeout in seconds, for clusters whose spec.supervisor sets no taskTimeout (the original's option).")
+    var taskTimeout: Int = 300
+
     @Flag(help: "Create supervisors with zero replicas.")
     var dryRun = false
 
@@ -53,5 +59,6 @@ struct OperatorOptions: ParsableArguments {
     func validate() throws {
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
         guard retryPeriod > 0, workers > 0, resyncSeconds > 0 else { throw ValidationError("--retry-period, --workers and --resync-seconds must be positive") }
+        guard pollingInterval > 0, taskTimeout > 0 else { throw ValidationError("--polling-interval and --task-timeout must be positive") }
     }
 }

@@ -58,6 +58,9 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         try api.registerHandlers(
             on: PrefixFilteredTransport(router, prefixes: [component.apiPrefix], table: routes), middlewares: middlewares
         )
+        // The original answers `OPTIONS /` with 204 on both servers (clients and probes use it as a ping).
+        router.on("/", method: .options) { _, _ in Response(status: .noContent) }
+        routes.add(method: .options, path: "/")
         let server: HTTPServerBuilder
         if let tls = try options.tlsFiles() {
             server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration())

@@ -152,4 +152,28 @@ struct FlinkctlTests {
         #expect(noTLS.status == 64 && noTLS.stderr.contains("--cert"), "\(noTLS)")
         #expect(Run.flinkctl(["--generate-completion-script", "bash"]).stdout.contains("flinkctl"))
     }
+
+    @Test("operator, supervisor and bootstrap run: the original's server commands run the sibling executables with the options given")
+    func serverCommands() {
+        let operatorHelp = Run.flinkctl(["operator", "run", "--help"])
+        #expect(operatorHelp.status == 0 && operatorHelp.stdout.contains("--supervisor-abandon-after"), "\(operatorHelp)")
+        #expect(operatorHelp.stdout.contains("--task-timeout") && operatorHelp.stdout.contains("--polling-interval"), "\(operatorHelp)")
+        let supervisorHelp = Run.flinkctl(["supervisor", "run", "--help"])
+        #expect(supervisorHelp.status == 0 && supervisorHelp.stdout.contains("--cluster-name"), "\(supervisorHelp)")
+        let bootstrapHelp = Run.flinkctl(["bootstrap", "run", "--help"])
+        #expect(bootstrapHelp.status == 0 && bootstrapHelp.stdout.contains("--jar-path"), "\(bootstrapHelp)")
+        // The manual's bootstrap command line as written (a dry run, on free ports): the JobManager and the supervisor are
+        // found from the namespace and the cluster name.
+        let bootstrap = Run.flinkctl([
+            "bootstrap", "run", "--namespace=flink-jobs", "--cluster-name=demo", "--job-name=computeaverage", "--class-name=your-main-class",
+            "--jar-path=/your-job-jar.jar", "--parallelism=2", "--dry-run", "--port=0", "--monitoring-port=0",
+        ])
+        #expect(bootstrap.status == 0, "\(bootstrap)")
+        #expect(
+            bootstrap.stderr.contains("JobManager at http://jobmanager-demo.flink-jobs:8081, supervisor at http://supervisor-demo.flink-jobs:4445"),
+            "\(bootstrap)")
+        // The operator's own validation answers, with its exit code: the process is the operator, not flinkctl.
+        let invalid = Run.flinkctl(["operator", "run", "--namespace=flink-jobs", "--task-timeout=0"])
+        #expect(invalid.status == 64 && invalid.stderr.contains("--polling-interval and --task-timeout must be positive"), "\(invalid)")
+    }
 }

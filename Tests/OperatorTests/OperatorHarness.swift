@@ -43,10 +43,13 @@ final class OperatorHarness: @unchecked Sendable {
     }
 
     /// Calls the control plane of operator `index`, waiting out the 503 of a cache still loading.
-    func api(_ method: HTTPMethod, _ path: String, body: String? = nil, operator index: Int = 0) async throws -> Answer {
+    func api(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String? = "application/json", operator index: Int = 0
+    ) async throws -> Answer {
         var answer = Answer(status: 0, body: "", contentType: nil)
         for _ in 0..<200 {
-            answer = try await fetch("https://localhost:\(ports[index].api)/api/v1\(path)", method: method, body: body, tls: tls)
+            let url = path == "/" ? "https://localhost:\(ports[index].api)/" : "https://localhost:\(ports[index].api)/api/v1\(path)"
+            answer = try await fetch(url, method: method, body: body, contentType: contentType, tls: tls)
             if answer.status != 503 || !answer.body.contains("cache") { return answer }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -100,6 +100,18 @@ struct OperatorIntegrationTests {
         #expect(stopped["operator.nextbreakpoint.com/requested-action"] == "STOP")
         #expect(stopped["operator.nextbreakpoint.com/without-savepoint"] == "true")
 
+        // The manual's `curl -XPUT -d '{...}'` declares a form body: JSON is taken as JSON whatever the Content-Type.
+        let form = "application/x-www-form-urlencoded"
+        #expect(try await harness.api(.PUT, "/clusters/demo/start", body: #"{"withoutSavepoint":false}"#, contentType: form).status == 200)
+        let started = try await client.get(FlinkCluster.self, name: "demo").metadata.annotations ?? [:]
+        #expect(started["operator.nextbreakpoint.com/requested-action"] == "START")
+        #expect(started["operator.nextbreakpoint.com/without-savepoint"] == "false")
+        let notJSON = try await harness.api(.PUT, "/clusters/demo/stop", body: "withoutSavepoint=false", contentType: form)
+        #expect(notJSON.status == 400)
+        #expect(notJSON.body.contains("must be JSON (Content-Type application/x-www-form-urlencoded)"))
+        #expect(try await harness.api(.PUT, "/clusters/demo/scale", body: #"{"taskManagers":2}"#, contentType: nil).status == 200)
+        #expect(try await harness.api(.OPTIONS, "/").status == 204)
+
         #expect(try await harness.api(.PUT, "/clusters/demo/jobs/a/savepoint/trigger").status == 200)
         let job = try await client.get(FlinkJob.self, name: "demo-a").metadata.annotations ?? [:]
         #expect(job["operator.nextbreakpoint.com/requested-action"] == "TRIGGER_SAVEPOINT")

@@ -34,7 +34,8 @@ public struct Answer: Sendable {
 
 /// Sends one request with its own client, shutting the client down afterwards.
 public func fetch(
-    _ url: String, method: HTTPMethod = .GET, body: String? = nil, tls: TLSConfiguration? = nil
+    _ url: String, method: HTTPMethod = .GET, body: String? = nil, contentType: String? = "application/json",
+    tls: TLSConfiguration? = nil
 ) async throws -> Answer {
     var configuration = HTTPClient.Configuration()
     configuration.tlsConfiguration = tls
@@ -44,7 +45,7 @@ public func fetch(
         request.method = method
         if let body {
             request.body = .bytes(ByteBuffer(string: body))
-            request.headers.add(name: "Content-Type", value: "application/json")
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         }
         let response = try await client.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 20)

@@ -20,6 +20,21 @@ struct SupervisorReconcilerTests {
         return cluster
     }
 
+    @Test("a cluster without pollingInterval or taskTimeout gets the operator's --polling-interval and --task-timeout")
+    func timingDefaults() {
+        let settings = SupervisorSettings(pollingInterval: 7, taskTimeout: 180)
+        let defaulted = SupervisorDeployment.arguments(
+            Self.cluster().with {
+                $0.spec.supervisor.pollingInterval = nil; $0.spec.supervisor.taskTimeout = nil
+            }, settings: settings)
+        #expect(defaulted.joined(separator: " ").contains("--polling-interval 7 --task-timeout 180"))
+        let declared = SupervisorDeployment.arguments(
+            Self.cluster().with {
+                $0.spec.supervisor.pollingInterval = 2; $0.spec.supervisor.taskTimeout = 60
+            }, settings: settings)
+        #expect(declared.joined(separator: " ").contains("--polling-interval 2 --task-timeout 60"))
+    }
+
     @Test("the finalizer comes first, then the Deployment, then nothing while it matches")
     func lifecycle() throws {
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(finalizer: false), deployment: nil, settings: Self.settings) == [.addFinalizer])

@@ -7,7 +7,8 @@ import ToolboxCore
 /// Checks control-plane request bodies against the contract's constraints before the generated code decodes
 /// them: explicit `null` where the contract does not allow it, `minLength`, `pattern`, `minimum`, int32 ranges and
 /// enums are answered 400 with a JSON `ErrorEnvelope` naming the field, and nothing reaches Kubernetes.
-/// An empty body of an operation whose body is optional (start/stop) is passed on as no body.
+/// An empty body of an operation whose body is optional (start/stop) is passed on as no body. A body that is JSON is
+/// taken as JSON whatever its Content-Type; one that is not, under another Content-Type, is a 400 naming both.
 struct RequestBodyValidation: ServerMiddleware {
     /// The schema of each operation's request body.
     static let schemas: [String: BodySchema] = [
@@ -33,19 +34,42 @@ struct RequestBodyValidation: ServerMiddleware {
             // No content: absent for an optional body; the generated code reports a missing required one.
             return try await next(request, Self.optionalBodies.contains(operationID) ? nil : HTTPBody(data), metadata)
         }
-        // Malformed JSON is left to the generated code, which names the problem.
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: data),
-            let violation = SpecValidation.violation(of: schema, in: value)
-        {
+        let value: JSONValue?
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            value = nil
+            // Malformed JSON declared as JSON is left to the generated code, which names the problem.
+            if !Self.declaresJSON(request) {
+                let declared = request.headerFields[.contentType] ?? "none"
+                let reason = (error as? DecodingError).flatMap { error -> String? in
+                    if case .dataCorrupted(let context) = error { return context.debugDescription }
+                    return nil
+                }
+                return Self.badRequest("the body of \(operationID) must be JSON (Content-Type \(declared)): \(reason ?? "\(error)")")
+            }
+        }
+        if let value, let violation = SpecValidation.violation(of: schema, in: value) {
             return Self.badRequest("invalid request for \(operationID): \(violation)")
         }
+        // A JSON body is JSON whatever its Content-Type says: the original's manual sends `curl -d '{...}'`, which
+        // declares application/x-www-form-urlencoded.
+        var request = request
+        request.headerFields[.contentType] = "application/json"
         return try await next(request, HTTPBody(data), metadata)
+    }
+
+    /// Whether the request declares a JSON body (`application/json` or a `+json` type, any parameters).
+    static func declaresJSON(_ request: HTTPRequest) -> Bool {
+        guard let declared = request.headerFields[.contentType] else { return false }
+        let type = declared.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return type == "application/json" || type.hasSuffix("+json")
     }
 
     /// A 400 answer with the contract's `ErrorEnvelope`.
     static func badRequest(_ message: String) -> (HTTPResponse, HTTPBody?) {
         let envelope: [String: String] = ["status": "FAILURE", "error": message, "reason": "BadRequest"]
-        let data = (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys])) ?? Data()
+        let data = (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return (HTTPResponse(status: .badRequest, headerFields: [.contentType: "application/json; charset=utf-8"]), HTTPBody(data))
     }
 }

@@ -7,11 +7,17 @@ public struct SupervisorSettings: Sendable, Hashable {
     public var tlsSecretName: String?
     /// Zero replicas (the original's dry run).
     public var dryRun: Bool
+    /// Seconds between a supervisor's Flink polls when its cluster's `spec.supervisor.pollingInterval` is absent.
+    public var pollingInterval: Int
+    /// A supervisor's task timeout in seconds when its cluster's `spec.supervisor.taskTimeout` is absent.
+    public var taskTimeout: Int
 
     /// Settings for supervisors.
-    public init(tlsSecretName: String? = nil, dryRun: Bool = false) {
+    public init(tlsSecretName: String? = nil, dryRun: Bool = false, pollingInterval: Int = 5, taskTimeout: Int = 300) {
         self.tlsSecretName = tlsSecretName
         self.dryRun = dryRun
+        self.pollingInterval = pollingInterval
+        self.taskTimeout = taskTimeout
     }
 }
 
@@ -106,7 +112,8 @@ public enum SupervisorDeployment {
         let supervisor = cluster.spec.supervisor
         var arguments = [
             "run", "--namespace", cluster.metadata.namespace ?? "default", "--cluster-name", cluster.metadata.name ?? "",
-            "--polling-interval", String(supervisor.pollingInterval ?? 5), "--task-timeout", String(supervisor.taskTimeout ?? 300),
+            "--polling-interval", String(supervisor.pollingInterval.map(Int.init) ?? settings.pollingInterval),
+            "--task-timeout", String(supervisor.taskTimeout.map(Int.init) ?? settings.taskTimeout),
             "--port", String(apiPort),
         ]
         if settings.tlsSecretName != nil {
