@@ -233,9 +233,18 @@ enum ClusterCases {
             #expect(F.annotation($0, Key.shouldRestartKey) == "false")
         },
         ClusterCase(
+            "Started: the first unanswered poll after a quiet hour starts the window, it does not restart the cluster",
+            .running(.fixture(state: .started).with { $0.status?.timestamp = now.addingTimeInterval(-3600) }).with { $0.flink = nil }, nil
+        ) { decision in
+            #expect(decision.cluster.status?.clusterHealth == ._empty_)
+            #expect(decision.cluster.status?.timestamp == now)
+            #expect(decision.recheckAfter == 5)
+        },
+        ClusterCase(
             "Started: unhealthy after the task timeout",
             .running(
                 .fixture(state: .started).with {
+                    $0.status?.clusterHealth = ._empty_
                     $0.status?.timestamp = now.addingTimeInterval(-301)
                 }
             ).with { $0.flink = nil }, ClusterStarted.unhealthy
@@ -248,12 +257,13 @@ enum ClusterCases {
             "Started: unreachable within the task timeout waits",
             .running(
                 .fixture(state: .started).with {
+                    $0.status?.clusterHealth = ._empty_
                     $0.status?.timestamp = now.addingTimeInterval(-298)
                 }
             ).with { $0.flink = nil }, nil
         ) { decision in
             #expect(decision.recheckAfter == 2)
-            #expect(decision.cluster.status?.clusterHealth == .healthy)
+            #expect(decision.cluster.status?.clusterHealth == ._empty_)
         },
         ClusterCase("Started: at rest polls Flink", .running(.fixture(state: .started)), nil) { #expect($0.recheckAfter == 5) },
     ]

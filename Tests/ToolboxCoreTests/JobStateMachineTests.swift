@@ -514,6 +514,38 @@ struct JobStateMachineLifecycleTests {
         #expect(second.events.contains { $0.reason == "BootstrapCreated" })
     }
 
+    @Test("without-savepoint does not stick: reset once the job settled, so a later automatic restart restores the new savepoint")
+    func withoutSavepointIsConsumed() {
+        // START without savepoint, as the manual's kubectl annotate leaves the flag on the resource.
+        let started = FlinkJob.fixture(state: .started).annotations { $0.withoutSavepoint = true }
+        let pending = started.action("START").annotations { $0.withoutSavepoint = true }
+        #expect(JobStateMachine.decide(JF.observe(pending, flink: .state("RUNNING"))).job.supervisorAnnotations.withoutSavepoint)
+        // While the job is Starting the flag holds; once Started with no action pending it is reset.
+        #expect(JobStateMachine.decide(JF.observe(FlinkJob.fixture(state: .starting).annotations { $0.withoutSavepoint = true }))
+            .job.supervisorAnnotations.withoutSavepoint)
+        let settled = JobStateMachine.decide(JF.observe(started, flink: .state("RUNNING"))).job
+        #expect(settled.supervisorAnnotations.withoutSavepoint == false)
+        // A savepoint taken since is what a later automatic restart (the Flink job lost) starts from.
+        let lost = JobStateMachine.decide(JF.observe(settled.with { $0.spec.restart.restartPolicy = .always }, flink: .notFound))
+        #expect(lost.job.status?.supervisorStatus == .stopping && lost.job.supervisorAnnotations.shouldRestart)
+        var restarting = lost.job
+        for _ in 0..<3 where restarting.status?.supervisorStatus != .starting {  // forgets the lost id, then restarts
+            restarting = JobStateMachine.decide(JF.observe(restarting, flink: .notFound)).job
+        }
+        #expect(restarting.status?.supervisorStatus == .starting)
+        let bootstrap = JobStateMachine.decide(JF.observe(restarting))
+        #expect(Self.bootstrapArguments(bootstrap).contains(["--savepoint-path", JobFixtures.lastSavepoint]))
+        // A cluster's without-savepoint is reset once the cluster and all its jobs settled.
+        let cluster = FlinkCluster.fixture(state: .started).with {
+            $0.metadata.annotations = [SupervisorAnnotations.withoutSavepointKey: "true"]
+        }
+        let flag = { (jobs: [FlinkJob]) in
+            SupervisorAnnotations(ClusterStateMachine.decide(.running(cluster, jobs: jobs)).cluster.metadata).withoutSavepoint
+        }
+        #expect(flag([FlinkJob.fixture(state: .started), FlinkJob.fixture(state: .starting)]))
+        #expect(flag([FlinkJob.fixture(state: .started)]) == false)
+    }
+
     @Test("deleting the FlinkDeployment: the job is cancelled without a savepoint and terminated, then its finalizer dropped")
     func deploymentDeleted() {
         let job = FlinkJob.fixture(state: .started).deleting()

@@ -33,6 +33,12 @@ public enum ClusterStarted: StateRules {
         }
         cycle.wait()
         guard let flink = cycle.observation.flink else {
+            if cycle.status.clusterHealth == .healthy {
+                // The first unanswered poll starts the window (the status is stamped now), as the job machine does:
+                // one lost answer after a quiet hour is no reason to restart a cluster (the original restarted it).
+                cycle.set(\.clusterHealth, ._empty_)
+                return cycle.wait(cycle.observation.pollingInterval)
+            }
             let silent = cycle.now.timeIntervalSince(cycle.status.timestamp ?? .distantPast)
             guard silent > cycle.observation.taskTimeout else { return cycle.wait(cycle.observation.taskTimeout - silent) }
             cycle.set(\.clusterHealth, .unhealthy)

@@ -19,6 +19,7 @@ public enum ClusterStateMachine {
         case .stopped: ClusterStopped.decide(&cycle)
         case .terminated: ClusterTerminated.decide(&cycle)
         }
+        cycle.resetWithoutSavepointWhenSettled()
         cycle.refreshStatus()
         return cycle.decision()
     }
@@ -95,5 +96,23 @@ extension ClusterCycle {
             perform(.deleteService(name: service.metadata.name ?? ResourceNames.jobManagerService(cluster: name)))
         }
         return podsGone && observation.service == nil
+    }
+}
+
+extension ClusterCycle {
+    /// `without-savepoint` belongs to the action it came with. The cluster's jobs read it while they stop and start,
+    /// so it is reset once the cluster and every job settled: Started with every job Started, or Stopped (or
+    /// Terminated) with every job stopped, and no action pending. A later restart then restores the latest savepoint
+    /// (the original kept the flag, so every later start of its jobs began from nothing).
+    mutating func resetWithoutSavepointWhenSettled() {
+        guard annotations.withoutSavepoint, !annotations.hasPendingAction else { return }
+        let jobStates = observation.jobs.map { $0.status?.supervisorStatus ?? .unknown }
+        let settled: Bool
+        switch status.supervisorStatus ?? .unknown {
+        case .started: settled = jobStates.allSatisfy { $0 == .started }
+        case .stopped, .terminated: settled = jobStates.allSatisfy { [.stopped, .terminated].contains($0) }
+        default: settled = false
+        }
+        if settled { annotations.withoutSavepoint = false }
     }
 }

@@ -33,12 +33,21 @@ public enum JobStateMachine {
         case .stopped: JobStopped.decide(&cycle)
         case .terminated: JobTerminated.decide(&cycle)
         }
+        cycle.resetWithoutSavepointWhenSettled()
         return cycle.decision()
     }
 }
 
 /// Checks several states share.
 extension JobCycle {
+    /// `without-savepoint` belongs to the action it came with: once the job settled after it (Started or Stopped, no
+    /// action pending) it is reset, so a later restart, automatic or by a START without the flag, restores the latest
+    /// savepoint (the original kept the flag, so every later start began from nothing).
+    mutating func resetWithoutSavepointWhenSettled() {
+        guard annotations.withoutSavepoint, !annotations.hasPendingAction else { return }
+        if [.started, .stopped].contains(status.supervisorStatus ?? .unknown) { annotations.withoutSavepoint = false }
+    }
+
     /// Consumes the pending action (always, as the original did) and returns it when the state accepts it;
     /// otherwise reports it with a Warning event and returns nil.
     mutating func takeAction(accepting accepted: Set<RequestedAction>) -> RequestedAction? {
