@@ -79,6 +79,37 @@ struct DeploymentReconcilerTests {
         #expect(!actions.contains { if case .patchJob("demo-b", _) = $0 { return true } else { return false } })
     }
 
+    @Test("scale fields: a new value declared in the deployment reaches the child; a scale since stands until then")
+    func scaleIntents() {
+        var deployment = Fixtures.deployment()
+        deployment.spec.cluster.taskManagers = 2
+        var (cluster, jobs) = Fixtures.children(of: deployment)
+        #expect(cluster.metadata.annotations?[DeploymentSplit.declaredTaskManagersKey] == "2")
+        #expect(jobs[0].metadata.annotations?[DeploymentSplit.declaredParallelismKey] == String(jobs[0].spec.jobParallelism ?? 0))
+        // kubectl scale (the newest intent) stands while the deployment declares what it declared before.
+        cluster.spec.taskManagers = 5
+        jobs[0].spec.jobParallelism = 6
+        let settled = Self.settled(deployment, cluster: cluster, jobs: jobs)
+        #expect(Self.decide(settled, cluster: cluster, jobs: jobs).isEmpty)
+        // An edit of the deployment is the newest intent: it replaces the scaled values and is noted as applied.
+        deployment.spec.cluster.taskManagers = 3
+        deployment.spec.jobs?[0].spec.jobParallelism = 4
+        let actions = Self.decide(deployment, cluster: cluster, jobs: jobs)
+        let clusterPatch: [JSONPatchOperation] =
+            actions.compactMap { if case .patchCluster(_, let ops) = $0 { return ops } else { return nil } }.first ?? []
+        #expect(clusterPatch.map(\.path) == ["/spec/taskManagers", "/metadata/annotations/operator.nextbreakpoint.com~1declared-task-managers"])
+        #expect(clusterPatch.map(\.value) == [JSONValue.number(3), JSONValue.string("3")])
+        let jobPatch: [JSONPatchOperation] =
+            actions.compactMap { if case .patchJob("demo-a", let ops) = $0 { return ops } else { return nil } }.first ?? []
+        #expect(jobPatch.map(\.path) == ["/spec/jobParallelism", "/metadata/annotations/operator.nextbreakpoint.com~1declared-job-parallelism"])
+        // A child made by an older operator (no annotation) keeps its value and only notes the declared one.
+        cluster.metadata.annotations = nil
+        let adopted: [JSONPatchOperation]? = Self.decide(deployment, cluster: cluster, jobs: jobs).compactMap {
+            if case .patchCluster(_, let ops) = $0 { return ops } else { return nil }
+        }.first
+        #expect(adopted == [JSONPatchOperation(op: "add", path: "/metadata/annotations", value: [DeploymentSplit.declaredTaskManagersKey: "3"])])
+    }
+
     @Test("a job removed from the deployment is deleted; a new one is created")
     func jobsAddedAndRemoved() {
         let before = Fixtures.deployment(jobs: ["a", "b"])

@@ -514,6 +514,13 @@ struct JobStateMachineLifecycleTests {
         #expect(second.events.contains { $0.reason == "BootstrapCreated" })
     }
 
+    @Test("status.clusterUid names the cluster the job runs in (the original never wrote it)")
+    func clusterUid() {
+        let cluster = JobFixtures.cluster().with { $0.metadata.uid = "uid-cluster-2" }
+        #expect(
+            JobStateMachine.decide(JF.observe(.fixture(state: .started), cluster: cluster, flink: .state("RUNNING"))).job.status?.clusterUid == "uid-cluster-2")
+    }
+
     @Test("without-savepoint does not stick: reset once the job settled, so a later automatic restart restores the new savepoint")
     func withoutSavepointIsConsumed() {
         // START without savepoint, as the manual's kubectl annotate leaves the flag on the resource.
@@ -521,8 +528,9 @@ struct JobStateMachineLifecycleTests {
         let pending = started.action("START").annotations { $0.withoutSavepoint = true }
         #expect(JobStateMachine.decide(JF.observe(pending, flink: .state("RUNNING"))).job.supervisorAnnotations.withoutSavepoint)
         // While the job is Starting the flag holds; once Started with no action pending it is reset.
-        #expect(JobStateMachine.decide(JF.observe(FlinkJob.fixture(state: .starting).annotations { $0.withoutSavepoint = true }))
-            .job.supervisorAnnotations.withoutSavepoint)
+        #expect(
+            JobStateMachine.decide(JF.observe(FlinkJob.fixture(state: .starting).annotations { $0.withoutSavepoint = true }))
+                .job.supervisorAnnotations.withoutSavepoint)
         let settled = JobStateMachine.decide(JF.observe(started, flink: .state("RUNNING"))).job
         #expect(settled.supervisorAnnotations.withoutSavepoint == false)
         // A savepoint taken since is what a later automatic restart (the Flink job lost) starts from.

@@ -46,6 +46,7 @@ struct SupervisorReconcilerTests {
         #expect(deployment.metadata.name == "supervisor-demo")
         #expect(deployment.metadata.ownerReferences?.first?.uid == "uid-demo")
         #expect(deployment.spec["strategy"]?["type"]?.stringValue == "Recreate")
+        #expect(deployment.spec["minReadySeconds"] == 5)
         let container = deployment.spec["template"]?["spec"]?["containers"]?.arrayValue?.first
         #expect(container?["name"]?.stringValue == "supervisor")
         let args = container?["args"]?.arrayValue?.compactMap(\.stringValue) ?? []

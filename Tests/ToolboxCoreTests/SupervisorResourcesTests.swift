@@ -178,7 +178,7 @@ struct SupervisorResourcesBootstrapTests {
         let reference = try #require(batchJob.metadata.ownerReferences?.first)
         #expect(reference.kind == "FlinkJob" && reference.uid == "uid-job" && reference.blockOwnerDeletion == false)
         #expect(batchJob.spec["completions"] == 1 && batchJob.spec["parallelism"] == 1 && batchJob.spec["backoffLimit"] == 3)
-        #expect(batchJob.spec["ttlSecondsAfterFinished"] == nil)
+        #expect(batchJob.spec["ttlSecondsAfterFinished"] == 600)  // removed 10 minutes after it finished (the original: at once)
         #expect(batchJob.spec["template"]?["metadata"]?["labels"] == .object(labels.mapValues { .string($0) }))
         let pod = try #require(batchJob.spec["template"]?["spec"])
         #expect(pod["restartPolicy"] == "OnFailure" && pod["serviceAccountName"] == "default" && pod["volumes"] == nil)

@@ -43,7 +43,7 @@ public enum DeploymentReconciler {
             return
         }
         guard !live.metadata.isDeleting else { return }
-        let operations = DeploymentSplit.clusterPatch(live: live.spec, declared: deployment.spec.cluster)
+        let operations = DeploymentSplit.clusterPatch(live: live, declared: deployment.spec.cluster)
         if !operations.isEmpty { actions.append(.patchCluster(name: live.metadata.name ?? "", operations: operations)) }
     }
 
@@ -67,7 +67,7 @@ public enum DeploymentReconciler {
                 continue
             }
             guard !live.metadata.isDeleting else { continue }
-            let operations = DeploymentSplit.jobPatch(live: live.spec, declared: job.spec, cluster: name)
+            let operations = DeploymentSplit.jobPatch(live: live, declared: job.spec, cluster: name)
             if !operations.isEmpty { actions.append(.patchJob(name: jobName, operations: operations)) }
         }
         let declaredNames = Set(declared.map { ResourceNames.flinkJob(cluster: name, job: $0.name) })

@@ -47,6 +47,9 @@ public enum BootstrapResources {
             "completions": .number(settings.dryRun ? 0 : 1),
             "parallelism": 1,
             "backoffLimit": 3,
+            // Kept 10 minutes after it finished (its logs explain a failed start), then removed by Kubernetes; the
+            // supervisor moves to Started on the reported job id, not on the Job, so the removal changes nothing.
+            "ttlSecondsAfterFinished": 600,
             "template": [
                 "metadata": ["labels": ContainerAssembly.labelsValue(labels)],
                 "spec": podSpec(for: job, cluster: cluster, labels: labels, settings: settings),

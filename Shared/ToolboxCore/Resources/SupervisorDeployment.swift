@@ -45,6 +45,8 @@ public enum SupervisorDeployment {
         let spec: JSONValue = [
             "replicas": .number(Double(settings.dryRun ? 0 : Int(supervisor.replicas ?? 1))),
             "strategy": ["type": "Recreate"],
+            // A supervisor counts as available only after 5 s ready: one that crashes right after start is not.
+            "minReadySeconds": 5,
             "progressDeadlineSeconds": 180,
             "revisionHistoryLimit": 3,
             "selector": ["matchLabels": labelsValue(labels)],

@@ -25,6 +25,7 @@ public enum JobStateMachine {
             cycle.status.resourceStatus = .updated
             return cycle.decision(clusterMissing: true)
         }
+        cycle.status.clusterUid = observation.cluster?.metadata.uid ?? cycle.status.clusterUid
         switch cycle.state {
         case .unknown: JobUnknown.decide(&cycle)
         case .starting: JobStarting.decide(&cycle)
