@@ -12,7 +12,14 @@ enum FlinkMetricNames {
         "Status.JVM.Memory.Mapped.Count", "Status.JVM.Memory.Mapped.MemoryUsed", "Status.JVM.Memory.Mapped.TotalCapacity",
         "Status.JVM.GarbageCollector.Copy.Time", "Status.JVM.GarbageCollector.Copy.Count",
         "Status.JVM.GarbageCollector.MarkSweepCompact.Time", "Status.JVM.GarbageCollector.MarkSweepCompact.Count",
+        "Status.JVM.ClassLoader.ClassesLoaded", "Status.JVM.ClassLoader.ClassesUnloaded",
     ]
+
+    /// The JobManager's view of the cluster: slots, TaskManagers and running jobs (TaskManagers do not have these).
+    static let cluster = ["taskSlotsTotal", "taskSlotsAvailable", "numRegisteredTaskManagers", "numRunningJobs"]
+
+    /// What the JobManager metrics view asks for.
+    static let jobManager = process + cluster
 
     /// Checkpoint and restart metrics of a job (the contract uses Flink's names).
     static let job = [
@@ -21,18 +28,21 @@ enum FlinkMetricNames {
         "lastCheckpointExternalPath", "fullRestarts", "restartingTime", "uptime", "downtime",
     ]
 
-    /// `Status.JVM.Memory.Heap.Used` → `jvmMemoryHeapUsed`.
+    /// `Status.JVM.Memory.Heap.Used` → `jvmMemoryHeapUsed`; a name without dots (`taskSlotsTotal`) is its own field.
     static func fieldName(_ metric: String) -> String {
+        guard metric.contains(".") else { return metric }
         let parts = metric.split(separator: ".").dropFirst()
         return parts.enumerated().map { $0.offset == 0 ? $0.element.lowercased() : String($0.element) }.joined()
     }
 
-    /// Process metrics from Flink's values (absent or unparsable values are left out).
+    /// Process metrics from Flink's values. Every metric the view covers is present: one Flink does not report (or
+    /// reports unparsable) is 0, as in the original.
     static func processMetrics(_ values: [String: String]) throws -> Components.Schemas.ProcessMetrics {
         var object: [String: Any] = [:]
-        for (name, value) in values {
+        for name in jobManager {
             let field = fieldName(name)
-            if field == "jvmCPULoad" { object[field] = Double(value) } else { object[field] = integer(value) }
+            let value = values[name]
+            if field == "jvmCPULoad" { object[field] = value.flatMap(Double.init) ?? 0 } else { object[field] = value.flatMap(integer) ?? 0 }
         }
         return try decode(object)
     }

@@ -26,7 +26,7 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
         _ input: Operations.GetSupervisedJobManagerMetrics.Input
     ) async throws -> Operations.GetSupervisedJobManagerMetrics.Output {
         do {
-            let values = try await flink.jobManagerMetrics(names: FlinkMetricNames.process)
+            let values = try await flink.jobManagerMetrics(names: FlinkMetricNames.jobManager)
             return .ok(.init(body: .json(try FlinkMetricNames.processMetrics(values))))
         } catch { return .default(statusCode: Self.status(of: error), Self.failure(error)) }
     }
@@ -53,8 +53,10 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
 
     func listSupervisedTaskManagers(_ input: Operations.ListSupervisedTaskManagers.Input) async throws -> Operations.ListSupervisedTaskManagers.Output {
         do {
-            let taskManagers = try await flink.taskManagers()
-            return .ok(.init(body: .json(try Self.convert(taskManagers, to: [Components.Schemas.TaskManagerInfo].self))))
+            // Flink's fields pass through, the contract's and the others (hardware, memory configuration, ...).
+            struct Answer: Decodable { var taskmanagers: [Components.Schemas.TaskManagerInfo] }
+            let data = try await flink.taskManagerList()
+            return .ok(.init(body: .json(try JSONDecoder().decode(Answer.self, from: data).taskmanagers)))
         } catch { return .default(statusCode: Self.status(of: error), Self.failure(error)) }
     }
 

@@ -15,6 +15,8 @@ public protocol FlinkAPI: Sendable {
     func jobDetails(_ jobId: String) async throws -> JobDetails
     /// `/taskmanagers`.
     func taskManagers() async throws -> [TaskManagerInfo]
+    /// Flink's whole `/taskmanagers` answer, for pass-through.
+    func taskManagerList() async throws -> Data
     /// `/taskmanagers/<id>` as Flink's JSON.
     func taskManagerDetails(_ taskManagerId: String) async throws -> Data
     /// Values of the JobManager metrics `names`.

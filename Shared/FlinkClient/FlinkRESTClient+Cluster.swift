@@ -42,6 +42,14 @@ extension FlinkRESTClient {
         return try await get("/taskmanagers", as: Answer.self).taskmanagers
     }
 
+    /// Flink's whole `/taskmanagers` answer (every field of every TaskManager), for pass-through.
+    public func taskManagerList() async throws -> Data {
+        struct Answer: Decodable { var taskmanagers: [TaskManagerInfo] }
+        let data = try await send(.GET, "/taskmanagers")
+        _ = try decode(Answer.self, data, "GET /taskmanagers")
+        return data
+    }
+
     /// Flink's whole answer about one TaskManager (`/taskmanagers/{id}`), for pass-through.
     public func taskManagerDetails(_ taskManagerId: String) async throws -> Data {
         let data = try await send(.GET, "/taskmanagers/\(taskManagerId)")

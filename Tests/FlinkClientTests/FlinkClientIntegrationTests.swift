@@ -92,6 +92,9 @@ struct FlinkClientIntegrationTests {
         // TaskManagers: one, busy; kill it and see it go; start another and see it register; the job recovers.
         let taskManagers = try await client.taskManagers()
         #expect(taskManagers.count == 1)
+        let list = try JSONSerialization.jsonObject(with: try await client.taskManagerList()) as? [String: Any]
+        let entry = (list?["taskmanagers"] as? [[String: Any]])?.first ?? [:]
+        #expect(entry["hardware"] != nil && entry["memoryConfiguration"] != nil, "the whole answer passes through: \(entry.keys.sorted())")
         #expect(taskManagers.first?.isIdle == false)
         #expect(taskManagers.first?.host == "127.0.0.1")
         try cluster.control("kill-taskmanager")

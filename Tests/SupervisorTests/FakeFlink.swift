@@ -54,6 +54,7 @@ final class FakeFlink: FlinkAPI {
     }
 
     func taskManagers() async throws -> [TaskManagerInfo] { try answer(); return [] }
+    func taskManagerList() async throws -> Data { try answer(); return Data(#"{"taskmanagers":[]}"#.utf8) }
     func taskManagerDetails(_ taskManagerId: String) async throws -> Data { try answer(); return Data("{}".utf8) }
     func jobManagerMetrics(names: [String]) async throws -> [String: String] { try answer(); return [:] }
     func jobMetrics(_ jobId: String, names: [String]) async throws -> [String: String] { try answer(); return [:] }

@@ -115,8 +115,13 @@ def test_control_plane_answers_from_the_supervisor(system):
     assert details["state"] == "RUNNING"
     managers = control_plane(system, f"/api/v1/clusters/{CLUSTER}/taskmanagers")
     assert len(managers) == 1
+    # Flink's fields pass through, those the contract names and the others (hardware, memory, ...).
+    assert {"id", "slotsNumber", "freeSlots", "hardware", "memoryConfiguration"} <= set(managers[0]), managers[0]
     metrics = control_plane(system, f"/api/v1/clusters/{CLUSTER}/jobmanager/metrics")
     assert metrics.get("jvmMemoryHeapUsed", 0) > 0
+    assert metrics["jvmClassLoaderClassesLoaded"] > 0, metrics
+    assert (metrics["taskSlotsTotal"], metrics["numRegisteredTaskManagers"], metrics["numRunningJobs"]) == (1, 1, 1), metrics
+    assert "jvmGarbageCollectorCopyCount" in metrics, "an absent value is 0, not left out"
 
 
 def test_supervisor_metrics_pass_promtool(system):
