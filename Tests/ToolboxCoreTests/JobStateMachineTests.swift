@@ -362,6 +362,18 @@ struct JobStateMachineStopTests {
         #expect(decision.events.contains { $0.isWarning && $0.reason == "SavepointFailed" })
     }
 
+    @Test("a refused stop is asked again a polling interval after the last attempt, not at once (reliability.md, finding 4)")
+    func failedStopWaits() {
+        let justTried = Self.stopping.pendingSavepoint(age: 30).with { $0.status?.timestamp = JobFixtures.ago(1) }
+        let waiting = JobStateMachine.decide(JF.observe(justTried, flink: Self.running, savepoint: .failed(reason: "tasks not running")))
+        #expect(waiting.actions.isEmpty && waiting.events.isEmpty)
+        #expect(waiting.job.status?.savepointTriggerId == justTried.status?.savepointTriggerId)
+        #expect(waiting.job.status?.timestamp == JobFixtures.ago(1), "nothing changed: no status write to echo back")
+        #expect(waiting.recheckAfter == 4)
+        let later = JF.observe(justTried, flink: Self.running, savepoint: .failed(reason: "tasks not running"), at: JF.now.addingTimeInterval(4))
+        #expect(JobStateMachine.decide(later).actions.map { if case .stopWithSavepoint = $0 { true } else { false } } == [true])
+    }
+
     @Test("a stop-with-savepoint still failing after taskTimeout cancels plainly and keeps the previous savepoint")
     func failedStop() {
         let decision = JobStateMachine.decide(

@@ -129,6 +129,16 @@ extension JobCycle {
         recheck(observation.pollingInterval)
         if hasPendingSavepoint {
             let firstRequest = before.savepointRequestTimestamp ?? now
+            if case .failed = observation.savepoint, !flinkJobGone, now.timeIntervalSince(firstRequest) <= observation.taskTimeout {
+                // A refused stop is asked again one polling interval after the last attempt (the status is stamped
+                // by each attempt), not at once: each attempt's status write comes back through the watch, and
+                // asking at once sent a request every few milliseconds until taskTimeout.
+                let wait = observation.pollingInterval - now.timeIntervalSince(before.timestamp ?? .distantPast)
+                if wait > 0 {
+                    recheck(wait)
+                    return false
+                }
+            }
             switch followSavepoint(stop: true) {
             case .completed: status.jobId = ""
             case .failed where !flinkJobGone && now.timeIntervalSince(firstRequest) <= observation.taskTimeout:
