@@ -87,6 +87,12 @@ bench: deps
 readme-test: build flink-deps
 	$(PYTHON) -m pytest Tests/readme -q -p no:cacheprovider
 
+## manual-test: the original's manual commands (Tests/manual/commands.txt, verbatim) with the README's substitution
+## table, against a system started like `make run`
+.PHONY: manual-test
+manual-test: build flink-deps
+	$(PYTHON) -m pytest Tests/manual -q -p no:cacheprovider
+
 ## schemathesis: fuzz the operator's control plane (mutual TLS, on localkube) against openapi/toolbox.yaml: no server
 ## error and no response or acceptance that violates the contract (Tests/contract/schemathesis_check.py; about 1.5 min)
 SCHEMATHESIS_ARGS ?= --examples 20 --seed 1
@@ -150,7 +156,7 @@ e2e-test-flink-1.20: build flink-deps
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py
 
-test: deps lint contract flink-deps localkube-test readme-test schemathesis e2e-test chaos images-check
+test: deps lint contract flink-deps localkube-test readme-test manual-test schemathesis e2e-test chaos images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 

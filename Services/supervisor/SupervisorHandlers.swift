@@ -60,10 +60,17 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
         } catch { return .default(statusCode: Self.status(of: error), Self.failure(error)) }
     }
 
+    /// Throws not found unless Flink lists TaskManager `id`: for an unknown id Flink answers metrics with nothing
+    /// (which would read as zeros) and details with a 500.
+    private func requireTaskManager(_ id: String) async throws {
+        guard try await flink.taskManagers().contains(where: { $0.id == id }) else { throw FlinkError.notFound("TaskManager \(id)") }
+    }
+
     func getSupervisedTaskManagerDetails(
         _ input: Operations.GetSupervisedTaskManagerDetails.Input
     ) async throws -> Operations.GetSupervisedTaskManagerDetails.Output {
         do {
+            try await requireTaskManager(input.path.taskmanagerId)
             let data = try await flink.taskManagerDetails(input.path.taskmanagerId)
             return .ok(.init(body: .json(try JSONDecoder().decode(Components.Schemas.TaskManagerDetails.self, from: data))))
         } catch {
@@ -76,6 +83,7 @@ struct SupervisorHandlers: ToolboxAPIHandlers {
         _ input: Operations.GetSupervisedTaskManagerMetrics.Input
     ) async throws -> Operations.GetSupervisedTaskManagerMetrics.Output {
         do {
+            try await requireTaskManager(input.path.taskmanagerId)
             let values = try await flink.taskManagerMetrics(input.path.taskmanagerId, names: FlinkMetricNames.process)
             return .ok(.init(body: .json(try FlinkMetricNames.processMetrics(values))))
         } catch {

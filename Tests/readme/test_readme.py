@@ -7,7 +7,6 @@ operator's Service by Tests/readme/forward.py, as the README tells users to do.
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -32,7 +31,7 @@ EXPECTED = [
 ]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import forward  # noqa: E402
+from readme_system import environment  # noqa: E402,F401  (the fixture)
 
 
 def blocks() -> list[str]:
@@ -43,34 +42,6 @@ def blocks() -> list[str]:
 def block_id(body: str) -> str:
     line = next((l for l in body.splitlines()[1:] if l.strip()), "")
     return re.sub(r"[^A-Za-z0-9]+", "-", line)[:50].strip("-")
-
-
-@pytest.fixture(scope="module")
-def environment(tmp_path_factory):
-    """A system with the demo, and the README's variables pointing at it."""
-    run_dir = tmp_path_factory.mktemp("readme")
-    env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", RUN_DEMO="1")
-    out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
-                         timeout=600)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    listener = None
-    try:
-        kubeconfig = run_dir / "localkube" / "kubeconfig"
-        ip = subprocess.run(["kubectl", "--kubeconfig", str(kubeconfig), "-n", "flink-jobs", "get", "svc", "flink-operator",
-                             "-o", "jsonpath={.spec.clusterIP}"], capture_output=True, text=True, timeout=60,
-                            check=True).stdout.strip()
-        listener = forward.start(0, (ip, 4444))
-        bin_dir = (REPO / os.environ.get("BIN_DIR", ".build/debug")).resolve()
-        secrets = REPO / "secrets"
-        yield dict(os.environ, KUBECONFIG=str(kubeconfig), PATH=f"{bin_dir}:{os.environ['PATH']}",
-                   FLINKCTL_CA_CERT=str(secrets / "ca_cert.pem"), FLINKCTL_CERT=str(secrets / "operator-cli_cert.pem"),
-                   FLINKCTL_KEY=str(secrets / "operator-cli_key.pem"), OPERATOR_HOST="localhost",
-                   OPERATOR_PORT=str(listener.getsockname()[1]), OPERATOR_MONITOR=f"{ip}:8080")
-    finally:
-        if listener is not None:
-            listener.close()
-        subprocess.run([str(REPO / "Tools" / "run-local.sh"), "stop"], cwd=REPO, env=env, capture_output=True,
-                       timeout=120)
 
 
 def test_readme_has_examples_and_explains_their_variables():
