@@ -76,7 +76,8 @@ def test_defaulting_pruning_and_field_validation(api, namespace):
     spec = warn.json["spec"]
     assert "bogus" not in spec and "serviceType" not in spec["jobManager"]
     assert spec["minTaskManagers"] == 0 and spec["maxTaskManagers"] == 32
-    assert spec["runtime"]["pullPolicy"] == "IfNotPresent" and spec["supervisor"]["pollingInterval"] == 5
+    assert spec["runtime"]["pullPolicy"] == "IfNotPresent" and spec["supervisor"]["rescalePolicy"] == "JobParallelism"
+    assert "pollingInterval" not in spec["supervisor"]  # no default: the operator's --polling-interval applies
     ignore = api.post(base + "?fieldValidation=Ignore", {**body, "metadata": {"name": "d2"}})
     assert ignore.status == 201 and not ignore.headers.get_all("Warning")
     cm = api.post(f"/api/v1/namespaces/{namespace}/configmaps?fieldValidation=Strict",

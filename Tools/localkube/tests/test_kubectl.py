@@ -46,7 +46,7 @@ def test_manual_examples_apply(kubectl, flink_ns):
     assert fd["metadata"]["resourceVersion"] == before["metadata"]["resourceVersion"]
     assert "unchanged" in kubectl("apply", "-n", flink_ns, "-f", MANUAL_144[1]).stdout
     assert fd["spec"]["cluster"]["supervisor"]["rescaleDelay"] == 10
-    assert fd["spec"]["cluster"]["supervisor"]["pollingInterval"] == 5  # defaulted by the CRD schema
+    assert fd["spec"]["jobs"][0]["spec"]["maxJobParallelism"] == 32  # defaulted by the CRD schema, in a list item
     cms = kubectl("get", "configmaps", "-n", flink_ns, "-o", "name").stdout
     assert "configmap/demo-job-parameters-v1" in cms
 
