@@ -107,7 +107,7 @@ def _default_service(obj: dict, create: bool, used: dict) -> None:
             port["nodePort"] = _free(used["ports"], 30000, 32767)
     if kind != "ExternalName":
         if "clusterIP" not in spec or spec["clusterIP"] == "":
-            spec["clusterIP"] = _free_ip(used["ips"])
+            spec["clusterIP"] = _free_ip(used["ips"], used.get("prefix", "127.2."))
         spec.setdefault("clusterIPs", [spec["clusterIP"]])
         if spec["clusterIP"] != "None":
             spec.setdefault("ipFamilies", ["IPv4"])
@@ -127,9 +127,9 @@ def _free(used: set, low: int, high: int) -> int:
     raise ValueError("no free node port")
 
 
-def _free_ip(used: set) -> str:
-    for n in range(10, 65000):  # 127.2.0.0/16: loopback addresses localkube proxies (see network.py)
-        ip = f"127.2.{n // 250}.{n % 250 + 1}"
+def _free_ip(used: set, prefix: str) -> str:
+    for n in range(10, 65000):  # e.g. 127.2.0.0/16: loopback addresses localkube proxies (see netrange.py)
+        ip = f"{prefix}{n // 250}.{n % 250 + 1}"
         if ip not in used:
             used.add(ip)
             return ip

@@ -53,7 +53,7 @@ class Kubelet:
         self.pods_dir = os.path.join(state_dir, "pods")
         self.shared_dir = os.path.join(state_dir, "shared")
         self.kubeconfig, self.use_namespaces = kubeconfig, use_namespaces
-        self.ips, self.hosts = PodIPs(), HostsFiles()
+        self.ips, self.hosts = PodIPs(api.net.pod_prefix), HostsFiles()
         self.runs: dict[str, PodRun] = {}
         self.rt = api.registry.by_key(POD_KEY)
         os.makedirs(self.pods_dir, exist_ok=True)

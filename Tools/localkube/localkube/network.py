@@ -1,7 +1,8 @@
 """Pod addresses, Service endpoints and the per-pod hosts files (the local cluster DNS).
 
 - Pod IPs come from 127.1.0.0/16 (127.1.0.1 ... 127.1.255.254), Service cluster IPs from 127.2.0.0/16 (see
-  builtins), so nothing ever takes 127.0.0.1 and every listener stays on the loopback network.
+  builtins), so nothing ever takes 127.0.0.1 and every listener stays on the loopback network. Those are the ranges
+  of network index 0; another localkube running at the same time gets 127.3/127.4 and so on (see netrange.py).
 - Every pod gets `<pod-dir>/hosts`: the machine's /etc/hosts, its own name, and every Service as
   `<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.cluster.local` (short name only for its own
   namespace) pointing at the cluster IP (headless: the first ready pod). The file is rewritten in place
@@ -43,19 +44,20 @@ def busy_ips() -> set[str]:
 
 
 class PodIPs:
-    """Allocates 127.1.x.y addresses (skipping those another process listens on)."""
+    """Allocates `<prefix>x.y` addresses, e.g. 127.1.x.y (skipping those another process listens on)."""
 
-    def __init__(self):
+    def __init__(self, prefix: str = "127.1."):
+        self.prefix = prefix
         self.used: set[str] = set()
 
     def allocate(self, wanted: str | None = None) -> str:
         """A free pod IP (`wanted` if it is a free pod address)."""
         busy = busy_ips()
-        if wanted and wanted.startswith("127.1.") and wanted not in self.used and wanted not in busy:
+        if wanted and wanted.startswith(self.prefix) and wanted not in self.used and wanted not in busy:
             self.used.add(wanted)
             return wanted
         for n in range(1, 65535):
-            ip = f"127.1.{n // 256}.{n % 256}"
+            ip = f"{self.prefix}{n // 256}.{n % 256}"
             if n % 256 not in (0, 255) and ip not in self.used and ip not in busy:
                 self.used.add(ip)
                 return ip

@@ -10,6 +10,7 @@ from .defs import resolve
 from .events import core_field_selector, from_core, is_new_events, to_core
 from .errors import ApiError, already_exists, bad_request, cause, conflict, gone, invalid, not_found
 from .meta import generate_name, keep_server_fields, new_uid, now
+from .netrange import NetRange
 from .patch import json_patch, merge_patch, strategic_merge
 from .registry import Registry, ResourceType
 from .selectors import field_matcher, label_matcher
@@ -21,8 +22,9 @@ NS_KEY = ("", "namespaces")
 class Api:
     """Semantics of the Kubernetes API on top of the store."""
 
-    def __init__(self, store: Store, registry: Registry):
+    def __init__(self, store: Store, registry: Registry, net: NetRange | None = None):
         self.store, self.registry = store, registry
+        self.net = net or NetRange()  # the loopback ranges of this instance (pod and Service IPs)
         self.on_change = None  # set by the controllers: called after every write
         self.live_pods: set[str] = set()  # uids of pods the kubelet runs (their deletion is graceful)
 
@@ -90,11 +92,11 @@ class Api:
         """What defaulting `rt` needs to know of allocated addresses: only Services allocate any (reading the
         machine's listening sockets costs milliseconds, too much for every write)."""
         if (rt.group, rt.plural) != ("", "services"):
-            return {"ips": set(), "ports": set()}
+            return {"ips": set(), "ports": set(), "prefix": self.net.service_prefix}
         return self.used_addresses()
 
     def used_addresses(self) -> dict:
-        """Cluster IPs and node ports already allocated to services."""
+        """Cluster IPs and node ports already allocated to services, and this instance's cluster IP prefix."""
         ips, ports = set(), set()
         for svc in self.store.items(("", "services")):
             spec = svc.get("spec") or {}
@@ -102,7 +104,7 @@ class Api:
             ports.update(p.get("nodePort") for p in spec.get("ports") or [])
         from .network import busy_ips
         ips |= busy_ips()  # loopback cluster IPs another localkube (or process) listens on
-        return {"ips": ips, "ports": ports}
+        return {"ips": ips, "ports": ports, "prefix": self.net.service_prefix}
 
     def create(self, rt: ResourceType, ns: str | None, body, opts: dec.WriteOptions) -> dict:
         """POST: create a new object (generateName, AlreadyExists, defaults, validation)."""

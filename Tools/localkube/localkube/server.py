@@ -9,7 +9,7 @@ import ssl
 
 from aiohttp import web
 
-from . import discovery, podlogs, rest
+from . import discovery, netrange, podlogs, rest
 from .admin import handle_admin
 from .certs import ensure_tls, write_kubeconfig
 from .controllers import Controllers
@@ -42,7 +42,8 @@ class Server:
         self.registry = Registry()
         for crd in self.store.items(CRD_KEY):
             self.registry.register_crd(crd)
-        self.api = Api(self.store, self.registry)
+        self.net = netrange.acquire(state_dir)  # held until the process ends
+        self.api = Api(self.store, self.registry, self.net)
         self.controllers = Controllers(self.api)
         self.runtime = Runtime(self.api, state_dir, image_map) if runtime else None
         if self.runtime is not None:
@@ -58,8 +59,9 @@ class Server:
         if self.store.peek(("", "services"), "default", "kubernetes") is None:
             self.api.create(self.registry.by_key(("", "services")), "default", {
                 "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-                "spec": {"clusterIP": "127.2.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP",
-                                                              "targetPort": 6443}]}}, WriteOptions())
+                "spec": {"clusterIP": self.net.api_service_ip,
+                         "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}},
+                WriteOptions())
 
     async def pod_log(self, request: web.Request, pod: dict) -> web.StreamResponse:
         """Logs of a pod: the captured output of its container (empty without the runtime)."""
@@ -194,6 +196,7 @@ class Server:
             gc_task.cancel()
             await runner.cleanup()
             self.store.close()
+            self.net.release()
             try:
                 os.remove(os.path.join(self.state_dir, "localkube.pid"))
             except OSError:

@@ -44,6 +44,10 @@ class LocalKube:
         self.url, self.kubeconfig = match.group(1), match.group(2)
         return self
 
+    def network(self) -> dict:
+        """The loopback ranges this instance took (`<state>/network.json`: index, pods, services)."""
+        return json.loads((self.state_dir / "network.json").read_text())
+
     def stop(self) -> int | None:
         """SIGTERM the server (SIGKILL if it does not exit) and return its exit code."""
         if self.proc is None:

@@ -48,7 +48,7 @@ def _log(rapi, ns, name, query="") -> str:
     return rapi.get(pod_path(ns, name) + "/log" + query).raw.decode()
 
 
-def test_env_and_volume_mounts(rapi, ns):
+def test_env_and_volume_mounts(rt, rapi, ns):
     rapi.post(f"/api/v1/namespaces/{ns}/configmaps", {"metadata": {"name": "cfg"},
                                                       "data": {"a.conf": "alpha", "b": "beta"}})
     rapi.post(f"/api/v1/namespaces/{ns}/secrets", {"metadata": {"name": "sec"}, "data": {
@@ -70,7 +70,7 @@ def test_env_and_volume_mounts(rapi, ns):
     assert rapi.post(pod_path(ns), body).status == 201
     running = wait_phase(rapi, ns, "envpod", "Running")
     ip = running["status"]["podIP"]
-    assert ip.startswith("127.1.") and running["status"]["podIPs"] == [{"ip": ip}]
+    assert ip.startswith(rt.network()["pods"].removesuffix("0.0/16")) and running["status"]["podIPs"] == [{"ip": ip}]
     out = wait_for(lambda: (lambda t: t if "localhost=" in t else None)(_log(rapi, ns, "envpod")))
     assert f"name=envpod ns={ns} ip={ip} b=beta user=bob pw=s3cret" in out
     assert "alpha\ns3cret\nbeta\npassword" in out
@@ -200,7 +200,7 @@ def test_readiness_gates_service_and_liveness_restarts(rt, rapi, ns):
     svc = rapi.post(f"/api/v1/namespaces/{ns}/services", {"metadata": {"name": "gated"}, "spec": {
         "selector": {"app": "gated"}, "ports": [{"port": 80, "targetPort": "http"}]}}).json
     ip = svc["spec"]["clusterIP"]
-    assert ip.startswith("127.2.")
+    assert ip.startswith(rt.network()["services"].removesuffix("0.0/16"))
     running = wait_phase(rapi, ns, "gated", "Running")
     endpoints = f"/api/v1/namespaces/{ns}/endpoints/gated"
     wait_for(lambda: (rapi.get(endpoints).json or {}).get("subsets", [{}])[0].get("notReadyAddresses"))

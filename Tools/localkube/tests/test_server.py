@@ -41,6 +41,25 @@ def test_persistence_across_restart(fresh, tmp_path):
     assert "nextbreakpoint.com" in json.dumps(api.get("/apis").json)
 
 
+def test_instances_running_at_once_get_their_own_loopback_ranges(fresh, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOCALKUBE_LOCK_DIR", str(tmp_path))  # private locks: the indices are known
+    first, second = fresh(), fresh()
+    assert first.network() == {"index": 0, "pods": "127.1.0.0/16", "services": "127.2.0.0/16"}
+    assert second.network() == {"index": 1, "pods": "127.3.0.0/16", "services": "127.4.0.0/16"}
+    kubernetes = "/api/v1/namespaces/default/services/kubernetes"
+    assert second.client().get(kubernetes).json["spec"]["clusterIP"] == "127.4.0.1"
+    svc = {"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
+    assert second.client().post("/api/v1/namespaces/default/services", svc).json["spec"]["clusterIP"].startswith(
+        "127.4.")
+    assert first.stop() == 0
+    third = fresh()  # the freed index is the first free one
+    assert third.network()["index"] == 0
+    assert second.stop() == 0
+    restarted = fresh(state_dir=second.state_dir)  # its recorded index, although 1 is not the first free one
+    assert restarted.network()["index"] == 1
+    assert restarted.client().get(kubernetes).json["spec"]["clusterIP"] == "127.4.0.1"
+
+
 def test_startup_files_and_kubeconfig(fresh):
     lk = fresh()
     config = yaml.safe_load(open(lk.kubeconfig))
