@@ -60,10 +60,15 @@ contract: deps
 	  --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl > $(TOOLS)/operator-tls.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set observedNamespace=flink-jobs --set replicas=2 > $(TOOLS)/operator-observed.yaml
-	grep -q -- '--tls-ca' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--tls-ca' $(TOOLS)/operator-plain.yaml
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
+	  --set secretName=ssl --set keystore.pathKey=api.p12 --set truststore.secretKey=trust-password \
+	  --set taskTimeout=180 --set pollingInterval=5 > $(TOOLS)/operator-keystore.yaml
+	grep -q -- '--tls-dir' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--tls-dir' $(TOOLS)/operator-plain.yaml
+	! grep -q -- 'items:' $(TOOLS)/operator-tls.yaml && grep -q -- 'key: api.p12' $(TOOLS)/operator-keystore.yaml
+	grep -q -- '- "180"' $(TOOLS)/operator-keystore.yaml && ! grep -q -- '--task-timeout' $(TOOLS)/operator-plain.yaml
 	grep -q -- '- "flink-jobs"' $(TOOLS)/operator-observed.yaml
 	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/operator-plain.yaml $(TOOLS)/operator-tls.yaml \
-	  $(TOOLS)/operator-observed.yaml > /dev/null
+	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml > /dev/null
 
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
@@ -87,8 +92,8 @@ bench: deps
 readme-test: build flink-deps
 	$(PYTHON) -m pytest Tests/readme -q -p no:cacheprovider
 
-## manual-test: the original's manual commands (Tests/manual/commands.txt, verbatim) with the README's substitution
-## table, against a system started like `make run`
+## manual-test: the original's manual commands (Tests/manual/commands.txt and install-commands.txt, verbatim) with the README's substitution
+## table, against a system started like `make run`, and the install/upgrade/uninstall sections on a fresh localkube
 .PHONY: manual-test
 manual-test: build flink-deps
 	$(PYTHON) -m pytest Tests/manual -q -p no:cacheprovider

@@ -8,17 +8,21 @@
 #   operator-api_cert.pem, operator-api_key.pem  certificate of the operator, supervisor and bootstrap services
 #   operator-cli_cert.pem, operator-cli_key.pem  certificate of clients (flinkctl, curl)
 #   operator-cli.p12                             the client certificate and key for browsers, protected by <keystore-password>
+#   keystore-operator-{api,cli}.jks              the original's key stores: key, certificate and CA (PKCS#12, <keystore-password>)
+#   truststore-operator-{api,cli}.jks            the original's trust stores: the CA certificate (PKCS#12, <truststore-password>)
 # Certificates carry SANs localhost, 127.0.0.1, host.docker.internal, minikube and <host>, and both the
 # serverAuth and clientAuth usages (the services also call each other). Keys are unencrypted PEM (mode 0600),
-# the format the Swift services and Kubernetes TLS secrets use; <key-password> and <truststore-password> are
-# accepted for compatibility with the original's command line.
+# the format the Swift services and Kubernetes TLS secrets use. The .jks stores are PKCS#12 (Java's keytool reads
+# PKCS#12 whatever the extension; the toolbox reads both forms); the trust stores are made with keytool when it is
+# installed, so Java sees the CA as a trusted entry. <key-password> is accepted for compatibility: a PKCS#12 key
+# entry has the store's password.
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
   echo "usage: $0 <host> <key-password> <keystore-password> <truststore-password>" >&2
   exit 2
 fi
-host=$1 keystore_password=$3
+host=$1 keystore_password=$3 truststore_password=$4
 out=${SECRETS_DIR:-secrets}
 days=${CERT_DAYS:-825}
 command -v openssl >/dev/null || { echo "secrets.sh: openssl is required (apt-get install openssl)" >&2; exit 1; }
@@ -50,5 +54,17 @@ issue operator-api
 issue operator-cli
 openssl pkcs12 -export -in "$out/operator-cli_cert.pem" -inkey "$out/operator-cli_key.pem" \
   -certfile "$out/ca_cert.pem" -name operator-cli -passout "pass:$keystore_password" -out "$out/operator-cli.p12"
+for name in operator-api operator-cli; do
+  openssl pkcs12 -export -in "$out/${name}_cert.pem" -inkey "$out/${name}_key.pem" -certfile "$out/ca_cert.pem" \
+    -name "$name" -passout "pass:$keystore_password" -out "$out/keystore-$name.jks"
+  rm -f "$out/truststore-$name.jks"
+  if command -v keytool >/dev/null; then
+    keytool -importcert -noprompt -storetype PKCS12 -alias ca -file "$out/ca_cert.pem" \
+      -keystore "$out/truststore-$name.jks" -storepass "$truststore_password" >/dev/null 2>&1
+  else
+    openssl pkcs12 -export -nokeys -in "$out/ca_cert.pem" -name ca -passout "pass:$truststore_password" \
+      -out "$out/truststore-$name.jks"
+  fi
+done
 chmod 0644 "$out"/*_cert.pem
-echo "Certificates written to $out/ (CA, operator-api and operator-cli; SANs localhost, 127.0.0.1, $host)"
+echo "Certificates written to $out/ (CA, operator-api and operator-cli as PEM and PKCS#12 .jks stores; SANs localhost, 127.0.0.1, $host)"

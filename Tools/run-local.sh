@@ -5,7 +5,8 @@
 # behind Service flink-operator, and the demo
 # FlinkDeployment (Tools/localkube/demo/demo.yaml). Ctrl-C (or `make stop` = `Tools/run-local.sh stop`) stops
 # localkube, which stops every pod. RUN_DETACH=1 returns after the setup and leaves everything running.
-# LOCALKUBE_IMAGE_MAP=FILE adds an image map (see Tools/localkube/README.md).
+# LOCALKUBE_IMAGE_MAP=FILE adds an image map (see Tools/localkube/README.md). RUN_INSTALL=0 (with RUN_DETACH=1)
+# starts localkube alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -51,6 +52,10 @@ for _ in $(seq 200); do grep -q '^localkube listening' "$run/localkube.log" && b
 line=$(grep '^localkube listening' "$run/localkube.log" || true)
 [ -n "$line" ] || { echo "localkube did not start:" >&2; tail -n 20 "$run/localkube.log" >&2; stop_localkube; exit 1; }
 url=$(echo "$line" | sed -n 's/^localkube listening on \([^ ]*\) .*/\1/p')
+if [ "${RUN_INSTALL:-1}" = 0 ]; then # localkube alone (Tests/manual/test_manual_install.py installs like the manual)
+  echo "localkube is running (pid $lk_pid, log $run/localkube.log); nothing installed; kubeconfig $state/kubeconfig"
+  trap - INT TERM; exit 0
+fi
 
 # The CRD and roles charts, rendered by the real Helm engine (helm-python-sdk), as `helm install` would.
 python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-crd --name flink-k8s-toolbox-crd | kube apply -f - >/dev/null

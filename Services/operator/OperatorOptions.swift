@@ -9,7 +9,10 @@ struct OperatorOptions: ParsableArguments {
     @Option(name: .customLong("kube-config"), help: "kubeconfig file; in-cluster configuration (or $KUBECONFIG) when absent.")
     var kubeConfig: String?
 
-    @Option(help: "Secret (tls.crt, tls.key, ca.crt) the supervisors use for mutual TLS; plain HTTP when absent.")
+    @Option(
+        help:
+            "Secret (PEM tls.crt, tls.key, ca.crt, or the original's keystore.jks, truststore.jks, keystore-secret, truststore-secret) the supervisors use for mutual TLS; plain HTTP when absent."
+    )
     var supervisorTLSSecret: String?
 
     @Option(help: "Name of the Lease used for leader election.")

@@ -19,7 +19,10 @@ struct SupervisorOptions: ParsableArguments {
     @Option(help: "Seconds an unreachable JobManager is tolerated before the cluster is unhealthy.")
     var taskTimeout: Double = 300
 
-    @Option(help: "Secret (tls.crt, tls.key, ca.crt) mounted into bootstrap Jobs so they can report over mutual TLS.")
+    @Option(
+        help:
+            "Secret (PEM tls.crt, tls.key, ca.crt, or the original's keystore.jks, truststore.jks, keystore-secret, truststore-secret) mounted into bootstrap Jobs so they can report over mutual TLS."
+    )
     var tlsSecret: String?
 
     @Option(help: "URL bootstrap Jobs report to (default: https://supervisor-<cluster>.<namespace>:4445, the supervisor's Service, or http:// without TLS).")

@@ -4,8 +4,12 @@ import Logging
 
 /// Command-line options every toolbox process shares: where it listens and which TLS material it uses.
 ///
-/// Each TLS option falls back to an environment variable (`FLINK_TOOLBOX_TLS_CERT`, `FLINK_TOOLBOX_TLS_KEY`,
-/// `FLINK_TOOLBOX_TLS_CA`) so a Kubernetes Secret can be mounted without templating arguments.
+/// TLS comes from one of three option families: `--tls-dir` (a mounted Secret in PEM or the original's keystore
+/// form), `--tls-cert/--tls-key/--tls-ca` (PEM), or the original's `--keystore-path/--keystore-secret/
+/// --truststore-path/--truststore-secret` (PKCS#12). Each falls back to an environment variable
+/// (`FLINK_TOOLBOX_TLS_DIR`, `FLINK_TOOLBOX_TLS_CERT`, `FLINK_TOOLBOX_TLS_KEY`, `FLINK_TOOLBOX_TLS_CA`,
+/// `FLINK_TOOLBOX_KEYSTORE_SECRET`, `FLINK_TOOLBOX_TRUSTSTORE_SECRET`) so a Secret can be mounted without templating
+/// arguments (and passwords stay out of the process list).
 public struct ServiceOptions: ParsableArguments, Sendable {
     /// Address the HTTPS API listens on.
     @Option(name: .long, help: "Address the HTTPS API listens on.")
@@ -35,6 +39,31 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "PEM CA certificate trusted for peers (env FLINK_TOOLBOX_TLS_CA).")
     public var tlsCa: String?
 
+    /// A mounted Secret directory: `tls.crt`, `tls.key`, `ca.crt` (PEM) or `keystore.jks`, `truststore.jks`,
+    /// `keystore-secret`, `truststore-secret` (the original's form).
+    @Option(
+        name: .long,
+        help:
+            "Directory of a mounted TLS Secret, PEM (tls.crt, tls.key, ca.crt) or the original's (keystore.jks, truststore.jks, keystore-secret, truststore-secret) (env FLINK_TOOLBOX_TLS_DIR)."
+    )
+    public var tlsDir: String?
+
+    /// The original's PKCS#12 key store (private key and certificate chain).
+    @Option(name: .long, help: "PKCS#12 keystore of this process, as the original's secrets.sh makes (keystore-*.jks).")
+    public var keystorePath: String?
+
+    /// Password of `--keystore-path`.
+    @Option(name: .long, help: "Password of --keystore-path (env FLINK_TOOLBOX_KEYSTORE_SECRET).")
+    public var keystoreSecret: String?
+
+    /// The original's PKCS#12 trust store (the CA certificates).
+    @Option(name: .long, help: "PKCS#12 truststore with the CA certificate (truststore-*.jks).")
+    public var truststorePath: String?
+
+    /// Password of `--truststore-path`.
+    @Option(name: .long, help: "Password of --truststore-path (env FLINK_TOOLBOX_TRUSTSTORE_SECRET).")
+    public var truststoreSecret: String?
+
     /// Log level: trace, debug, info, notice, warning, error or critical.
     @Option(name: .long, help: "Log level (trace, debug, info, notice, warning, error, critical).")
     public var logLevel: String = "info"
@@ -54,20 +83,17 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     }
 
     /// The TLS material, from the options or their environment variables; `nil` when none is configured.
-    /// - Throws: `ServiceKitError.incompleteTLS` when only some of certificate, key and CA are given.
+    /// - Throws: `ServiceKitError.incompleteTLS` when an option family is incomplete or several are given;
+    ///   `ServiceKitError.unreadableTLSMaterial` when a `--tls-dir` holds neither form.
     public func tlsFiles(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TLSFiles? {
-        let cert = tlsCert ?? environment["FLINK_TOOLBOX_TLS_CERT"]
-        let key = tlsKey ?? environment["FLINK_TOOLBOX_TLS_KEY"]
-        let ca = tlsCa ?? environment["FLINK_TOOLBOX_TLS_CA"]
-        switch (cert, key, ca) {
-        case (nil, nil, nil):
-            return nil
-        case let (cert?, key?, ca?):
-            return TLSFiles(certificate: cert, privateKey: key, certificateAuthority: ca)
-        default:
-            throw ServiceKitError.incompleteTLS(
-                "--tls-cert, --tls-key and --tls-ca must be given together (got cert: \(cert != nil), key: \(key != nil), ca: \(ca != nil))"
-            )
-        }
+        let pem = TLSFiles.PEMOptions(
+            certificate: tlsCert ?? environment["FLINK_TOOLBOX_TLS_CERT"], privateKey: tlsKey ?? environment["FLINK_TOOLBOX_TLS_KEY"],
+            certificateAuthority: tlsCa ?? environment["FLINK_TOOLBOX_TLS_CA"], names: "--tls-cert, --tls-key and --tls-ca"
+        )
+        let keystore = TLSFiles.KeystoreOptions(
+            keystorePath: keystorePath, keystoreSecret: keystoreSecret ?? environment["FLINK_TOOLBOX_KEYSTORE_SECRET"],
+            truststorePath: truststorePath, truststoreSecret: truststoreSecret ?? environment["FLINK_TOOLBOX_TRUSTSTORE_SECRET"]
+        )
+        return try TLSFiles.select(directory: tlsDir ?? environment["FLINK_TOOLBOX_TLS_DIR"], pem: pem, keystore: keystore)
     }
 }

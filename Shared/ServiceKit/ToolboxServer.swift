@@ -64,10 +64,12 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         let server: HTTPServerBuilder
         if let tls = try options.tlsFiles() {
             server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration())
-            logger.info("API requires mutual TLS (TLS 1.2+)", metadata: ["certificate": "\(tls.certificate)", "ca": "\(tls.certificateAuthority)"])
+            logger.info("API requires mutual TLS (TLS 1.2+)", metadata: ["tls": "\(tls.summary)"])
         } else {
             server = .http1()
-            logger.warning("TLS is not configured (--tls-cert/--tls-key/--tls-ca): the API serves plain HTTP; restrict access to its port")
+            logger.warning(
+                "TLS is not configured (--tls-dir, --tls-cert/--tls-key/--tls-ca or --keystore-path/--truststore-path): the API serves plain HTTP; restrict access to its port"
+            )
         }
         let port = options.port ?? component.defaultPort
         let (bound, logger) = (self.bound, self.logger)

@@ -12,16 +12,20 @@ import ToolboxAPI
 /// Handlers that implement nothing: every operation answers with the 501 default.
 struct NothingImplemented: ToolboxAPIHandlers {}
 
-/// Runs a `ToolboxServer` on 127.0.0.1 with ephemeral ports for the duration of `body`, then shuts it down.
+/// Runs a `ToolboxServer` on 127.0.0.1 with ephemeral ports for the duration of `body`, then shuts it down; its TLS
+/// options are `tlsArguments` when given, otherwise the PEM files of `tls`.
 func withServer<Result>(
     component: Component = .operator,
     tls: CertificateSet? = TestCertificates.trusted,
+    tlsArguments: [String]? = nil,
     metrics: MetricsRegistry? = nil,
     _ body: (_ api: Int, _ monitoring: Int) async throws -> Result
 ) async throws -> Result {
     ToolboxProcess.ignoreBrokenPipes()
     var arguments = ["--bind-address", "127.0.0.1", "--port", "0", "--monitoring-port", "0"]
-    if let tls {
+    if let tlsArguments {
+        arguments += tlsArguments
+    } else if let tls {
         arguments += ["--tls-cert", tls.serverCertificate, "--tls-key", tls.serverKey, "--tls-ca", tls.ca]
     }
     let options = try ServiceOptions.parse(arguments)

@@ -15,6 +15,19 @@ public struct CertificateSet: Sendable {
     /// Key of clients.
     public var clientKey: String { path("operator-cli_key.pem") }
 
+    /// The original's PKCS#12 key store of the services (password `keystorePassword`).
+    public var serverKeystore: String { path("keystore-operator-api.jks") }
+    /// The original's PKCS#12 trust store of the services (password `truststorePassword`).
+    public var serverTruststore: String { path("truststore-operator-api.jks") }
+    /// The original's PKCS#12 key store of clients.
+    public var clientKeystore: String { path("keystore-operator-cli.jks") }
+    /// The original's PKCS#12 trust store of clients.
+    public var clientTruststore: String { path("truststore-operator-cli.jks") }
+    /// Password of the key stores (the manual's `secrets.sh` argument).
+    public let keystorePassword = "keystore-password"
+    /// Password of the trust stores.
+    public let truststorePassword = "truststore-password"
+
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 }
 

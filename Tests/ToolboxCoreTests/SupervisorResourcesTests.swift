@@ -206,9 +206,7 @@ struct SupervisorResourcesBootstrapTests {
         var expected = Self.base
         expected[expected.count - 1] = "https://supervisor-demo:4445"
         expected += ["--savepoint-path", "s3://sp/1", "--argument", "--input", "--argument", "x"]
-        expected += [
-            "--tls-cert", "/etc/flink-toolbox/tls/tls.crt", "--tls-key", "/etc/flink-toolbox/tls/tls.key", "--tls-ca", "/etc/flink-toolbox/tls/ca.crt",
-        ]
+        expected += ["--tls-dir", "/etc/flink-toolbox/tls"]
         expected += ["--dry-run"]
         #expect(BootstrapResources.arguments(for: job, cluster: cluster, settings: tls) == expected)
         #expect(BootstrapResources.arguments(for: RichResources.job(savepointPath: ""), cluster: cluster, settings: Self.settings) == Self.base)

@@ -6,8 +6,8 @@ import OpenAPIAsyncHTTPClient
 import ServiceKit
 import ToolboxAPI
 
-/// Where the operator's control plane listens and how to prove who we are: mutual TLS with PEM files
-/// (the original's keystore and truststore options), or plain HTTP.
+/// Where the operator's control plane listens and how to prove who we are: mutual TLS with PEM files or with the
+/// original's PKCS#12 keystore and truststore, or plain HTTP.
 struct ConnectionOptions: ParsableArguments {
     @Option(help: "Host of the operator's control plane.")
     var host = "localhost"
@@ -24,6 +24,18 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("PEM certificate of the CA that signed the operator's certificate (default $FLINKCTL_CA_CERT).", valueName: "file"))
     var caCert: String?
 
+    @Option(help: ArgumentHelp("PKCS#12 keystore with the client's key and certificate, instead of --cert/--key (the original's option).", valueName: "file"))
+    var keystorePath: String?
+
+    @Option(help: ArgumentHelp("Password of --keystore-path.", valueName: "password"))
+    var keystoreSecret: String?
+
+    @Option(help: ArgumentHelp("PKCS#12 truststore with the CA certificate, instead of --ca-cert (the original's option).", valueName: "file"))
+    var truststorePath: String?
+
+    @Option(help: ArgumentHelp("Password of --truststore-path.", valueName: "password"))
+    var truststoreSecret: String?
+
     @Flag(help: "Use plain HTTP, for an operator started without TLS.")
     var insecureHttp = false
 
@@ -34,12 +46,32 @@ struct ConnectionOptions: ParsableArguments {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
         guard !insecureHttp else { return }
+        _ = try tlsFiles()
+    }
+
+    /// The TLS material: the keystore options when given (both stores), otherwise the PEM options or their variables.
+    private func tlsFiles() throws -> TLSFiles {
+        if keystorePath != nil || truststorePath != nil {
+            guard cert == nil, key == nil, caCert == nil else {
+                throw ValidationError("give --keystore-path/--truststore-path or --cert/--key/--ca-cert, not both")
+            }
+            guard let keystorePath, let truststorePath else {
+                throw ValidationError("--keystore-path and --truststore-path must be given together")
+            }
+            return TLSFiles(
+                keystore: keystorePath, keystorePassword: keystoreSecret ?? "", truststore: truststorePath,
+                truststorePassword: truststoreSecret ?? ""
+            )
+        }
         let missing = [("--cert", "FLINKCTL_CERT", certificatePath), ("--key", "FLINKCTL_KEY", keyPath), ("--ca-cert", "FLINKCTL_CA_CERT", caPath)]
             .filter { $0.2 == nil }
-        guard missing.isEmpty else {
+        guard missing.isEmpty, let certificatePath, let keyPath, let caPath else {
             let names = missing.map { "\($0.0) (or $\($0.1))" }.joined(separator: ", ")
-            throw ValidationError("missing \(names): the operator requires mutual TLS; use --insecure-http for a plain HTTP operator")
+            throw ValidationError(
+                "missing \(names) (or --keystore-path and --truststore-path): the operator requires mutual TLS; use --insecure-http for a plain HTTP operator"
+            )
         }
+        return TLSFiles(certificate: certificatePath, privateKey: keyPath, certificateAuthority: caPath)
     }
 
     private static func environment(_ name: String) -> String? {
@@ -62,10 +94,9 @@ struct ConnectionOptions: ParsableArguments {
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(requestTimeout))
         // A command fails at once when it cannot connect (a refused certificate must not be retried for 10 s).
         configuration.connectionPool.retryConnectionEstablishment = false
-        if !insecureHttp, let certificatePath, let keyPath, let caPath {
-            let files = TLSFiles(certificate: certificatePath, privateKey: keyPath, certificateAuthority: caPath)
+        if !insecureHttp {
             do {
-                configuration.tlsConfiguration = try files.clientConfiguration(verifyHostname: true)
+                configuration.tlsConfiguration = try tlsFiles().clientConfiguration(verifyHostname: true)
             } catch {
                 throw FlinkctlError.setup("\(error)")
             }

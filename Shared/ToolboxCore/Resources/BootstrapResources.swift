@@ -5,7 +5,8 @@ import ToolboxAPI
 public struct BootstrapSettings: Sendable, Hashable {
     /// URL of the supervisor's internal API, which the bootstrap process reports to.
     public var supervisorURL: String
-    /// Secret with `tls.crt`, `tls.key` and `ca.crt` for mutual TLS with the supervisor; plain HTTP when `nil`.
+    /// Secret for mutual TLS with the supervisor (PEM or the original's keystores, see `SupervisorSettings`);
+    /// plain HTTP when `nil`.
     public var tlsSecretName: String?
     /// Zero completions and `--dry-run` (the original's dry run).
     public var dryRun: Bool
@@ -101,10 +102,7 @@ public enum BootstrapResources {
         ]
         if let savepointPath = job.status?.savepointPath, !savepointPath.isEmpty { arguments += ["--savepoint-path", savepointPath] }
         for argument in bootstrap.arguments ?? [] { arguments += ["--argument", argument] }
-        if settings.tlsSecretName != nil {
-            let directory = SupervisorDeployment.tlsDirectory
-            arguments += ["--tls-cert", "\(directory)/tls.crt", "--tls-key", "\(directory)/tls.key", "--tls-ca", "\(directory)/ca.crt"]
-        }
+        if settings.tlsSecretName != nil { arguments += ["--tls-dir", SupervisorDeployment.tlsDirectory] }
         if settings.dryRun { arguments.append("--dry-run") }
         return arguments
     }

@@ -3,7 +3,8 @@ import ToolboxAPI
 
 /// How the operator runs supervisors: what every supervisor Deployment shares.
 public struct SupervisorSettings: Sendable, Hashable {
-    /// Secret with `tls.crt`, `tls.key` and `ca.crt` for the supervisor's mutual TLS; plain HTTP when `nil`.
+    /// Secret for the supervisor's mutual TLS, PEM (`tls.crt`, `tls.key`, `ca.crt`) or the original's keystores
+    /// (`keystore.jks`, `truststore.jks`, `keystore-secret`, `truststore-secret`); plain HTTP when `nil`.
     public var tlsSecretName: String?
     /// Zero replicas (the original's dry run).
     public var dryRun: Bool
@@ -118,9 +119,8 @@ public enum SupervisorDeployment {
             "--task-timeout", String(supervisor.taskTimeout.map(Int.init) ?? settings.taskTimeout),
             "--port", String(apiPort),
         ]
-        if settings.tlsSecretName != nil {
-            arguments += ["--tls-cert", "\(tlsDirectory)/tls.crt", "--tls-key", "\(tlsDirectory)/tls.key", "--tls-ca", "\(tlsDirectory)/ca.crt"]
-        }
+        // The mounted Secret in either form: PEM (tls.crt, tls.key, ca.crt) or the original's keystores.
+        if settings.tlsSecretName != nil { arguments += ["--tls-dir", tlsDirectory] }
         if let secret = settings.tlsSecretName { arguments += ["--tls-secret", secret] }
         if settings.dryRun { arguments.append("--dry-run") }
         return arguments

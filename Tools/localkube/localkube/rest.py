@@ -130,12 +130,15 @@ async def _delete_options(request: web.Request) -> dict:
     options = {}
     if request.can_read_body:
         raw = await request.read()
-        if raw.strip():
+        if raw.strip() and request.content_type == "application/vnd.kubernetes.protobuf":
+            from .protobuf import decode_body  # client-go's typed clients (Helm's release storage) send protobuf
+            options = decode_body(raw)
+        elif raw.strip():
             import json
             try:
                 options = json.loads(raw)
             except ValueError as err:
-                raise bad_request(f"invalid DeleteOptions: {err}")
+                raise bad_request(f"invalid DeleteOptions ({request.content_type}): {err}")
     q = request.query
     if q.get("propagationPolicy"):
         options["propagationPolicy"] = q["propagationPolicy"]

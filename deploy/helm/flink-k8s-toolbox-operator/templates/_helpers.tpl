@@ -8,6 +8,22 @@
 {{- default .Values.secretName .Values.supervisorSecretName -}}
 {{- end -}}
 
+{{/* Items of the TLS Secret volume: empty (every key, as it is) unless the keystore/truststore values name other keys
+than the original's defaults; then those keys are mounted under the default names the operator looks for. */}}
+{{- define "operator.keystoreItems" -}}
+{{- $keys := list .Values.keystore.pathKey .Values.keystore.secretKey .Values.truststore.pathKey .Values.truststore.secretKey -}}
+{{- if ne (join "," $keys) "keystore.jks,keystore-secret,truststore.jks,truststore-secret" -}}
+- key: {{ .Values.keystore.pathKey }}
+  path: keystore.jks
+- key: {{ .Values.keystore.secretKey }}
+  path: keystore-secret
+- key: {{ .Values.truststore.pathKey }}
+  path: truststore.jks
+- key: {{ .Values.truststore.secretKey }}
+  path: truststore-secret
+{{- end -}}
+{{- end -}}
+
 {{/* The operator image reference. */}}
 {{- define "operator.image" -}}
 {{- $registry := .Values.image.registry -}}
