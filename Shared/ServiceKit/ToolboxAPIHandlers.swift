@@ -76,6 +76,10 @@ extension ToolboxAPIHandlers {
     public func getJobStatus(_ input: Operations.GetJobStatus.Input) async throws -> Operations.GetJobStatus.Output {
         .default(statusCode: 501, .notImplemented("GET /api/v1/clusters/{clusterName}/jobs/{jobName}/status"))
     }
+    /// GET /api/v1/clusters/{clusterName}/jobs/{jobName}/savepoints: 501 until implemented.
+    public func listSavepoints(_ input: Operations.ListSavepoints.Input) async throws -> Operations.ListSavepoints.Output {
+        .default(statusCode: 501, .notImplemented("GET /api/v1/clusters/{clusterName}/jobs/{jobName}/savepoints"))
+    }
     /// GET /api/v1/clusters/{clusterName}/jobs/{jobName}/details: 501 until implemented.
     public func getJobDetails(_ input: Operations.GetJobDetails.Input) async throws -> Operations.GetJobDetails.Output {
         .default(statusCode: 501, .notImplemented("GET /api/v1/clusters/{clusterName}/jobs/{jobName}/details"))

@@ -87,6 +87,25 @@ struct FlinkctlTests {
         #expect(harness.flinkctl(["savepoint", "trigger", "--cluster-name", "demo", "--job-name", "a"]).status == 0)
         #expect(try await client.get(FlinkJob.self, name: "demo-a").metadata.annotations?[action] == "TRIGGER_SAVEPOINT")
 
+        // The savepoint history the supervisor keeps in status, newest first.
+        var job = try await client.get(FlinkJob.self, name: "demo-a")
+        let taken = Date(timeIntervalSince1970: 1_800_000_000)
+        var jobStatus = job.status ?? .init()
+        jobStatus.savepointHistory = [.init(path: "file:///tmp/sp/savepoint-2", timestamp: taken, trigger: .manual, jobId: "f1")]
+        job.status = jobStatus
+        _ = try await client.updateStatus(job)
+        let savepoints = harness.flinkctl(["savepoint", "list", "--cluster-name", "demo", "--job-name", "a", "-o", "json"])
+        #expect(savepoints.status == 0 && savepoints.stdout.contains("file:///tmp/sp/savepoint-2") && savepoints.stdout.contains("manual"), "\(savepoints)")
+
+        // The original's keystore options (the PKCS#12 stores of secrets.sh) instead of the PEM ones.
+        let certificates = TestCertificates.trusted
+        let keystores = Run.flinkctl([
+            "deployments", "list", "--port", String(harness.port), "--keystore-path", certificates.clientKeystore,
+            "--keystore-secret", certificates.keystorePassword, "--truststore-path", certificates.clientTruststore,
+            "--truststore-secret", certificates.truststorePassword,
+        ])
+        #expect(keystores.status == 0 && keystores.stdout.contains("demo"), "\(keystores)")
+
         // No supervisor runs, so --wait sees no change and times out with exit code 3, after the request was made.
         let stop = harness.flinkctl(["cluster", "stop", "--cluster-name", "demo", "--without-savepoint", "--wait", "--timeout", "2", "--wait-interval", "0.5"])
         #expect(stop.status == 3, "\(stop)")

@@ -84,6 +84,12 @@ def counts(system) -> list[int]:
     return [count for _, count in count_lines(system)]
 
 
+def history_head(status: dict) -> tuple[str, str] | None:
+    """(path, trigger) of the newest entry of status.savepointHistory."""
+    history = status.get("savepointHistory") or []
+    return (history[0]["path"], history[0]["trigger"]) if history else None
+
+
 def test_tutorial_deployment_runs(system):
     system.kubectl("apply", "-f", "-", input=json.dumps(deployment(system)))
     system.wait_cluster(CLUSTER, "Started", timeout=240)
@@ -139,6 +145,7 @@ def test_stop_and_start_job_with_savepoint(system):
     system.annotate("fj", COUNTER, "STOP")
     status = system.wait_job(COUNTER, "Stopped")
     assert status["savepointPath"] and status["savepointPath"] != before
+    assert history_head(status) == (status["savepointPath"], "stop"), status.get("savepointHistory")
     seen = len(counts(system))
     stopped_at = counts(system)[-1]
     system.annotate("fj", COUNTER, "START")
@@ -160,8 +167,12 @@ def test_trigger_and_forget_savepoint(system):
     path = system.status("fj", COUNTER).get("savepointPath", "")
     system.annotate("fj", COUNTER, "TRIGGER_SAVEPOINT")
     system.wait("new savepoint", lambda: system.status("fj", COUNTER).get("savepointPath", "") not in ("", path))
+    taken = system.status("fj", COUNTER)
+    assert history_head(taken) == (taken["savepointPath"], "manual"), taken.get("savepointHistory")
     system.annotate("fj", COUNTER, "FORGET_SAVEPOINT")
-    system.wait("forgotten", lambda: system.status("fj", COUNTER).get("savepointPath") == "")
+    forgotten = system.wait("forgotten", lambda: (lambda s: s if s.get("savepointPath") == "" else None)(
+        system.status("fj", COUNTER)))
+    assert history_head(forgotten) == (taken["savepointPath"], "manual"), "forgetting keeps the history"
 
 
 def test_pending_request_recorded_before_a_crash_is_completed_once(system):
@@ -189,6 +200,7 @@ def test_periodic_savepoints_in_automatic_mode(system):
     first = system.wait("periodic savepoint", lambda: system.status("fj", COUNTER).get("savepointPath"), timeout=60)
     system.wait("second periodic savepoint", lambda: system.status("fj", COUNTER).get("savepointPath") not in ("", first), timeout=60)
     patch_job(system, "/spec/savepoint/savepointInterval", 0)
+    assert [r["trigger"] for r in system.status("fj", COUNTER)["savepointHistory"][:2]] == ["periodic", "periodic"]
 
 
 def test_scale_job_and_task_managers_follow(system):
@@ -208,6 +220,7 @@ def test_bootstrap_change_restarts_from_savepoint(system):
     status = system.wait("restarted job", lambda: (lambda s: s if s.get("jobId") not in ("", before) and s.get(
         "supervisorStatus") == "Started" else None)(system.status("fj", COUNTER)), timeout=240)
     assert status["savepointPath"]
+    assert history_head(status) == (status["savepointPath"], "upgrade"), status.get("savepointHistory")
 
 
 def test_state_survives_ten_stop_start_rescale_cycles(system):

@@ -1,10 +1,11 @@
 import ArgumentParser
 import ToolboxAPI
 
-/// `flinkctl savepoint trigger|forget`.
+/// `flinkctl savepoint trigger|forget|list`.
 struct SavepointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "savepoint", abstract: "Trigger or forget a job's savepoint.", subcommands: [Trigger.self, Forget.self]
+        commandName: "savepoint", abstract: "Trigger, forget or list a job's savepoints.",
+        subcommands: [Trigger.self, Forget.self, List.self]
     )
 
     /// Requests a savepoint (annotation TRIGGER_SAVEPOINT).
@@ -28,6 +29,18 @@ struct SavepointCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await send { try await $0.forgetSavepoint(path: .init(clusterName: job.clusterName, jobName: job.jobName)) }
+        }
+    }
+
+    /// Lists the savepoints the toolbox took of a job, newest first (status.savepointHistory).
+    struct List: ControlPlaneCommand {
+        static let configuration = CommandConfiguration(abstract: "List a job's savepoints, newest first: path, time, trigger, Flink job id.")
+        @OptionGroup var job: JobNameOptions
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var format: OutputOptions
+
+        func run() async throws {
+            try await send { try await $0.listSavepoints(path: .init(clusterName: job.clusterName, jobName: job.jobName)) }
         }
     }
 }

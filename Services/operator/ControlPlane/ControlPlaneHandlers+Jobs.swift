@@ -20,6 +20,13 @@ extension ControlPlaneHandlers {
         await .answer { try jobStatus(input.path.clusterName, input.path.jobName) }
     }
 
+    func listSavepoints(_ input: Operations.ListSavepoints.Input) async throws -> Operations.ListSavepoints.Output {
+        await .answer {
+            let job = try service.jobObject(cluster: input.path.clusterName, job: input.path.jobName)
+            return try ResponseEnvelope.ok(job.status?.savepointHistory ?? [])
+        }
+    }
+
     private func jobStatus(_ cluster: String, _ job: String) throws -> Envelope {
         try ResponseEnvelope.ok(try service.jobObject(cluster: cluster, job: job).status ?? .init())
     }

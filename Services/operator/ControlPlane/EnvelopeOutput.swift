@@ -18,6 +18,7 @@ extension Components.Responses.NameList: EnvelopeResponse { static func envelope
 extension Components.Responses.DeploymentStatus: EnvelopeResponse { static func envelope(_ e: Components.Schemas.Envelope) -> Self { .init(body: .json(e)) } }
 extension Components.Responses.ClusterStatus: EnvelopeResponse { static func envelope(_ e: Components.Schemas.Envelope) -> Self { .init(body: .json(e)) } }
 extension Components.Responses.JobStatus: EnvelopeResponse { static func envelope(_ e: Components.Schemas.Envelope) -> Self { .init(body: .json(e)) } }
+extension Components.Responses.Savepoints: EnvelopeResponse { static func envelope(_ e: Components.Schemas.Envelope) -> Self { .init(body: .json(e)) } }
 extension Components.Responses.JobDetails: EnvelopeResponse { static func envelope(_ e: Components.Schemas.Envelope) -> Self { .init(body: .json(e)) } }
 extension Components.Responses.JobMetrics: EnvelopeResponse { static func envelope(_ e: Components.Schemas.Envelope) -> Self { .init(body: .json(e)) } }
 extension Components.Responses.ProcessMetrics: EnvelopeResponse { static func envelope(_ e: Components.Schemas.Envelope) -> Self { .init(body: .json(e)) } }
@@ -42,6 +43,7 @@ extension Operations.ListJobs.Output: EnvelopeOutput {}
 extension Operations.ListJobsAlias.Output: EnvelopeOutput {}
 extension Operations.GetJobStatus.Output: EnvelopeOutput {}
 extension Operations.GetJobStatusAlias.Output: EnvelopeOutput {}
+extension Operations.ListSavepoints.Output: EnvelopeOutput {}
 extension Operations.GetJobDetails.Output: EnvelopeOutput {}
 extension Operations.GetJobDetailsAlias.Output: EnvelopeOutput {}
 extension Operations.GetJobMetrics.Output: EnvelopeOutput {}

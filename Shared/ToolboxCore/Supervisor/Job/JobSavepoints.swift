@@ -1,5 +1,6 @@
 import Foundation
 import KubeModels
+import ToolboxAPI
 
 /// Where a pending savepoint request stands after this cycle.
 enum SavepointOutcome {
@@ -30,13 +31,28 @@ extension JobCycle {
     mutating func clearSavepointRequest() {
         status.savepointJobId = ""
         status.savepointTriggerId = ""
+        status.savepointTrigger = ""
     }
 
-    /// Starts a request under the observation's fresh trigger id: stored and asked for in the same decision.
-    /// `since` keeps the time of an earlier attempt (a retried stop), so the task timeout counts from the first one.
-    mutating func requestSavepoint(stop: Bool, since: Date? = nil) {
+    /// Savepoints kept in `status.savepointHistory` when the spec sets no `historyMaxCount`.
+    static let defaultHistoryMaxCount = 10
+
+    /// Records a completed savepoint at the head of the history, which keeps at most `historyMaxCount` entries.
+    mutating func recordSavepoint(_ location: String) {
+        let trigger = Components.Schemas.SavepointTrigger(rawValue: status.savepointTrigger ?? "") ?? .manual
+        let record = Components.Schemas.SavepointRecord(
+            path: location, timestamp: now, trigger: trigger, jobId: status.savepointJobId ?? flinkJobId
+        )
+        let limit = max(1, Int(job.spec.savepoint.historyMaxCount ?? Int32(Self.defaultHistoryMaxCount)))
+        status.savepointHistory = Array(([record] + (status.savepointHistory ?? []).filter { $0.path != location }).prefix(limit))
+    }
+
+    /// Starts a request under the observation's fresh trigger id: stored (with why it is made, for the history) and
+    /// asked for in the same decision. `since` keeps the time of an earlier attempt (a retried stop), so the task timeout counts from the first one.
+    mutating func requestSavepoint(stop: Bool, trigger: Components.Schemas.SavepointTrigger, since: Date? = nil) {
         status.savepointJobId = flinkJobId
         status.savepointTriggerId = observation.freshTriggerId
+        status.savepointTrigger = trigger.rawValue
         status.savepointRequestTimestamp = since ?? now
         actions.append(savepointAction(stop: stop, jobId: flinkJobId, triggerId: observation.freshTriggerId))
         let kind = stop ? "stop-with-savepoint" : "savepoint"
@@ -63,6 +79,7 @@ extension JobCycle {
         case .completed(let location):
             status.savepointPath = location
             status.savepointTimestamp = now
+            recordSavepoint(location)
             clearSavepointRequest()
             events.append(.init(reason: "SavepointCompleted", message: "savepoint stored at \(location)"))
             return .completed
@@ -102,7 +119,7 @@ extension JobCycle {
         } else if spec.savepointMode == .automatic, spec.savepointInterval > 0, status.jobStatus == "RUNNING", !flinkJobId.isEmpty {
             let since = before.savepointRequestTimestamp ?? before.timestamp ?? now
             let remaining = TimeInterval(spec.savepointInterval) - now.timeIntervalSince(since)
-            if remaining <= 0 { requestSavepoint(stop: false) } else { recheck(remaining) }
+            if remaining <= 0 { requestSavepoint(stop: false, trigger: .periodic) } else { recheck(remaining) }
         }
         status.resourceStatus = hasPendingSavepoint ? .updating : .updated
     }
@@ -111,6 +128,9 @@ extension JobCycle {
     var stopsWithSavepoint: Bool {
         job.spec.savepoint.savepointMode == .automatic && !annotations.deleteResources && !withoutSavepoint
     }
+
+    /// Why Stopping takes its savepoint: a stop followed by a restart is an upgrade (spec change, rescale, restart).
+    var stopTrigger: Components.Schemas.SavepointTrigger { annotations.shouldRestart ? .upgrade : .stop }
 
     /// Stopping's cancelJob (section 9). True once no Flink job is left to stop; otherwise this cycle asked for
     /// something (or waits) and the next one looks again.
@@ -145,14 +165,14 @@ extension JobCycle {
                 // Safer than the original's plain cancel: a job that still runs (e.g. its tasks are still being
                 // deployed right after a start) is asked again, so the state since the last savepoint is not lost;
                 // only after taskTimeout since the first attempt does the stop fall back to a plain cancel.
-                requestSavepoint(stop: true, since: firstRequest)
+                requestSavepoint(stop: true, trigger: stopTrigger, since: firstRequest)
             case .failed: cancelPlainly()
             case .pending: break
             }
         } else if flinkJobGone {
             status.jobId = ""
         } else if stopsWithSavepoint {
-            requestSavepoint(stop: true)
+            requestSavepoint(stop: true, trigger: stopTrigger)
         } else {
             cancelPlainly()
         }

@@ -79,6 +79,6 @@ public enum JobStarted: StateRules {
         guard !cycle.hasPendingSavepoint else {
             return cycle.warn("ActionRejected", "TRIGGER_SAVEPOINT ignored: savepoint \(cycle.status.savepointTriggerId ?? "") is pending")
         }
-        cycle.requestSavepoint(stop: false)
+        cycle.requestSavepoint(stop: false, trigger: .manual)
     }
 }
