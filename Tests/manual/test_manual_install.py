@@ -124,3 +124,40 @@ def test_the_manual_installs_upgrades_and_removes_the_toolbox(cluster):
     # Everything the manual installed is gone with its uninstall commands.
     left = cluster.kubectl("get", "crd,namespaces", "-o", "name").stdout.split()
     assert not [name for name in left if "nextbreakpoint" in name or name.endswith("/flink-operator")], left
+
+
+def test_keystore_secrets_serve_supervisors_and_bootstraps(cluster):
+    """Beyond the manual: the same keystore Secret in the jobs namespace (the README says to create it there, for the
+    supervisors' mutual TLS) is read by the supervisor and its bootstrap Jobs as well: the demo's jobs run."""
+    secret = ["create", "secret", "generic", "flink-operator-ssl",
+              "--from-file=keystore.jks=secrets/keystore-operator-api.jks",
+              "--from-file=truststore.jks=secrets/truststore-operator-api.jks",
+              "--from-literal=keystore-secret=keystore-password", "--from-literal=truststore-secret=truststore-password"]
+    steps = [["kubectl", "create", "namespace", "flink-operator"], ["kubectl", "create", "namespace", "flink-jobs"],
+             ["kubectl", "-n", "flink-operator", *secret], ["kubectl", "-n", "flink-jobs", *secret],
+             ["helm", "install", "flink-k8s-toolbox-crd", "deploy/helm/flink-k8s-toolbox-crd"],
+             ["helm", "install", "flink-k8s-toolbox-roles", "deploy/helm/flink-k8s-toolbox-roles", "--namespace",
+              "flink-operator", "--set", "targetNamespace=flink-jobs"],
+             ["helm", "install", "flink-k8s-toolbox-operator", "deploy/helm/flink-k8s-toolbox-operator", "--namespace",
+              "flink-operator", "--set", "targetNamespace=flink-jobs", "--set", "secretName=flink-operator-ssl"]]
+    for step in steps:
+        out = subprocess.run(step, cwd=cluster.work, env=cluster.env, capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, f"{step}: {out.stdout}{out.stderr}\n{cluster.logs()}"
+    shared = cluster.run_dir / "localkube" / "shared"
+    demo = (REPO / "Tools" / "localkube" / "demo" / "demo.yaml").read_text().replace("__SHARED__", str(shared))
+    out = subprocess.run(["kubectl", "-n", "flink-jobs", "apply", "-f", "-"], input=demo, env=cluster.env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    deadline = time.monotonic() + 400
+    states = ""
+    while time.monotonic() < deadline:
+        states = cluster.kubectl("-n", "flink-jobs", "get", "fj", "-o", "jsonpath={.items[*].status.jobStatus}").stdout
+        if states.split() == ["RUNNING", "RUNNING"]:
+            break
+        time.sleep(1)
+    else:
+        pytest.fail(f"the demo's jobs did not run with keystore TLS: {states}\n{cluster.logs()}\n" +
+                    cluster.kubectl("-n", "flink-jobs", "logs", "-l", "role=supervisor", "--tail=80").stdout)
+    log = cluster.kubectl("-n", "flink-jobs", "logs", "-l", "role=supervisor", "--tail=-1").stdout
+    # localkube runs the pod as a process, so the mounted Secret's path in the log is a host path.
+    assert "tls=keystore " in log and "keystore.jks, truststore " in log, log[-3000:]
