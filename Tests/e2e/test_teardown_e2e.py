@@ -169,3 +169,20 @@ def test_delete_cluster_while_its_job_runs(system):
     system.wait("orphan job reported", lambda: field(system, "fj", "clusterfirst-counter", "supervisorStatus") == "Unknown",
                 timeout=GONE_WITHIN)
     delete_and_expect_gone(system, "fj", "clusterfirst-counter", "clusterfirst")
+
+
+def test_delete_running_deployment_with_final_savepoint(system):
+    """savepoint.onDelete: the deleted job's state is kept in a final savepoint, told in an Event, and the deletion
+    still completes within the same bound."""
+    resource = flink_deployment(system, "final")
+    resource["spec"]["jobs"][0]["spec"]["savepoint"]["onDelete"] = True
+    apply(system, resource)
+    output = system.shared / "final.txt"
+    system.wait("counter output", lambda: output.exists() and len(output.read_text().splitlines()) > 3, timeout=180)
+    directory = system.shared / "savepoints-final"
+    before = set(directory.iterdir()) if directory.exists() else set()
+    delete_and_expect_gone(system, "fd", "final", "final")
+    created = set(directory.iterdir()) - before
+    assert len(created) == 1, f"one final savepoint expected, got {created}"
+    told = events_of(system, "final-counter", "SavepointCompleted")
+    assert any(next(iter(created)).name in event.get("message", "") for event in told), told

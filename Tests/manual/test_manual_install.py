@@ -22,6 +22,7 @@ INSTALL_COMMANDS = HERE / "install-commands.txt"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "Tests" / "readme"))
 import forward  # noqa: E402
+from readme_system import start_local, stop_local  # noqa: E402
 from test_manual import localized  # noqa: E402
 
 
@@ -93,18 +94,14 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("manual-install")
-    env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", RUN_INSTALL="0")
-    out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
-                         timeout=300)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    env = start_local(run_dir, RUN_INSTALL="0")
     system = Cluster(run_dir)
     try:
         yield system
     finally:
         if system.listener is not None:
             system.listener.close()
-        subprocess.run([str(REPO / "Tools" / "run-local.sh"), "stop"], cwd=REPO, env=env, capture_output=True,
-                       timeout=120)
+        stop_local(env)
 
 
 def test_the_manual_installs_upgrades_and_removes_the_toolbox(cluster):

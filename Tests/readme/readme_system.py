@@ -17,14 +17,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import forward  # noqa: E402
 
 
+def start_local(run_dir: Path, **settings: str) -> dict:
+    """Starts Tools/run-local.sh detached in `run_dir` with `settings` (RUN_DEMO=..., RUN_INSTALL=...); returns the
+    environment that `stop_local` takes."""
+    env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", **settings)
+    out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    return env
+
+
+def stop_local(env: dict) -> None:
+    """Stops what `start_local` started (localkube and all its pods)."""
+    subprocess.run([str(REPO / "Tools" / "run-local.sh"), "stop"], cwd=REPO, env=env, capture_output=True, timeout=120)
+
+
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory):
     """A system with the demo, and the README's variables pointing at it."""
     run_dir = tmp_path_factory.mktemp("readme")
-    env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", RUN_DEMO="1")
-    out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
-                         timeout=600)
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    env = start_local(run_dir, RUN_DEMO="1")
     listener = None
     try:
         kubeconfig = run_dir / "localkube" / "kubeconfig"
@@ -41,5 +53,4 @@ def environment(tmp_path_factory):
     finally:
         if listener is not None:
             listener.close()
-        subprocess.run([str(REPO / "Tools" / "run-local.sh"), "stop"], cwd=REPO, env=env, capture_output=True,
-                       timeout=120)
+        stop_local(env)

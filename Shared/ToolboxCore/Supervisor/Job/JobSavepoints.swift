@@ -81,7 +81,8 @@ extension JobCycle {
             status.savepointTimestamp = now
             recordSavepoint(location)
             clearSavepointRequest()
-            events.append(.init(reason: "SavepointCompleted", message: "savepoint stored at \(location)"))
+            let kind = annotations.deleteResources ? "final savepoint of the deleted job" : "savepoint"
+            events.append(.init(reason: "SavepointCompleted", message: "\(kind) stored at \(location)"))
             return .completed
         case .failed(let reason):
             return failSavepoint(reason)
@@ -124,9 +125,12 @@ extension JobCycle {
         status.resourceStatus = hasPendingSavepoint ? .updating : .updated
     }
 
-    /// Whether Stopping takes a savepoint: Automatic mode, not deleting, no without-savepoint on job or cluster.
+    /// Whether Stopping takes a savepoint: never with without-savepoint on job or cluster; on deletion only with
+    /// `savepoint.onDelete` (in either mode); otherwise in Automatic mode.
     var stopsWithSavepoint: Bool {
-        job.spec.savepoint.savepointMode == .automatic && !annotations.deleteResources && !withoutSavepoint
+        guard !withoutSavepoint else { return false }
+        if annotations.deleteResources { return job.spec.savepoint.onDelete == true }
+        return job.spec.savepoint.savepointMode == .automatic
     }
 
     /// Why Stopping takes its savepoint: a stop followed by a restart is an upgrade (spec change, rescale, restart).
