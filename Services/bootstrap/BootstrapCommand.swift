@@ -15,9 +15,17 @@ struct BootstrapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bootstrap",
         abstract: "Flink Kubernetes Toolbox bootstrap of one job: progress API on port 4446, metrics on 8080.",
-        subcommands: [Run.self],
+        subcommands: [Run.self, Named.self],
         defaultSubcommand: Run.self
     )
+
+    /// `bootstrap bootstrap run ...`: the command line the toolbox writes into its pods is led by the executable's name, as the
+    /// original's was, so that the all-in-one image (entry point flinkctl) runs it too; this image's entry point is the
+    /// bootstrap itself, which skips the name.
+    struct Named: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bootstrap", shouldDisplay: false, subcommands: [Run.self], defaultSubcommand: Run.self)
+    }
 
     /// `bootstrap run`: the original's spelling, and the default.
     struct Run: AsyncParsableCommand {

@@ -15,9 +15,17 @@ struct SupervisorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supervisor",
         abstract: "Flink Kubernetes Toolbox supervisor of one cluster: internal API on port 4445, metrics on 8080.",
-        subcommands: [Run.self],
+        subcommands: [Run.self, Named.self],
         defaultSubcommand: Run.self
     )
+
+    /// `supervisor supervisor run ...`: the command line the toolbox writes into its pods is led by the executable's name, as the
+    /// original's was, so that the all-in-one image (entry point flinkctl) runs it too; this image's entry point is the
+    /// supervisor itself, which skips the name.
+    struct Named: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "supervisor", shouldDisplay: false, subcommands: [Run.self], defaultSubcommand: Run.self)
+    }
 
     /// `supervisor run`: the original's spelling, and the default.
     struct Run: AsyncParsableCommand {

@@ -75,8 +75,9 @@ struct Run: CustomStringConvertible {
     /// The stdout parsed as a JSON object.
     var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] }
 
-    /// Runs the built `flinkctl` binary (beside the test bundle, or in `.build/debug`).
-    static func flinkctl(_ arguments: [String], environment: [String: String] = [:]) -> Run {
+    /// Runs the built `flinkctl` binary, or another of the package's executables (beside the test bundle, or in
+    /// `.build/debug`).
+    static func flinkctl(_ arguments: [String], environment: [String: String] = [:], executable: String = "flinkctl") -> Run {
         let directory = FileManager.default.temporaryDirectory
         let out = directory.appendingPathComponent("flinkctl-\(UUID().uuidString).out")
         let err = directory.appendingPathComponent("flinkctl-\(UUID().uuidString).err")
@@ -85,7 +86,7 @@ struct Run: CustomStringConvertible {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
         do {
-            process.executableURL = try LaunchedExecutable.executable("flinkctl")
+            process.executableURL = try LaunchedExecutable.executable(executable)
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FLINKCTL_") }.merging(environment) { $1 }
             process.standardInput = FileHandle.nullDevice
@@ -93,7 +94,7 @@ struct Run: CustomStringConvertible {
             process.standardError = try FileHandle(forWritingTo: err)
             try process.run()
         } catch {
-            return Run(status: -1, stdout: "", stderr: "cannot run flinkctl: \(error)")
+            return Run(status: -1, stdout: "", stderr: "cannot run \(executable): \(error)")
         }
         process.waitUntilExit()
         let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }

@@ -191,6 +191,19 @@ struct FlinkctlTests {
         #expect(
             bootstrap.stderr.contains("JobManager at http://jobmanager-demo.flink-jobs:8081, supervisor at http://supervisor-demo.flink-jobs:4445"),
             "\(bootstrap)")
+        // The command line the toolbox writes into supervisor and bootstrap pods is led by the executable's name, as the
+        // original's: flinkctl (the all-in-one image's entry point) runs it, and so does the executable itself (its image's
+        // entry point), which skips the name.
+        for (name, option) in [("supervisor", "--cluster-name"), ("bootstrap", "--jar-path")] {
+            let own = Run.flinkctl([name, "run", "--help"], executable: name)
+            #expect(own.status == 0 && own.stdout.contains(option), "\(own)")
+        }
+        let named = Run.flinkctl(
+            [
+                "bootstrap", "run", "--namespace=flink-jobs", "--cluster-name=demo", "--job-name=computeaverage", "--class-name=your-main-class",
+                "--jar-path=/your-job-jar.jar", "--parallelism=2", "--dry-run", "--port=0", "--monitoring-port=0",
+            ], executable: "bootstrap")
+        #expect(named.status == 0 && named.stderr.contains("JobManager at http://jobmanager-demo.flink-jobs:8081"), "\(named)")
         // The operator's own validation answers, with its exit code: the process is the operator, not flinkctl.
         let invalid = Run.flinkctl(["operator", "run", "--namespace=flink-jobs", "--task-timeout=0"])
         #expect(invalid.status == 64 && invalid.stderr.contains("--polling-interval and --task-timeout must be positive"), "\(invalid)")

@@ -50,7 +50,7 @@ struct SupervisorReconcilerTests {
         let container = deployment.spec["template"]?["spec"]?["containers"]?.arrayValue?.first
         #expect(container?["name"]?.stringValue == "supervisor")
         let args = container?["args"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(args.starts(with: ["run", "--namespace", "flink-jobs", "--cluster-name", "demo"]))
+        #expect(args.starts(with: ["supervisor", "run", "--namespace", "flink-jobs", "--cluster-name", "demo"]))
         #expect(args.contains("--tls-dir"))
         #expect(deployment.spec["template"]?["spec"]?["volumes"]?.arrayValue?.first?["secret"]?["secretName"]?.stringValue == "flink-operator-ssl")
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(), deployment: deployment, settings: Self.settings).isEmpty)

@@ -163,7 +163,7 @@ struct SupervisorResourcesTests {
 struct SupervisorResourcesBootstrapTests {
     static let settings = BootstrapSettings(supervisorURL: "http://supervisor-demo:4445")
     static let base = [
-        "run", "--namespace", "flink-jobs", "--cluster-name", "demo", "--job-name", "wordcount", "--jar-path", "/jobs/job.jar",
+        "bootstrap", "run", "--namespace", "flink-jobs", "--cluster-name", "demo", "--job-name", "wordcount", "--jar-path", "/jobs/job.jar",
         "--class-name", "com.example.Job", "--parallelism", "3", "--jobmanager-url", "http://jobmanager-demo:8081",
         "--supervisor-url", "http://supervisor-demo:4445",
     ]

@@ -68,7 +68,7 @@ struct ServerRun<Executable: ServerExecutable>: ParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw FlinkctlError.setup(
                 "flinkctl \(Executable.name) run needs the \(Executable.name) executable beside flinkctl (\(path) is missing); "
-                    + "the all-in-one image flink-k8s-toolbox has every executable")
+                    + "the all-in-one image flink-k8s-toolbox-flinkctl (deploy/docker/flinkctl.Dockerfile) has every executable")
         }
         return path
     }

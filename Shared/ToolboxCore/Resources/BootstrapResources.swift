@@ -90,12 +90,14 @@ public enum BootstrapResources {
         return pod
     }
 
-    /// The bootstrap process's command line.
+    /// The bootstrap process's command line, led by the executable's name as the original wrote it (`bootstrap run ...`):
+    /// a job image built `FROM` the all-in-one image runs flinkctl, which dispatches on it; the bootstrap executable
+    /// accepts and skips it.
     public static func arguments(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> [String] {
         let clusterName = cluster.metadata.name ?? ""
         let bootstrap = job.spec.bootstrap
         var arguments = [
-            "run", "--namespace", cluster.metadata.namespace ?? "default", "--cluster-name", clusterName,
+            "bootstrap", "run", "--namespace", cluster.metadata.namespace ?? "default", "--cluster-name", clusterName,
             "--job-name", jobName(of: job, cluster: clusterName), "--jar-path", bootstrap.jarPath, "--class-name", bootstrap.className,
             "--parallelism", String(job.status?.jobParallelism ?? 0), "--jobmanager-url", JobManagerResources.restURL(cluster: clusterName),
             "--supervisor-url", settings.supervisorURL,

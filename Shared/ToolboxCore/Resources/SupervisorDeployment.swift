@@ -110,11 +110,12 @@ public enum SupervisorDeployment {
         return pod
     }
 
-    /// The supervisor's command line.
+    /// The supervisor's command line, led by the executable's name as the original wrote it (`supervisor run ...`): the
+    /// all-in-one image's entry point, flinkctl, dispatches on it; the supervisor executable accepts and skips it.
     public static func arguments(_ cluster: FlinkCluster, settings: SupervisorSettings) -> [String] {
         let supervisor = cluster.spec.supervisor
         var arguments = [
-            "run", "--namespace", cluster.metadata.namespace ?? "default", "--cluster-name", cluster.metadata.name ?? "",
+            "supervisor", "run", "--namespace", cluster.metadata.namespace ?? "default", "--cluster-name", cluster.metadata.name ?? "",
             "--polling-interval", String(supervisor.pollingInterval.map(Int.init) ?? settings.pollingInterval),
             "--task-timeout", String(supervisor.taskTimeout.map(Int.init) ?? settings.taskTimeout),
             "--port", String(apiPort),
