@@ -41,7 +41,12 @@ at its COPY destination under `.cache/docker-build/images/<image>/` and checked:
     of openapi/toolbox.yaml>, "component": <executable>} and /metrics 200; then SIGTERM must end it with exit code 0.
     The EXPOSEd ports must be the ones the executable's --help names;
   * an image that EXPOSEs nothing is a command-line tool: ENTRYPOINT + CMD must exit 0 and ENTRYPOINT --version
-    must print the version.
+    must print the version;
+  * the all-in-one image (ENTRYPOINT flinkctl; the final stage may COPY several executables from the build stage)
+    must ship operator, supervisor and bootstrap beside flinkctl, every one with the checks above (ldd, mode), and
+    for each: `ENTRYPOINT <server> run --help` exits 0 with that server's usage, and `ENTRYPOINT <server> run ...`
+    (the command line the toolbox writes into supervisor and bootstrap pods) passes the server checks above, with the
+    server's component in /version: flinkctl finds its siblings in /usr/local/bin and execs them.
 Every process is started and stopped by its PID. One summary line per image gives the binary's size and the times.
 
 Usage: python3 Tools/docker/build-like-dockerfile.py [deploy/docker/X.Dockerfile ...] [-v]
@@ -76,6 +81,7 @@ BASE_LIBRARIES = {
     "linux-vdso.so.1", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libc.so.6", "libm.so.6", "libdl.so.2",
     "libpthread.so.0", "librt.so.1", "libutil.so.1", "libgcc_s.so.1", "libstdc++.so.6", "libz.so.1",
 }
+SERVERS = ("operator", "supervisor", "bootstrap")  # what `flinkctl <name> run ...` runs from beside flinkctl
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 45.0  # the bootstrap ends when its task does: one refused upload and report
 
@@ -172,8 +178,7 @@ class Image:
     copies: list[tuple[list[str], str]]  # (sources in the context, destination in the build stage)
     env: dict[str, str]
     run: str
-    artifact: str  # absolute path in the build stage
-    install: str  # absolute path in the runtime image
+    executables: list[tuple[str, str]]  # (absolute path in the build stage, absolute path in the runtime image)
     uid: int
     gid: int
     entrypoint: list[str]
@@ -181,8 +186,27 @@ class Image:
     exposed: list[int]
 
     @property
+    def entry(self) -> tuple[str, str]:
+        """The executable ENTRYPOINT runs (the first copied one when ENTRYPOINT names none of them)."""
+        return next((e for e in self.executables if e[1] == self.entrypoint[0]), self.executables[0])
+
+    @property
+    def artifact(self) -> str:
+        return self.entry[0]
+
+    @property
+    def install(self) -> str:
+        return self.entry[1]
+
+    @property
     def executable(self) -> str:
         return Path(self.install).name
+
+    @property
+    def siblings(self) -> list[str]:
+        """The toolbox server executables copied beside the entry point (the all-in-one image's)."""
+        names = [Path(install).name for _, install in self.executables]
+        return [name for name in names if name in SERVERS and name != self.executable]
 
     def context_key(self) -> str:
         """Builds whose stages see the same files share a staging directory (and so their .build)."""
@@ -210,17 +234,23 @@ def user_ids(user: str, runtime: Stage) -> tuple[int, int]:
 def describe(dockerfile: Path) -> Image:
     stages = parse_dockerfile(dockerfile)
     runtime = stages[-1]
-    artifacts = [split_flags(i.words()) for i in runtime.of("COPY")]
-    artifacts = [(flags, paths) for flags, paths in artifacts if "from" in flags]
-    if len(artifacts) != 1 or len(artifacts[0][1]) != 2:
-        raise Failure(f"{dockerfile}: expected one `COPY --from=<stage> SRC DEST` in the final stage")
-    flags, (artifact, install) = artifacts[0]
+    copied = [split_flags(i.words()) for i in runtime.of("COPY")]
+    copied = [(flags, paths) for flags, paths in copied if "from" in flags]
+    if not copied or len({flags["from"] for flags, _ in copied}) != 1 or any(len(paths) < 2 for _, paths in copied):
+        raise Failure(f"{dockerfile}: expected `COPY --from=<stage> SRC... DEST` lines from one stage in the final stage")
+    flags = copied[0][0]
     named = {s.name: s for s in stages if s.name}
     build = named.get(flags["from"]) or (stages[int(flags["from"])] if flags["from"].isdigit() else None)
     if build is None or build is runtime:
         raise Failure(f"{dockerfile}: COPY --from={flags['from']} names no earlier stage")
-    if install.endswith("/"):
-        install += Path(artifact).name
+    executables = []
+    for _, paths in copied:
+        *sources, destination = paths
+        if len(sources) > 1 and not destination.endswith("/"):
+            raise Failure(f"{dockerfile}: COPY of several files needs a destination ending with /")
+        for source in sources:
+            install = destination + Path(source).name if destination.endswith("/") else destination
+            executables.append((os.path.normpath(source), os.path.normpath(install)))
 
     workdir, env, copies, runs = "/", {}, [], []
     for instruction in build.instructions:
@@ -264,7 +294,7 @@ def describe(dockerfile: Path) -> Image:
     name = dockerfile.name.removesuffix(".Dockerfile")
     return Image(
         dockerfile=dockerfile, name=name, build=build, workdir=workdir, copies=copies, env=env, run=runs[0],
-        artifact=os.path.normpath(artifact), install=os.path.normpath(install), uid=uid, gid=gid,
+        executables=executables, uid=uid, gid=gid,
         entrypoint=entrypoints[-1].words(), cmd=cmds[-1].words() if cmds else [], exposed=exposed,
     )
 
@@ -384,7 +414,7 @@ def prepare_stage(image: Image, root: Path) -> None:
 
 def rewrite_paths(command: str, image: Image, root: Path) -> str:
     """Absolute paths of the build stage (its WORKDIR and where the artifact goes) rewritten into the staging root."""
-    tops = {"/" + image.workdir.strip("/").split("/")[0], "/" + image.artifact.strip("/").split("/")[0]} - {"/"}
+    tops = {"/" + p.strip("/").split("/")[0] for p in [image.workdir, *(a for a, _ in image.executables)]} - {"/"}
     for top in sorted(tops, key=len, reverse=True):
         command = re.sub(
             r"(?<![\w./-])" + re.escape(top) + r"(?=[/\s\"';&|)]|$)", str(stage_path(root, top)), command
@@ -393,12 +423,12 @@ def rewrite_paths(command: str, image: Image, root: Path) -> str:
 
 
 def build(image: Image, verbose: bool) -> tuple[Path, float]:
-    """Runs the build stage in its staging directory; returns the artifact and the build's seconds."""
+    """Runs the build stage in its staging directory; returns its root and the build's seconds."""
     root = STAGING / image.context_key() / "root"
     prepare_stage(image, root)
-    artifact_top = stage_path(root, "/" + image.artifact.strip("/").split("/")[0])
-    if artifact_top != stage_path(root, image.workdir) and not stage_path(root, image.workdir).is_relative_to(artifact_top):
-        shutil.rmtree(artifact_top, ignore_errors=True)  # a fresh /out, as in a new build
+    for artifact_top in {stage_path(root, "/" + a.strip("/").split("/")[0]) for a, _ in image.executables}:
+        if artifact_top != stage_path(root, image.workdir) and not stage_path(root, image.workdir).is_relative_to(artifact_top):
+            shutil.rmtree(artifact_top, ignore_errors=True)  # a fresh /out, as in a new build
     command = rewrite_paths(image.run, image, root)
     log = STAGING / f"{image.name}-build.log"
     print(f"[{image.name}] RUN {command}", flush=True)
@@ -424,32 +454,36 @@ def build(image: Image, verbose: bool) -> tuple[Path, float]:
         tail = "".join(log.read_text().splitlines(keepends=True)[-40:])
         raise Failure(f"{image.dockerfile.name}: the build stage's RUN exited {status} after {seconds:.0f} s "
                       f"(log {log.relative_to(REPO)}):\n{tail}")
-    artifact = stage_path(root, image.artifact)
-    if not artifact.is_file():
-        raise Failure(f"{image.dockerfile.name}: the RUN did not produce {image.artifact}")
-    return artifact, seconds
+    for artifact, _ in image.executables:
+        if not stage_path(root, artifact).is_file():
+            raise Failure(f"{image.dockerfile.name}: the RUN did not produce {artifact}")
+    return root, seconds
 
 
 # ---------------------------------------------------------------------------------------------------- runtime stage
 
 
-def install(image: Image, artifact: Path) -> Path:
-    """COPY --from=build: the executable at its place in the image's (partial) filesystem."""
+def install(image: Image, stage_root: Path) -> dict[str, Path]:
+    """COPY --from=build: every executable at its place in the image's (partial) filesystem; their staged paths by
+    path in the image."""
     image_root = STAGING / "images" / image.name
     shutil.rmtree(image_root, ignore_errors=True)
-    binary = stage_path(image_root, image.install)
-    binary.parent.mkdir(parents=True)
-    shutil.copy2(artifact, binary)
-    for directory in [binary.parent, *binary.parent.parents]:  # the non-root user must reach it
-        if directory == Path("/"):
-            break
-        if not os.stat(directory).st_mode & 0o001:
-            raise Failure(f"{directory} is not searchable by others: UID {image.uid} cannot run {binary}")
-    if not os.stat(binary).st_mode & 0o001:
-        raise Failure(f"{image.install} is not executable by others (mode {oct(os.stat(binary).st_mode)})")
-    if image.entrypoint[0] != image.install:
-        raise Failure(f"ENTRYPOINT {image.entrypoint[0]} is not the copied executable {image.install}")
-    return binary
+    binaries = {}
+    for artifact, destination in image.executables:
+        binary = stage_path(image_root, destination)
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(stage_path(stage_root, artifact), binary)
+        for directory in [binary.parent, *binary.parent.parents]:  # the non-root user must reach it
+            if directory == Path("/"):
+                break
+            if not os.stat(directory).st_mode & 0o001:
+                raise Failure(f"{directory} is not searchable by others: UID {image.uid} cannot run {binary}")
+        if not os.stat(binary).st_mode & 0o001:
+            raise Failure(f"{destination} is not executable by others (mode {oct(os.stat(binary).st_mode)})")
+        binaries[destination] = binary
+    if image.entrypoint[0] not in binaries:
+        raise Failure(f"ENTRYPOINT {image.entrypoint[0]} is not a copied executable ({', '.join(binaries)})")
+    return binaries
 
 
 def check_libraries(image: Image, binary: Path) -> None:
@@ -492,7 +526,7 @@ def help_ports(image: Image, binary: Path) -> set[int] | None:
     return {int(match.group(1)), int(match.group(2))} if match else None
 
 
-def required_options(image: Image, scratch: Path, refused_port: int) -> tuple[list[str], int, str]:
+def required_options(executable: str, scratch: Path, refused_port: int) -> tuple[list[str], int, str]:
     """Minimal valid options for what each component requires (every peer is a loopback port that refuses), the exit
     code expected after SIGTERM, and why.
 
@@ -520,7 +554,7 @@ def required_options(image: Image, scratch: Path, refused_port: int) -> tuple[li
             "--cluster-name", "x", "--job-name", "j", "--jar-path", str(jar), "--class-name", "Main",
             "--jobmanager-url", unreachable, "--supervisor-url", unreachable, "--attempts", "1", "--retry-delay", "0",
         ], 1, "SIGTERM -> its task (peers refuse) failed -> exit 1"),
-    }.get(image.executable, ([], *serves))
+    }.get(executable, ([], *serves))
 
 
 def read(path: Path) -> str:
@@ -544,19 +578,26 @@ def stop(pid: int, seconds: float) -> int | None:
     return None
 
 
-def check_server(image: Image, binary: Path, version: str) -> str:
-    named = help_ports(image, binary)
-    if named is not None and named != set(image.exposed):
-        raise Failure(f"{image.name}: EXPOSE {sorted(image.exposed)} but the executable's --help names ports {sorted(named)}")
+def check_server(image: Image, binary: Path, version: str, executable: str | None = None,
+                 command: list[str] | None = None) -> str:
+    """The image serves as `executable` (default: its own) when run with `command` (default: its CMD): /version,
+    /metrics, non-root UID, SIGTERM."""
+    executable = executable or image.executable
+    if command is None:
+        named = help_ports(image, binary)
+        if named is not None and named != set(image.exposed):
+            raise Failure(f"{image.name}: EXPOSE {sorted(image.exposed)} but the executable's --help names ports {sorted(named)}")
+    label = image.name if executable == image.executable else f"{image.name} {executable}"
     scratch = Path(tempfile.mkdtemp(prefix=f"image-check-{image.name}-"))
     scratch.chmod(0o755)
     refusing = socket.socket()  # bound, never listening: connections to it are refused, and no one else takes it
     refusing.bind(("127.0.0.1", 0))
-    log = STAGING / f"{image.name}-run.log"
+    log = STAGING / f"{label.replace(' ', '-')}-run.log"
     process = None
     try:
-        arguments = [*image.cmd, "--bind-address", "127.0.0.1", "--port", "0", "--monitoring-port", "0"]
-        extra, expected_exit, stopping = required_options(image, scratch, refusing.getsockname()[1])
+        arguments = [*(image.cmd if command is None else command), "--bind-address", "127.0.0.1", "--port", "0",
+                     "--monitoring-port", "0"]
+        extra, expected_exit, stopping = required_options(executable, scratch, refusing.getsockname()[1])
         arguments += extra
         argv = container_argv(image, binary, arguments)
         with open(log, "w") as output:
@@ -583,7 +624,7 @@ def check_server(image: Image, binary: Path, version: str) -> str:
             status, body = answer.status, answer.read().decode()
         answered = time.monotonic() - started
         document = json.loads(body)
-        wanted = {"name": "flink-k8s-toolbox", "version": version, "component": image.executable}
+        wanted = {"name": "flink-k8s-toolbox", "version": version, "component": executable}
         if status != 200 or any(document.get(k) != v for k, v in wanted.items()):
             raise Failure(f"{image.name}: GET /version answered {status} {body}, expected {json.dumps(wanted)}")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
@@ -594,7 +635,7 @@ def check_server(image: Image, binary: Path, version: str) -> str:
         if code != expected_exit:
             what = "did not stop within" if code is None else f"exited {code} within"
             raise Failure(f"{image.name}: after SIGTERM it {what} {STOP_TIMEOUT:.0f} s:\n{read(log)[-3000:]}")
-        if f"{image.executable} stopped" not in read(log) and expected_exit == 0:
+        if f"{executable} stopped" not in read(log) and expected_exit == 0:
             raise Failure(f"{image.name}: exited 0 without logging that it stopped:\n{read(log)[-3000:]}")
         return f"/version 200 {json.dumps(document, separators=(',', ':'))} after {answered:.1f} s, {stopping}"
     except (urllib.error.URLError, OSError, json.JSONDecodeError) as error:
@@ -617,6 +658,25 @@ def check_tool(image: Image, binary: Path, version: str) -> str:
     if result.returncode != 0 or result.stdout.strip() != version:
         raise Failure(f"{image.name}: --version exited {result.returncode} printing {result.stdout.strip()!r}, expected {version}")
     return f"{' '.join(image.cmd) or '(no CMD)'} exit 0, --version {version} ({time.monotonic() - started:.1f} s)"
+
+
+def check_siblings(image: Image, binary: Path, version: str) -> str:
+    """The all-in-one image: `ENTRYPOINT <server> run --help` prints that server's own help, and
+    `ENTRYPOINT <server> run ...` serves as that server (the command line the toolbox writes into its pods), for each
+    server executable copied beside the entry point."""
+    missing = [name for name in SERVERS if name not in image.siblings]
+    if missing:
+        raise Failure(f"{image.name}: the all-in-one image lacks {', '.join(missing)} beside {image.install}")
+    checked = []
+    for sibling in image.siblings:
+        result = subprocess.run(container_argv(image, binary, [sibling, "run", "--help"]), capture_output=True,
+                                text=True, env=CONTAINER_ENV, cwd="/", timeout=60)
+        if result.returncode != 0 or f"USAGE: {sibling} run" not in result.stdout:
+            raise Failure(f"{image.name}: `{image.executable} {sibling} run --help` exited {result.returncode} without "
+                          f"the {sibling}'s usage:\n{(result.stdout + result.stderr)[-2000:]}")
+        served = check_server(image, binary, version, executable=sibling, command=[sibling, "run"])
+        checked.append(f"`{sibling} run --help` usage, `{sibling} run` {served}")
+    return "; ".join(checked)
 
 
 # ---------------------------------------------------------------------------------------------------------------- main
@@ -643,13 +703,18 @@ def main() -> int:
         name = dockerfile.name.removesuffix(".Dockerfile")
         try:
             image = describe(dockerfile)
-            artifact, build_seconds = build(image, options.verbose)
-            binary = install(image, artifact)
-            check_libraries(image, binary)
+            stage_root, build_seconds = build(image, options.verbose)
+            binaries = install(image, stage_root)
+            for staged in binaries.values():
+                check_libraries(image, staged)
+            binary = binaries[image.install]
             ran = check_server(image, binary, version) if image.exposed else check_tool(image, binary, version)
-            size = binary.stat().st_size / 2**20
+            if image.executable == "flinkctl":
+                ran += f"; beside it {check_siblings(image, binary, version)}"
+            size = sum(staged.stat().st_size for staged in binaries.values()) / 2**20
+            shipped = image.install if len(binaries) == 1 else f"{len(binaries)} executables ({', '.join(binaries)})"
             summaries.append(
-                f"{name}: ok  {image.install} {size:.1f} MiB, static Swift stdlib, build {build_seconds:.0f} s, "
+                f"{name}: ok  {shipped} {size:.1f} MiB, static Swift stdlib, build {build_seconds:.0f} s, "
                 f"UID {image.uid}, {ran}"
             )
         except Failure as error:

@@ -1,7 +1,11 @@
-# Image of flinkctl, the command-line client of the operator's control plane: built with the Swift toolchain, run from
-# a small Debian base as a non-root user. It listens on nothing; arguments after the image name are flinkctl's.
+# The all-in-one image, as the original's `nextbreakpoint/flinkctl`: flinkctl (the command-line client of the
+# operator's control plane) and every server executable (operator, supervisor, bootstrap) in /usr/local/bin, built with
+# the Swift toolchain and run from a small Debian base as a non-root user. The entry point is flinkctl:
+#   docker run --rm flink-k8s-toolbox-flinkctl deployments list --host operator.example --port 4444
+# and `flinkctl operator|supervisor|bootstrap run ...` runs the executable beside it, so this one image serves as the
+# supervisor and bootstrap image of a FlinkDeployment (the manual's deployment.yaml) and as the base of job images
+# (examples/jobs/Dockerfile). The single-executable images (operator, supervisor, bootstrap) stay smaller.
 # Build from the repository root: docker build -f deploy/docker/flinkctl.Dockerfile -t flink-k8s-toolbox-flinkctl .
-# Use: docker run --rm flink-k8s-toolbox-flinkctl deployments --host operator.example --port 4444
 FROM swift:6.2-bookworm AS build
 # Every target `path:` in Package.swift is copied in (test targets and flinkctl included), or the
 # manifest does not load (Tools/docker/build-like-dockerfile.py checks this and builds the stage without Docker).
@@ -12,15 +16,18 @@ COPY Shared ./Shared
 COPY Services ./Services
 COPY Tools/flinkctl ./Tools/flinkctl
 COPY Tests ./Tests
-RUN swift build -c release --product flinkctl --static-swift-stdlib \
- && install -D "$(swift build -c release --show-bin-path)/flinkctl" /out/flinkctl
+RUN for product in flinkctl operator supervisor bootstrap; do \
+      swift build -c release --product "$product" --static-swift-stdlib || exit 1; \
+    done \
+ && bin="$(swift build -c release --show-bin-path)" \
+ && install -D -t /out "$bin/flinkctl" "$bin/operator" "$bin/supervisor" "$bin/bootstrap"
 
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates=20230311+deb12u1 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home toolbox
-COPY --from=build /out/flinkctl /usr/local/bin/flinkctl
+COPY --from=build /out/flinkctl /out/operator /out/supervisor /out/bootstrap /usr/local/bin/
 USER 10001
 ENTRYPOINT ["/usr/local/bin/flinkctl"]
 CMD ["--help"]
