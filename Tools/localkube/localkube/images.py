@@ -28,6 +28,9 @@ TYPES = ("flink", "toolbox", "jobs", "dir")
 TOOLBOX_IMAGES = ("nextbreakpoint/flinkctl:*", "*flink-k8s-toolbox-operator:*", "*flink-k8s-toolbox-supervisor:*",
                   "*flink-k8s-toolbox-bootstrap:*", "*flink-k8s-toolbox:*", "*flink-k8s-toolbox-operator",
                   "*flink-k8s-toolbox-supervisor", "*flink-k8s-toolbox-bootstrap", "*flink-k8s-toolbox")
+# The all-in-one image (deploy/docker/flinkctl.Dockerfile): ENTRYPOINT flinkctl, which runs `supervisor run ...` (and
+# the others) by exec'ing the executable beside it, as in the image.
+ALL_IN_ONE_IMAGES = ("*flink-k8s-toolbox-flinkctl:*", "*flink-k8s-toolbox-flinkctl")
 JOBS_DIR = ".cache/flink/jobs-2.3.0"
 DEFAULTS = [
     {"match": "apache/flink:*", "type": "flink"},
@@ -36,7 +39,12 @@ DEFAULTS = [
     {"match": "docker.io/library/flink:*", "type": "flink"},
     *({"match": m, "type": "toolbox", "path": ".build/debug", "paths": {"/opt/jobs": JOBS_DIR}}
       for m in TOOLBOX_IMAGES),
-    {"match": "demo/jobs:*", "type": "jobs", "path": JOBS_DIR},
+    *({"match": m, "type": "toolbox", "path": ".build/debug", "paths": {"/opt/jobs": JOBS_DIR},
+       "entrypoint": ["flinkctl"]} for m in ALL_IN_ONE_IMAGES),
+    # The manual's job image, as examples/jobs/Dockerfile builds it: the all-in-one image plus /flink-jobs.jar
+    # (examples/jobs/flink-jobs.jar, made by `make example-jobs`), so it runs `bootstrap run ...` as a bootstrap image.
+    {"match": "demo/jobs:*", "type": "toolbox", "path": ".build/debug", "entrypoint": ["flinkctl"],
+     "paths": {"/flink-jobs.jar": "examples/jobs/flink-jobs.jar", "/opt/jobs": JOBS_DIR}},
     {"match": "*flink-k8s-toolbox-jobs:*", "type": "jobs", "path": JOBS_DIR},
     {"match": "*toolbox-test-jobs:*", "type": "jobs", "path": JOBS_DIR},
 ]

@@ -53,8 +53,12 @@ def _docker_argv(container: dict, image: Image) -> list[str]:
 
 
 def toolbox_argv(argv: list[str], image: Image, pod_ip: str) -> list[str]:
-    """`operator run ...` (or `flinkctl operator run`, or just `run ...` with the image naming the binary)."""
+    """`operator run ...` (or `flinkctl operator run`, or just `run ...` with the image naming the binary). An image
+    whose ENTRYPOINT is flinkctl (the all-in-one image) runs flinkctl itself, which execs the executable beside it."""
     argv = list(argv)
+    if argv and os.path.basename(argv[0]) == "flinkctl" and image.entrypoint[:1] == ["flinkctl"]:
+        argv[0] = os.path.join(image.root, "flinkctl")
+        return _bind(argv, 2, pod_ip)
     if argv and os.path.basename(argv[0]) == "flinkctl":
         argv = argv[1:]
     if not argv or os.path.basename(argv[0]) not in TOOLBOX_BINARIES:
@@ -62,8 +66,13 @@ def toolbox_argv(argv: list[str], image: Image, pod_ip: str) -> list[str]:
         binary = name.rsplit("-", 1)[-1] if name.rsplit("-", 1)[-1] in TOOLBOX_BINARIES else "operator"
         argv = [binary, *argv]
     argv[0] = os.path.join(image.root, os.path.basename(argv[0]))
-    if len(argv) > 1 and argv[1] == "run" and not any(a == "--bind-address" or a.startswith("--bind-address=")
-                                                      for a in argv):
+    return _bind(argv, 1, pod_ip)
+
+
+def _bind(argv: list[str], run_at: int, pod_ip: str) -> list[str]:
+    """`--bind-address <pod IP>` added to a `run` (at argv[run_at]) that sets none."""
+    if len(argv) > run_at and argv[run_at] == "run" and not any(
+            a == "--bind-address" or a.startswith("--bind-address=") for a in argv):
         argv += ["--bind-address", pod_ip]
     return argv
 
