@@ -38,6 +38,16 @@ FLINK_VERSIONS := 2.3.0 1.20.5
 flink-deps: deps
 	for version in $(FLINK_VERSIONS); do bash Tools/flink/install.sh $$version && bash Tools/flink/build-jobs.sh $$version; done
 
+## example-jobs: examples/jobs/flink-jobs.jar, the JAR of the example job image (examples/jobs/Dockerfile, `FROM` the
+## all-in-one image): the repository's Java test jobs (Tests/flink-jobs) built against Flink 2.3.0 by
+## Tools/flink/build-jobs.sh (which installs that Flink from PyPI when missing). Then, with Docker:
+## docker build -t demo/jobs:latest examples/jobs. On localkube, demo/jobs:* already maps to that folder's JAR.
+.PHONY: example-jobs
+example-jobs:
+	jar=$$(bash Tools/flink/build-jobs.sh 2.3.0 | sed -n 's/^JOBS_JAR=//p'); \
+	  cmp -s "$$jar" examples/jobs/flink-jobs.jar || install -m 644 "$$jar" examples/jobs/flink-jobs.jar
+	@ls -l examples/jobs/flink-jobs.jar
+
 ## build: compile the three executables (debug)
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -47,8 +57,8 @@ build: deps
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
 	$(PYTHON) Tools/crdgen/crdgen.py --check
-	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml
-	hadolint --no-color deploy/docker/*.Dockerfile
+	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml examples/jobs/*.yaml
+	hadolint --no-color deploy/docker/*.Dockerfile examples/jobs/Dockerfile
 	$(PYTHON) Tools/helm/lint.py deploy/helm/flink-k8s-toolbox-crd deploy/helm/flink-k8s-toolbox-roles \
 	  deploy/helm/flink-k8s-toolbox-operator
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name roles --namespace flink-operator \
@@ -156,7 +166,9 @@ e2e-test-flink-1.20: build flink-deps
 
 ## images-check: build each deploy/docker/*.Dockerfile's executable the way its build stage does (release, static Swift
 ## stdlib, in .cache/docker-build; no Docker engine needed), then run it as the image's non-root USER: no libswift* in
-## ldd, /version answers, SIGTERM stops it (Tools/docker/build-like-dockerfile.py; a clean build takes several minutes)
+## ldd, /version answers, SIGTERM stops it; the all-in-one flinkctl image ships operator, supervisor and bootstrap
+## beside flinkctl, and `flinkctl <server> run --help` / `flinkctl <server> run ...` run them
+## (Tools/docker/build-like-dockerfile.py; a clean build takes several minutes)
 .PHONY: images-check
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py

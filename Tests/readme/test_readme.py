@@ -28,6 +28,11 @@ EXPECTED = [
     ("$API/clusters |", "demo"),
     ("flinkctl clusters list", "demo"),
     ("requested-action=STOP", "file:"),
+    ("make example-jobs", "examples/jobs/flink-jobs.jar"),
+    ("get deployment supervisor-demo", "flink-k8s-toolbox-flinkctl:1.5.0: supervisor run"),
+    ("role=bootstrap,clusterName=demo", "demo/jobs:latest: bootstrap run"),
+    ("/jobs/overview", "computeaverage RUNNING"),
+    ("SAVEPOINT:.status.savepointPath", "flink-toolbox-demo/savepoints/savepoint-"),
 ]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
