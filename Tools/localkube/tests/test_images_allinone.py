@@ -11,7 +11,7 @@ from localkube.images import REPO, ImageMap  # noqa: E402
 from localkube.launch import _docker_argv, toolbox_argv  # noqa: E402
 from localkube.podfs import PathMap  # noqa: E402
 
-BIN = str(REPO / ".build" / "debug")
+BIN = str((REPO / ".build" / "debug").resolve())  # as the image map resolves it (a symbolic link once built)
 
 
 def argv(reference: str, args: list[str]) -> list[str]:
