@@ -1,6 +1,7 @@
 """The whole system on this machine: localkube running pods as processes, the operator as a pod (mutual TLS),
-supervisors and bootstrap Jobs created by the toolbox, real Flink 2.3.0 from PyPI. Set up by `Tools/run-local.sh`
-(what `make run` runs) in a temporary folder, without the demo."""
+supervisors and bootstrap Jobs created by the toolbox, real Flink from PyPI (2.3.0, or E2E_FLINK_VERSION: the image
+`flink:<version>` runs that distribution and the bootstrap uploads the test jobs built against it). Set up by
+`Tools/run-local.sh` (what `make run` runs) in a temporary folder, without the demo."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ NS = "flink-jobs"
 # run folder: the built bootstrap with BOOTSTRAP_HOLD_REPORT_UNTIL set (see Services/bootstrap/BootstrapCommand.swift).
 HELD_BOOTSTRAP_IMAGE = "flink-k8s-toolbox-bootstrap:held"
 RELEASE_REPORT = "release-report"
+FLINK_VERSION = os.environ.get("E2E_FLINK_VERSION", "2.3.0")
 
 
 class System:
@@ -129,10 +131,13 @@ def pytest_runtest_makereport(item, call):
 def system(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("e2e")
     image_map = run_dir / "images.json"
-    image_map.write_text(json.dumps({"images": [{
-        "match": HELD_BOOTSTRAP_IMAGE, "type": "toolbox", "path": str(REPO / ".build" / "debug"),
-        "paths": {"/opt/jobs": str(REPO / ".cache" / "flink" / "jobs-2.3.0")},
-        "env": {"BOOTSTRAP_HOLD_REPORT_UNTIL": str(run_dir / RELEASE_REPORT)}}]}))
+    jobs = str(REPO / ".cache" / "flink" / f"jobs-{FLINK_VERSION}")
+    image_map.write_text(json.dumps({"images": [
+        {"match": "flink:*", "type": "flink", "version": FLINK_VERSION},
+        {"match": HELD_BOOTSTRAP_IMAGE, "type": "toolbox", "path": str(REPO / ".build" / "debug"),
+         "paths": {"/opt/jobs": jobs}, "env": {"BOOTSTRAP_HOLD_REPORT_UNTIL": str(run_dir / RELEASE_REPORT)}},
+        {"match": "*flink-k8s-toolbox-bootstrap:*", "type": "toolbox", "path": str(REPO / ".build" / "debug"),
+         "paths": {"/opt/jobs": jobs}}]}))
     env = dict(os.environ, RUN_DIR=str(run_dir), RUN_DETACH="1", RUN_DEMO="0", LOCALKUBE_IMAGE_MAP=str(image_map))
     out = subprocess.run([str(REPO / "Tools" / "run-local.sh")], cwd=REPO, env=env, capture_output=True, text=True,
                          timeout=600)

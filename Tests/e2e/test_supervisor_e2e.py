@@ -1,9 +1,8 @@
-"""End to end: FlinkDeployment → operator → supervisor → real Flink 2.3.0 jobs, through kubectl only.
+"""End to end: FlinkDeployment → operator → supervisor → real Flink jobs (2.3.0 or E2E_FLINK_VERSION), through kubectl.
 The tests run in file order on one system (each builds on the state the previous one left)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import ssl
@@ -13,11 +12,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from conftest import HELD_BOOTSTRAP_IMAGE
+from conftest import FLINK_VERSION, HELD_BOOTSTRAP_IMAGE
 
 REPO = Path(__file__).resolve().parents[2]
 
-FLINK_VERSION = os.environ.get("E2E_FLINK_VERSION", "2.3.0")
 CLUSTER = "e2e"
 COUNTER = f"{CLUSTER}-counter"
 JOBS_JAR = "/opt/jobs/toolbox-test-jobs.jar"

@@ -6,29 +6,63 @@ the pod IP, then `JOB_MANAGER_RPC_ADDRESS` -> `jobmanager.rpc.address`,
 `TASK_MANAGER_NUMBER_OF_TASK_SLOTS` -> `taskmanager.numberOfTaskSlots`, then the `FLINK_PROPERTIES` lines
 (last wins), and runs `jobmanager.sh` / `taskmanager.sh start-foreground` as the container process.
 Any other command runs as is, with FLINK_HOME, FLINK_CONF_DIR and `$FLINK_HOME/bin` on the PATH.
+
+Older Flink (from the version of `lib/flink-dist*.jar`): before 1.19 the file is `flink-conf.yaml` (1.18 and older
+do not read config.yaml); before 1.20 the checkpoint and savepoint directories are `state.checkpoints.dir` and
+`state.savepoints.dir`; before 1.18 the JVM options key is `env.java.opts` and no `--add-opens` list is shipped,
+so the one of 1.18+ (JAVA17_OPENS) is used: Java 17 refuses Flink's reflection without it.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
+
+# The list Flink 1.18+ ships for Java 17 (conf/config.yaml env.java.opts.all), for versions that ship none.
+JAVA17_OPENS = " ".join([
+    "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+    *(f"--add-exports=jdk.compiler/com.sun.tools.javac.{p}=ALL-UNNAMED" for p in ("api", "file", "parser", "tree",
+                                                                                  "util")),
+    "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+    *(f"--add-opens=java.base/{p}=ALL-UNNAMED" for p in ("java.lang", "java.net", "java.io", "java.nio",
+                                                          "sun.nio.ch", "java.lang.reflect", "java.text", "java.time",
+                                                          "java.util", "java.util.concurrent",
+                                                          "java.util.concurrent.atomic", "java.util.concurrent.locks"))])
+
+
+def flink_version(flink_home: str) -> tuple[int, int]:
+    """(major, minor) from `lib/flink-dist-<version>.jar` (or `flink-dist_<scala>-<version>.jar`); (99, 0) if unknown."""
+    try:
+        names = os.listdir(os.path.join(flink_home, "lib"))
+    except OSError:
+        names = []
+    for name in names:
+        match = re.match(r"flink-dist(?:_[0-9.]+)?-(\d+)\.(\d+)", name)
+        if match:
+            return int(match.group(1)), int(match.group(2))
+    return 99, 0
 
 
 def _java_opens(flink_home: str) -> str:
-    """The `--add-opens` list of the shipped config.yaml (Java 17 needs it)."""
-    try:
-        with open(os.path.join(flink_home, "conf", "config.yaml")) as handle:
-            for line in handle:
-                if line.strip().startswith("all:"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
+    """The `--add-opens` list of the shipped config (Java 17 needs it), else JAVA17_OPENS."""
+    for name in ("config.yaml", "flink-conf.yaml"):
+        try:
+            with open(os.path.join(flink_home, "conf", name)) as handle:
+                for line in handle:
+                    key = line.strip().split(":", 1)[0]
+                    if key in ("all", "env.java.opts.all", "env.java.opts") and "--add-" in line:
+                        return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+    return JAVA17_OPENS
 
 
 def base_config(flink_home: str, work: str, pod_ip: str, shared: str) -> dict[str, str]:
     """The defaults of cluster.sh, bound to the pod IP, with logs/tmp under `work` and state under `shared`."""
+    version = flink_version(flink_home)
+    new_dirs = version >= (1, 20)
     return {
-        "env.java.opts.all": _java_opens(flink_home),
+        "env.java.opts.all" if version >= (1, 18) else "env.java.opts": _java_opens(flink_home),
         "env.log.dir": os.path.join(work, "log"),
         "env.pid.dir": os.path.join(work, "tmp"),
         "jobmanager.rpc.address": pod_ip,
@@ -48,11 +82,13 @@ def base_config(flink_home: str, work: str, pod_ip: str, shared: str) -> dict[st
         "web.tmpdir": os.path.join(work, "tmp"),
         "web.upload.dir": os.path.join(work, "upload"),
         "execution.checkpointing.interval": "2s",
-        "execution.checkpointing.dir": "file://" + os.path.join(shared, "checkpoints"),
-        "execution.checkpointing.savepoint-dir": "file://" + os.path.join(shared, "savepoints"),
+        "execution.checkpointing.dir" if new_dirs else "state.checkpoints.dir":
+            "file://" + os.path.join(shared, "checkpoints"),
+        "execution.checkpointing.savepoint-dir" if new_dirs else "state.savepoints.dir":
+            "file://" + os.path.join(shared, "savepoints"),
         "heartbeat.interval": "2000",
         "heartbeat.timeout": "10000",
-        "cluster.registration.error-delay": "1s",
+        "cluster.registration.error-delay": "1000",  # ms: a Long before 1.19, a Duration after
         "metrics.fetcher.update-interval": "1000",
         "web.refresh-interval": "500",
     }
@@ -70,7 +106,7 @@ def parse_properties(text: str) -> dict[str, str]:
 
 
 def write_conf(flink_home: str, work: str, pod_ip: str, shared: str, env: dict) -> str:
-    """Create `work/conf` (config.yaml + the logging files); returns the conf dir."""
+    """Create `work/conf` (config.yaml, or flink-conf.yaml before 1.19, + the logging files); returns the conf dir."""
     conf = os.path.join(work, "conf")
     if os.path.isdir(conf):
         shutil.rmtree(conf)
@@ -86,7 +122,8 @@ def write_conf(flink_home: str, work: str, pod_ip: str, shared: str, env: dict) 
         config["taskmanager.numberOfTaskSlots"] = env["TASK_MANAGER_NUMBER_OF_TASK_SLOTS"]
     config.update(parse_properties(env.get("FLINK_PROPERTIES", "")))
     os.makedirs(shared, exist_ok=True)
-    with open(os.path.join(conf, "config.yaml"), "w") as handle:
+    name = "config.yaml" if flink_version(flink_home) >= (1, 19) else "flink-conf.yaml"
+    with open(os.path.join(conf, name), "w") as handle:
         handle.writelines(f"{key}: {value}\n" for key, value in config.items())
     return conf
 

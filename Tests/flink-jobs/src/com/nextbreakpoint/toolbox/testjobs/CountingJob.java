@@ -1,19 +1,15 @@
 package com.nextbreakpoint.toolbox.testjobs;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
@@ -36,18 +32,17 @@ public class CountingJob {
         Args args = new Args(argv, "rate", "10", "output", "", "emit-ms", "500", "name", "toolbox-counting-job");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Long.MAX_VALUE records: unbounded in practice. The rate is the total over all source subtasks;
-        // the limiter waits instead of spinning, so the CPU stays idle.
-        DataGeneratorSource<Long> source = new DataGeneratorSource<>(
-                n -> n, Long.MAX_VALUE, RateLimiterStrategy.perSecond(args.getDouble("rate")), Types.LONG);
+        // the source waits instead of spinning, so the CPU stays idle.
         // Stable uids: a savepoint maps back to these operators whatever the parallelism.
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Sequence").uid("toolbox-sequence")
+        SingleOutputStreamOperator<Long> counted = Streams.sequence(env, Long.MAX_VALUE, args.getDouble("rate"))
+                .uid("toolbox-sequence")
                 .process(new Counter(args.get("output"), args.getLong("emit-ms")))
                 .name("Counter").uid("toolbox-counter").setParallelism(1)
                 // Never chained to the source: the job graph keeps the same vertices at every parallelism, so a
                 // savepoint taken at one parallelism restores at another (Flink refuses a restored vertex whose
                 // chained operators have mixed finished states).
-                .startNewChain()
-                .sinkTo(new DiscardingSink<>()).name("Discard").uid("toolbox-discard").setParallelism(1);
+                .startNewChain();
+        Streams.discard(counted).name("Discard").uid("toolbox-discard").setParallelism(1);
         env.execute(args.get("name"));
     }
 
@@ -75,11 +70,8 @@ public class CountingJob {
             count = sum;
             restored = sum;
             initialized = true;
-        }
-
-        // Called after initializeState (open(OpenContext) exists in 1.19+ and 2.x).
-        @Override
-        public void open(OpenContext openContext) throws Exception {
+            // Here rather than in open(): open(Configuration) (1.x) and open(OpenContext) (1.19+, 2.x) have no
+            // common signature, and the runtime context is set before initializeState.
             getRuntimeContext().getMetricGroup().gauge("toolboxCount", (Gauge<Long>) () -> count);
             getRuntimeContext().getMetricGroup().gauge("toolboxRestoredCount", (Gauge<Long>) () -> restored);
             emit();
