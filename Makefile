@@ -164,6 +164,17 @@ e2e-test: build flink-deps
 e2e-test-flink-1.20: build flink-deps
 	E2E_FLINK_VERSION=1.20.5 $(PYTHON) -m pytest Tests/e2e -q -p no:cacheprovider
 
+## e2e-matrix: the end-to-end tests on the latest patch of every Flink minor from 1.15 to 2.3, one version after the
+## other (about 8 min each; install and test-job build per version), then an attempt on the original's 1.12 and 1.11
+## (recorded, not required). Writes docs/flink-versions.json and, from it, the support table docs/flink-versions.md
+## (Tools/flink/e2e_matrix.py; logs in .bench/matrix). Not part of `make test`. One version alone:
+## make e2e-matrix E2E_MATRIX_VERSIONS=1.18.1 E2E_MATRIX_ATTEMPT=
+E2E_MATRIX_VERSIONS ?= 1.15.4 1.16.3 1.17.2 1.18.1 1.19.3 1.20.5 2.0.2 2.1.3 2.2.1 2.3.0
+E2E_MATRIX_ATTEMPT ?= 1.12.5 1.11.4
+.PHONY: e2e-matrix
+e2e-matrix: build
+	E2E_MATRIX_VERSIONS="$(E2E_MATRIX_VERSIONS)" E2E_MATRIX_ATTEMPT="$(E2E_MATRIX_ATTEMPT)" $(PYTHON) Tools/flink/e2e_matrix.py
+
 ## images-check: build each deploy/docker/*.Dockerfile's executable the way its build stage does (release, static Swift
 ## stdlib, in .cache/docker-build; no Docker engine needed), then run it as the image's non-root USER: no libswift* in
 ## ldd, /version answers, SIGTERM stops it; the all-in-one flinkctl image ships operator, supervisor and bootstrap
