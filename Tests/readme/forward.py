@@ -4,7 +4,8 @@
 
 localkube gives each Service a loopback cluster IP (127.2.x.y; 127.4.x.y ... when other localkubes run); the
 operator's certificate names `localhost` and `127.0.0.1` but not that address, so clients that verify host names
-(flinkctl, curl without --connect-to) talk to `localhost:LOCAL_PORT` and this script passes the bytes on. It listens on 127.0.0.1 only; Ctrl-C stops it.
+(flinkctl, curl without --connect-to) talk to `localhost:LOCAL_PORT` and this script passes the bytes on. It listens
+on 127.0.0.1 only; Ctrl-C stops it.
 """
 from __future__ import annotations
 
