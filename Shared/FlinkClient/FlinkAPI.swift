@@ -27,9 +27,10 @@ public protocol FlinkAPI: Sendable {
     func taskManagerMetrics(_ taskManagerId: String, names: [String]) async throws -> [String: String]
     /// The state of a savepoint request.
     func savepointStatus(_ jobId: String, triggerId: String) async throws -> SavepointStatus
-    /// Asks for a savepoint of `jobId` under `triggerId` (a repeated trigger id is the same request); returns the id.
+    /// Asks for a savepoint of `jobId` under `triggerId` (a repeated trigger id is the same request); returns the id,
+    /// which is Flink's own when the version does not take client trigger ids (before 1.15).
     func triggerSavepoint(_ jobId: String, targetDirectory: String, cancelJob: Bool, triggerId: String?) async throws -> String
-    /// Stops `jobId` with a savepoint under `triggerId`; returns the trigger id.
+    /// Stops `jobId` with a savepoint under `triggerId`; returns the trigger id (Flink's own before 1.15).
     func stopWithSavepoint(_ jobId: String, targetDirectory: String, drain: Bool, triggerId: String?) async throws -> String
     /// Cancels `jobId` without a savepoint.
     func cancel(_ jobId: String) async throws

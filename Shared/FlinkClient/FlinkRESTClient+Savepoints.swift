@@ -8,6 +8,8 @@ extension FlinkRESTClient {
 
     /// Triggers a savepoint into `targetDirectory` (and cancels the job when `cancelJob`); returns the trigger id.
     /// With a caller-chosen `triggerId` the request is idempotent: Flink treats a repeated id as the same request.
+    /// Flink before 1.15 rejects the field (400): the request is then sent once more without it, and the id
+    /// returned is the one Flink chose (the caller adopts it).
     public func triggerSavepoint(_ jobId: String, targetDirectory: String, cancelJob: Bool = false, triggerId: String? = nil) async throws -> String {
         struct Body: Encodable {
             var targetDirectory: String
@@ -15,20 +17,34 @@ extension FlinkRESTClient {
             var triggerId: String?
             enum CodingKeys: String, CodingKey { case targetDirectory = "target-directory", cancelJob = "cancel-job", triggerId }
         }
-        let body = Body(targetDirectory: targetDirectory, cancelJob: cancelJob, triggerId: triggerId)
-        return try await json(.POST, "/jobs/\(jobId)/savepoints", body: body, as: Trigger.self).requestId
+        return try await withTriggerIdFallback(triggerId) { id in
+            let body = Body(targetDirectory: targetDirectory, cancelJob: cancelJob, triggerId: id)
+            return try await json(.POST, "/jobs/\(jobId)/savepoints", body: body, as: Trigger.self).requestId
+        }
     }
 
     /// Stops the job with a savepoint (`/jobs/{id}/stop`); poll `savepointStatus` with the returned trigger id.
-    /// With a caller-chosen `triggerId` the request is idempotent.
+    /// With a caller-chosen `triggerId` the request is idempotent; before Flink 1.15 the id is Flink's, as above.
     public func stopWithSavepoint(_ jobId: String, targetDirectory: String, drain: Bool = false, triggerId: String? = nil) async throws -> String {
         struct Body: Encodable {
             var targetDirectory: String
             var drain: Bool
             var triggerId: String?
         }
-        let body = Body(targetDirectory: targetDirectory, drain: drain, triggerId: triggerId)
-        return try await json(.POST, "/jobs/\(jobId)/stop", body: body, as: Trigger.self).requestId
+        return try await withTriggerIdFallback(triggerId) { id in
+            let body = Body(targetDirectory: targetDirectory, drain: drain, triggerId: id)
+            return try await json(.POST, "/jobs/\(jobId)/stop", body: body, as: Trigger.self).requestId
+        }
+    }
+
+    /// Sends with `triggerId`; when Flink rejects the body as not of the expected format (a version without the field
+    /// does not accept unknown fields), sends without it. The rejected request started nothing.
+    private func withTriggerIdFallback(_ triggerId: String?, _ call: (String?) async throws -> String) async throws -> String {
+        do {
+            return try await call(triggerId)
+        } catch FlinkError.rejected(400, let errors) where triggerId != nil && errors.contains(where: { $0.contains("did not match expected format") }) {
+            return try await call(nil)
+        }
     }
 
     /// The state of a savepoint request. A `COMPLETED` answer with a failure cause, or without a location, is `.failed`.

@@ -40,11 +40,11 @@ extension SupervisorController {
             case .deleteBootstrapJob(let name):
                 try await delete(BatchJob.self, name, in: cache.batchJobs)
             case .triggerSavepoint(let jobId, let triggerId, let directory):
-                await requestSavepoint(of: job, stop: false) {
+                await requestSavepoint(of: job, stop: false, triggerId: triggerId) {
                     try await self.flink.triggerSavepoint(jobId, targetDirectory: directory, triggerId: triggerId)
                 }
             case .stopWithSavepoint(let jobId, let triggerId, let directory):
-                await requestSavepoint(of: job, stop: true) {
+                await requestSavepoint(of: job, stop: true, triggerId: triggerId) {
                     try await self.flink.stopWithSavepoint(jobId, targetDirectory: directory, triggerId: triggerId)
                 }
             case .cancelFlinkJob(let jobId):
@@ -53,14 +53,35 @@ extension SupervisorController {
         }
     }
 
-    private func requestSavepoint(of job: FlinkJob, stop: Bool, _ call: @Sendable () async throws -> String) async {
+    /// Sends a savepoint request whose `triggerId` the stored status already holds. A Flink that chose its own id
+    /// (before 1.15) gets that id adopted into the status, so that the request is followed and never sent again.
+    private func requestSavepoint(of job: FlinkJob, stop: Bool, triggerId: String, _ call: @Sendable () async throws -> String) async {
         do {
-            let triggerId = try await timed(stop ? "stop-with-savepoint" : "savepoint") { try await call() }
+            let flinkId = try await timed(stop ? "stop-with-savepoint" : "savepoint") { try await call() }
             metrics.savepointRequested(stop: stop)
-            logger.info("FlinkJob \(job.metadata.name ?? ""): \(stop ? "stop-with-savepoint" : "savepoint") requested (trigger \(triggerId))")
+            logger.info("FlinkJob \(job.metadata.name ?? ""): \(stop ? "stop-with-savepoint" : "savepoint") requested (trigger \(flinkId))")
+            if flinkId != triggerId { await adopt(flinkId, for: triggerId, of: job) }
         } catch {
             logger.warning("FlinkJob \(job.metadata.name ?? ""): savepoint request failed: \(error)")
             await events.warning(job, reason: "SavepointRequestFailed", message: "Flink did not accept the savepoint request: \(error)")
+        }
+    }
+
+    /// Replaces the stored trigger id `requested` by Flink's `flinkId`. If this write does not happen (a crash, a
+    /// conflict), the stored id stays one Flink does not know, which the decision never sends again on such a Flink:
+    /// the request then fails at the task timeout instead of being taken twice.
+    private func adopt(_ flinkId: String, for requested: String, of job: FlinkJob) async {
+        guard job.status?.savepointTriggerId == requested else { return }
+        var adopted = job
+        adopted.status?.savepointTriggerId = flinkId
+        do {
+            _ = try await store(adopted, observed: job, in: cache.jobs)
+            logger.info("FlinkJob \(job.metadata.name ?? ""): Flink chose trigger id \(flinkId) (sent \(requested)); adopted")
+        } catch {
+            logger.warning("FlinkJob \(job.metadata.name ?? ""): could not store Flink's trigger id \(flinkId): \(error)")
+            await events.warning(
+                job, reason: "SavepointTriggerNotAdopted",
+                message: "Flink chose trigger id \(flinkId) for request \(requested), which could not be stored: \(error)")
         }
     }
 

@@ -17,7 +17,8 @@ extension SupervisorController {
                 slotsTotal: overview.slotsTotal,
                 jobs: Dictionary(jobs.map { ($0.id, $0.state.uppercased()) }, uniquingKeysWith: { first, _ in first }),
                 taskManagers: taskManagers.map { ObservedTaskManager(id: $0.id, host: $0.host, slots: $0.slotsNumber, freeSlots: $0.freeSlots) },
-                placingJobIds: Set(jobs.filter { ObservedFlinkCluster.isPlacing(state: $0.state, tasks: $0.tasks ?? [:]) }.map(\.id))
+                placingJobIds: Set(jobs.filter { ObservedFlinkCluster.isPlacing(state: $0.state, tasks: $0.tasks ?? [:]) }.map(\.id)),
+                flinkVersion: overview.flinkVersion
             )
         } catch {
             logger.debug("JobManager of \(cache.clusterName) not answering: \(error)")

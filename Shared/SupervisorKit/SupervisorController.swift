@@ -102,7 +102,7 @@ package final class SupervisorController: Sendable {
             clusterReachable: flinkView != nil,
             flinkJobState: await jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
-            taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,
+            flinkTakesClientTriggerIds: flinkView?.takesClientTriggerIds ?? true, taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,
             jobManagerGone: !pods(role: "jobmanager").contains { !$0.metadata.isDeleting }
         )
         let decision = JobStateMachine.decide(observation)

@@ -13,6 +13,13 @@ final class FakeFlink: FlinkAPI {
         var savepoints: [String: SavepointStatus] = [:]
         /// What a received stop-with-savepoint does: the job's state afterwards and the savepoint's answer.
         var stopCompletes = true
+        /// `/overview`'s flink-version (none when nil).
+        var flinkVersion: String?
+        /// Whether requests keep the caller's trigger id (1.15+); if not, Flink chooses `flink-chosen-<n>`, as the
+        /// REST client returns after its fallback on an older Flink.
+        var clientTriggerIds = true
+        /// Trigger ids Flink chose so far.
+        var chosen = 0
     }
 
     let journal: Journal
@@ -28,8 +35,9 @@ final class FakeFlink: FlinkAPI {
 
     func overview() async throws -> ClusterOverview {
         try answer()
+        let version = state.withLock { $0.flinkVersion }.map { #","flink-version":"\#($0)""# } ?? ""
         return try Self.decode(
-            #"{"taskmanagers":1,"slots-total":1,"slots-available":1,"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0}"#)
+            #"{"taskmanagers":1,"slots-total":1,"slots-available":1,"jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0\#(version)}"#)
     }
 
     func jobs() async throws -> [JobSummary] {
@@ -66,17 +74,26 @@ final class FakeFlink: FlinkAPI {
         return status
     }
 
+    /// The id a request gets: the caller's, or one Flink chooses.
+    private func trigger(for triggerId: String?) -> String {
+        state.withLock { state in
+            if state.clientTriggerIds, let triggerId { return triggerId }
+            state.chosen += 1
+            return "flink-chosen-\(state.chosen)"
+        }
+    }
+
     func triggerSavepoint(_ jobId: String, targetDirectory: String, cancelJob: Bool, triggerId: String?) async throws -> String {
         try answer()
-        let trigger = triggerId ?? "generated"
-        journal.append("flink savepoint \(jobId) \(trigger)")
+        let trigger = trigger(for: triggerId)
+        journal.append("flink savepoint \(jobId) \(trigger)")  // the id Flink keeps the request under
         state.withLock { $0.savepoints[trigger] = .inProgress }
         return trigger
     }
 
     func stopWithSavepoint(_ jobId: String, targetDirectory: String, drain: Bool, triggerId: String?) async throws -> String {
         try answer()
-        let trigger = triggerId ?? "generated"
+        let trigger = trigger(for: triggerId)
         journal.append("flink stop \(jobId) \(trigger)")
         state.withLock { state in
             guard state.stopCompletes else { return state.savepoints[trigger] = .inProgress }

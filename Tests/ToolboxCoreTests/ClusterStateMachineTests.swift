@@ -282,6 +282,14 @@ struct RescaleTests {
         #expect(!ObservedFlinkCluster.isPlacing(state: "FINISHED", tasks: ["finished": 2, "total": 2]))
     }
 
+    @Test("Flink 1.15 and later keep the caller's savepoint trigger ids; older ones, by /overview's version, do not")
+    func clientTriggerIds() {
+        func takes(_ version: String?) -> Bool { ObservedFlinkCluster(slotsTotal: 1, flinkVersion: version).takesClientTriggerIds }
+        #expect(takes("1.15.4") && takes("1.20.5") && takes("2.3.0") && takes("1.16-SNAPSHOT"))
+        #expect(!takes("1.14.6") && !takes("1.12.5") && !takes("1.11.4"))
+        #expect(takes(nil) && takes("unknown"), "an unreadable version counts as a current one")
+    }
+
     @Test("idle TaskManagers are matched to pods by IP; busy and unmatched ones are left")
     func idlePods() {
         let pods = F.taskManagerPods(3)

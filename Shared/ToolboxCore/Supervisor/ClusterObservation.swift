@@ -35,15 +35,28 @@ public struct ObservedFlinkCluster: Sendable, Hashable {
     /// Ids of jobs whose tasks Flink is still placing: created, initializing, restarting, or running with a task not
     /// yet running. Such a job may take a slot of a TaskManager that looks idle now.
     public var placingJobIds: Set<String>
+    /// Flink's version (`/overview` flink-version), when it says.
+    public var flinkVersion: String?
 
     /// An answer from a reachable JobManager.
     public init(
-        slotsTotal: Int, jobs: [String: String] = [:], taskManagers: [ObservedTaskManager] = [], placingJobIds: Set<String> = []
+        slotsTotal: Int, jobs: [String: String] = [:], taskManagers: [ObservedTaskManager] = [], placingJobIds: Set<String> = [],
+        flinkVersion: String? = nil
     ) {
         self.slotsTotal = slotsTotal
         self.jobs = jobs
         self.taskManagers = taskManagers
         self.placingJobIds = placingJobIds
+        self.flinkVersion = flinkVersion
+    }
+
+    /// Whether Flink keeps savepoint requests under the caller's trigger id (`triggerId` in the request, Flink 1.15
+    /// and later); older versions choose the id themselves. A missing or unreadable version counts as a current one.
+    public var takesClientTriggerIds: Bool {
+        guard let version = flinkVersion else { return true }
+        let parts = version.split(separator: ".").prefix(2).map { Int($0.prefix { $0.isNumber }) }
+        guard parts.count == 2, let major = parts[0], let minor = parts[1] else { return true }
+        return (major, minor) >= (1, 15)
     }
 
     /// Whether a job in Flink state `state` with `tasks` (counts by task state, as `/jobs/overview` gives them) may

@@ -16,7 +16,8 @@ public enum ObservedSavepoint: Sendable, Hashable {
     /// Not asked (no request) or Flink could not be reached.
     case unknown
     /// Flink does not know the trigger id: the request never reached it (or the JobManager restarted).
-    /// The same trigger id may be sent again; Flink treats a repeated trigger id as the same request.
+    /// The same trigger id may be sent again; Flink treats a repeated trigger id as the same request (from 1.15; see
+    /// `JobObservation.flinkTakesClientTriggerIds`).
     case notFound
     /// Still being taken.
     case inProgress
@@ -48,6 +49,11 @@ public struct JobObservation: Sendable {
     public var freshTriggerId: String
     /// The current time.
     public var now: Date
+    /// Whether the JobManager keeps requests under the trigger id the supervisor sends (Flink 1.15+). When it does not,
+    /// the supervisor adopts the id Flink returns, and a stored id Flink does not know is never sent again: Flink may
+    /// hold that request under its own id (the adoption did not reach the status), and a second request would be a
+    /// second savepoint.
+    public var flinkTakesClientTriggerIds: Bool
     /// Seconds after which an unreachable JobManager makes the job's cluster unhealthy.
     public var taskTimeout: TimeInterval
     /// Seconds between Flink polls while the job runs or a request is pending.
@@ -60,7 +66,7 @@ public struct JobObservation: Sendable {
     public init(
         job: FlinkJob, cluster: FlinkCluster?, bootstrapSettings: BootstrapSettings, bootstrapJob: BatchJob? = nil, clusterReachable: Bool = false,
         flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
-        bootstrapFailure: String? = nil, freshTriggerId: String, now: Date,
+        bootstrapFailure: String? = nil, freshTriggerId: String, now: Date, flinkTakesClientTriggerIds: Bool = true,
         taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false
     ) {
         self.job = job
@@ -73,6 +79,7 @@ public struct JobObservation: Sendable {
         self.bootstrapFailure = bootstrapFailure
         self.freshTriggerId = freshTriggerId
         self.now = now
+        self.flinkTakesClientTriggerIds = flinkTakesClientTriggerIds
         self.taskTimeout = taskTimeout
         self.pollingInterval = pollingInterval
         self.jobManagerGone = jobManagerGone

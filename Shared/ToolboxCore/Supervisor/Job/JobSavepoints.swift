@@ -69,7 +69,8 @@ extension JobCycle {
     }
 
     /// Follows the pending request. A request Flink does not know is sent again under its stored trigger id (Flink
-    /// treats it as the same request); one unanswered (not found or unreachable) for more than taskTimeout fails.
+    /// treats it as the same request), except on a Flink that chooses the ids itself; one unanswered (not found or
+    /// unreachable) for more than taskTimeout fails.
     mutating func followSavepoint(stop: Bool) -> SavepointOutcome {
         // Requested in this very cycle: nothing to ask Flink about yet.
         guard status.savepointTriggerId == before.savepointTriggerId else { return .pending }
@@ -94,9 +95,14 @@ extension JobCycle {
             return failSavepoint("Flink no longer knows the job (JobManager restarted?)")
         case .unknown where expired:
             return failSavepoint("Flink could not be reached within the task timeout")
-        case .notFound:
+        case .notFound where observation.flinkTakesClientTriggerIds:
             let trigger = status.savepointTriggerId ?? ""
             actions.append(savepointAction(stop: stop, jobId: status.savepointJobId ?? flinkJobId, triggerId: trigger))
+        case .notFound:
+            // Flink chooses the ids (before 1.15) and this one is ours: the adoption of Flink's id is not stored (yet,
+            // or a crash lost it). Sending again could start a second savepoint, so wait: the adoption shows up, or
+            // the request fails at the task timeout.
+            break
         case .inProgress, .unknown:
             break
         }
