@@ -28,6 +28,12 @@ struct BootstrapOptions: ParsableArguments {
     @Option(name: .customLong("argument"), parsing: .unconditionalSingleValue, help: "An argument of the job's main method (repeat for more).")
     var arguments: [String] = []
 
+    @Option(
+        name: .customLong("flink-config"), parsing: .unconditionalSingleValue,
+        help: "A Flink configuration option for this job, key=value (repeat for more; Flink 1.17+ applies them, older ones are told nothing)."
+    )
+    var flinkConfig: [String] = []
+
     @Option(name: .customLong("jobmanager-url"), help: "URL of the JobManager REST API (default: http://jobmanager-<cluster>.<namespace>:8081).")
     var jobManagerURL: String?
 
@@ -50,8 +56,15 @@ struct BootstrapOptions: ParsableArguments {
     var plan: BootstrapPlan {
         BootstrapPlan(
             clusterName: clusterName, jobName: jobName, jarPath: jarPath, className: className, parallelism: parallelism,
-            savepointPath: savepointPath, arguments: arguments, attempts: attempts, retryDelay: retryDelay, dryRun: dryRun
+            savepointPath: savepointPath, arguments: arguments, attempts: attempts, retryDelay: retryDelay, dryRun: dryRun,
+            flinkConfiguration: Dictionary(flinkConfig.map(Self.option), uniquingKeysWith: { _, last in last })
         )
+    }
+
+    /// `key=value` as a pair (a value may contain `=`; no `=` gives an empty value).
+    static func option(_ text: String) -> (String, String) {
+        guard let equals = text.firstIndex(of: "=") else { return (text, "") }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 
     /// The JobManager REST API: `--jobmanager-url`, else the cluster's JobManager Service in the namespace (the

@@ -20,10 +20,12 @@ public struct BootstrapPlan: Sendable, Hashable {
     public var retryDelay: Double
     /// Do nothing (the original's dry run).
     public var dryRun: Bool
+    /// Flink configuration for this job (sent as the run request's `flinkConfiguration`, Flink 1.17+).
+    public var flinkConfiguration: [String: String]
 
     public init(
         clusterName: String, jobName: String, jarPath: String, className: String, parallelism: Int = 1, savepointPath: String? = nil,
-        arguments: [String] = [], attempts: Int = 5, retryDelay: Double = 2, dryRun: Bool = false
+        arguments: [String] = [], attempts: Int = 5, retryDelay: Double = 2, dryRun: Bool = false, flinkConfiguration: [String: String] = [:]
     ) {
         self.clusterName = clusterName
         self.jobName = jobName
@@ -35,6 +37,7 @@ public struct BootstrapPlan: Sendable, Hashable {
         self.attempts = attempts
         self.retryDelay = retryDelay
         self.dryRun = dryRun
+        self.flinkConfiguration = flinkConfiguration
     }
 }
 
@@ -111,7 +114,8 @@ public struct BootstrapRunner: Sendable {
         // One job id for every run attempt: a retry after a lost answer cannot start the job twice.
         let request = RunRequest(
             entryClass: plan.className, parallelism: plan.parallelism, arguments: plan.arguments,
-            savepointPath: plan.savepointPath.flatMap { $0.isEmpty ? nil : $0 }, allowNonRestoredState: false, jobId: newJobId()
+            savepointPath: plan.savepointPath.flatMap { $0.isEmpty ? nil : $0 }, allowNonRestoredState: false, jobId: newJobId(),
+            flinkConfiguration: plan.flinkConfiguration.isEmpty ? nil : plan.flinkConfiguration
         )
         let jobId = try await retrying("run") { _ in try await flink.runJar(jarId, request) }
         logger.info("run accepted: Flink job \(jobId)")

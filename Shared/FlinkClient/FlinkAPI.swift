@@ -34,6 +34,8 @@ public protocol FlinkAPI: Sendable {
     func stopWithSavepoint(_ jobId: String, targetDirectory: String, drain: Bool, triggerId: String?) async throws -> String
     /// Cancels `jobId` without a savepoint.
     func cancel(_ jobId: String) async throws
+    /// A job's checkpoint counts and latest completed checkpoint (404 → `FlinkError.notFound`: no checkpointing).
+    func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics
 }
 
 extension FlinkRESTClient: FlinkAPI {}

@@ -98,11 +98,13 @@ public struct RunRequest: Codable, Sendable, Hashable {
     public var allowNonRestoredState: Bool?
     /// A fixed job id (32 hex digits), so a retried run cannot start the job twice.
     public var jobId: String?
+    /// Flink configuration of this job (FLIP-256, Flink 1.17+; an older Flink rejects the field).
+    public var flinkConfiguration: [String: String]?
 
     /// A run request.
     public init(
         entryClass: String?, parallelism: Int?, arguments: [String] = [], savepointPath: String? = nil,
-        allowNonRestoredState: Bool = false, jobId: String? = nil
+        allowNonRestoredState: Bool = false, jobId: String? = nil, flinkConfiguration: [String: String]? = nil
     ) {
         self.entryClass = entryClass
         self.parallelism = parallelism
@@ -110,6 +112,7 @@ public struct RunRequest: Codable, Sendable, Hashable {
         self.savepointPath = savepointPath
         self.allowNonRestoredState = allowNonRestoredState
         self.jobId = jobId
+        self.flinkConfiguration = flinkConfiguration
     }
 }
 

@@ -30,9 +30,18 @@ extension FlinkRESTClient {
     }
 
     /// Runs an uploaded JAR and returns the new job's id.
+    ///
+    /// A Flink before 1.17 rejects `flinkConfiguration` as not of the expected format (400; the rejected request started
+    /// nothing): the request is then sent once more without it, and the job runs with the cluster's configuration.
     public func runJar(_ jarId: String, _ request: RunRequest) async throws -> String {
         struct Answer: Decodable { var jobid: String }
-        return try await json(.POST, "/jars/\(jarId)/run", body: request, as: Answer.self, timeout: timeouts.run).jobid
+        do {
+            return try await json(.POST, "/jars/\(jarId)/run", body: request, as: Answer.self, timeout: timeouts.run).jobid
+        } catch FlinkError.rejected(400, let errors) where request.flinkConfiguration != nil && errors.contains(where: { $0.contains("did not match expected format") }) {
+            var plain = request
+            plain.flinkConfiguration = nil
+            return try await json(.POST, "/jars/\(jarId)/run", body: plain, as: Answer.self, timeout: timeouts.run).jobid
+        }
     }
 
     /// Deletes an uploaded JAR.

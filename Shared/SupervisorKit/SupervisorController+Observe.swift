@@ -61,6 +61,29 @@ extension SupervisorController {
         }
     }
 
+    /// Restarts and checkpoints of the job's running Flink job, asked only when the decision looks at them (see
+    /// `JobStateMachine.needsJobHealth`); a call that fails leaves its part unknown.
+    func jobHealth(of job: FlinkJob, reachable: Bool) async -> ObservedJobHealth? {
+        guard reachable, JobStateMachine.needsJobHealth(job), let jobId = job.status?.jobId, !jobId.isEmpty else { return nil }
+        var health = ObservedJobHealth()
+        if let metrics = try? await timed("job-metrics", { try await flink.jobMetrics(jobId, names: ["numRestarts"]) }) {
+            health.restarts = metrics["numRestarts"].flatMap { Double($0) }.map { Int($0) }
+        }
+        do {
+            let statistics = try await timed("checkpoints") { try await flink.checkpointStatistics(jobId) }
+            health.completedCheckpoints = statistics.completed
+            if let latest = statistics.latest, !latest.isSavepoint {
+                health.latestCheckpoint = ObservedCheckpoint(path: latest.path, completedAt: latest.completedAt)
+            }
+        } catch FlinkError.notFound {
+            // The job does not checkpoint: completedCheckpoints stays nil.
+        } catch {
+            logger.debug("checkpoints of \(jobId): \(error)")
+            return nil
+        }
+        return health
+    }
+
     /// Runs a Flink call and records its latency by operation and outcome.
     func timed<T: Sendable>(_ operation: String, _ call: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now

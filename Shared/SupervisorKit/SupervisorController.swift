@@ -103,7 +103,8 @@ package final class SupervisorController: Sendable {
             flinkJobState: await jobState(of: observed, in: flinkView), savepoint: await savepoint(of: observed, reachable: flinkView != nil),
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
             flinkTakesClientTriggerIds: flinkView?.takesClientTriggerIds ?? true, taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,
-            jobManagerGone: !pods(role: "jobmanager").contains { !$0.metadata.isDeleting }
+            jobManagerGone: !pods(role: "jobmanager").contains { !$0.metadata.isDeleting },
+            jobHealth: await jobHealth(of: observed, reachable: flinkView != nil)
         )
         let decision = JobStateMachine.decide(observation)
         let job = try await store(decision.job, observed: observed, in: cache.jobs)

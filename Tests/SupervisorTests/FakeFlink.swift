@@ -20,6 +20,8 @@ final class FakeFlink: FlinkAPI {
         var clientTriggerIds = true
         /// Trigger ids Flink chose so far.
         var chosen = 0
+        /// Flink job id → checkpoint statistics (a job without an entry does not checkpoint: 404).
+        var checkpoints: [String: CheckpointStatistics] = [:]
     }
 
     let journal: Journal
@@ -107,5 +109,11 @@ final class FakeFlink: FlinkAPI {
         try answer()
         journal.append("flink cancel \(jobId)")
         state.withLock { $0.jobs[jobId] = "CANCELED" }
+    }
+
+    func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics {
+        try answer()
+        guard let statistics = state.withLock({ $0.checkpoints[jobId] }) else { throw FlinkError.notFound("checkpoints of \(jobId)") }
+        return statistics
     }
 }

@@ -51,11 +51,11 @@ enum JobFixtures {
     static func observe(
         _ job: FlinkJob, cluster: FlinkCluster? = cluster(), bootstrap: BatchJob? = nil, reachable: Bool = true,
         flink: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown, bootstrapFailure: String? = nil,
-        at time: Date = now
+        at time: Date = now, health: ObservedJobHealth? = nil
     ) -> JobObservation {
         JobObservation(
             job: job, cluster: cluster, bootstrapSettings: settings, bootstrapJob: bootstrap, clusterReachable: reachable, flinkJobState: flink,
-            savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time
+            savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time, jobHealth: health
         )
     }
 }

@@ -23,6 +23,12 @@ let jobEdgeCases: [JobEdgeCase] = {
     let started = FlinkJob.fixture(state: .started), starting = FlinkJob.fixture(state: .starting)
     let stopping = FlinkJob.fixture(state: .stopping).status { $0.jobId = "" }, stopped = FlinkJob.fixture(state: .stopped)
     let unknown = FlinkJob.fixture(state: nil), running = ObservedJobState.state("RUNNING")
+    let pending = { (job: FlinkJob) in
+        job.status {
+            $0.lastGoodBootstrap = .init(image: "jobs:0", className: "com.example.Previous", jarPath: "/jobs/job.jar")
+            $0.upgrade = .init(phase: .pending, bootstrapDigest: SpecDigest.of(job.spec.bootstrap), restorePath: JF.lastSavepoint, startedAt: JF.ago(30))
+        }
+    }
     let unreachable = { (job: FlinkJob) in JF.observe(job.status { $0.clusterHealth = ._empty_ }.with { $0.status?.timestamp = JF.ago(301) }, reachable: false)
     }
     return [
@@ -36,6 +42,7 @@ let jobEdgeCases: [JobEdgeCase] = {
         .init(JobStarting.stopped, JF.observe(starting.action("STOP"))),
         .init(JobStarting.clusterNotStarted, JF.observe(starting, cluster: JF.cluster(state: .stopping))),
         .init(JobStarting.startTimeout, JF.observe(FlinkJob.fixture(state: .starting, age: 181), bootstrap: JF.bootstrap())),
+        .init(JobStarting.rollBack, JF.observe(pending(FlinkJob.fixture(state: .starting, age: 181)), bootstrap: JF.bootstrap())),
         .init(JobStarting.suspended, JF.observe(starting.status { $0.jobParallelism = 0 })),
         .init(JobStarting.unhealthy, unreachable(starting)),
         .init(JobStarted.deleted, JF.observe(started.deleting(), flink: running)),
@@ -43,6 +50,7 @@ let jobEdgeCases: [JobEdgeCase] = {
         .init(JobStarted.unhealthy, unreachable(started)),
         .init(JobStarted.bootstrapChanged, JF.observe(started.with { $0.spec.bootstrap.image = "jobs:2" }, flink: running)),
         .init(JobStarted.parallelismChanged, JF.observe(started.with { $0.spec.jobParallelism = 4 }, flink: running)),
+        .init(JobStarted.rollBack, JF.observe(pending(started), flink: running, health: .init(restarts: 1, completedCheckpoints: 0))),
         .init(JobStarted.jobNotRunning, JF.observe(started, flink: .state("FAILED"))),
         .init(JobStarted.jobLost, JF.observe(started, flink: .notFound)),
         .init(JobStarted.restart, JF.observe(started.action("START"), flink: running)),

@@ -90,6 +90,9 @@ public enum BootstrapResources {
         return pod
     }
 
+    /// Flink's option (1.11 to 2.x) that keeps a job's externalized checkpoints when it is cancelled.
+    public static let checkpointRetentionOption = "execution.checkpointing.externalized-checkpoint-retention"
+
     /// The bootstrap process's command line, led by the executable's name as the original wrote it (`bootstrap run ...`):
     /// a job image built `FROM` the all-in-one image runs flinkctl, which dispatches on it; the bootstrap executable
     /// accepts and skips it.
@@ -104,6 +107,10 @@ public enum BootstrapResources {
         ]
         if let savepointPath = job.status?.savepointPath, !savepointPath.isEmpty { arguments += ["--savepoint-path", savepointPath] }
         for argument in bootstrap.arguments ?? [] { arguments += ["--argument", argument] }
+        if job.spec.savepoint.upgradeMode == .lastState {
+            // last-state restores retained checkpoints: Flink must keep them when the job is cancelled or lost.
+            arguments += ["--flink-config", "\(checkpointRetentionOption)=RETAIN_ON_CANCELLATION"]
+        }
         if settings.tlsSecretName != nil { arguments += ["--tls-dir", SupervisorDeployment.tlsDirectory] }
         if settings.dryRun { arguments.append("--dry-run") }
         return arguments

@@ -27,6 +27,38 @@ public enum ObservedSavepoint: Sendable, Hashable {
     case failed(reason: String)
 }
 
+/// A completed checkpoint Flink reported for the job.
+public struct ObservedCheckpoint: Sendable, Hashable {
+    /// Where it is; a job restores from it like from a savepoint.
+    public var path: String
+    /// When it completed (the JobManager's clock).
+    public var completedAt: Date
+
+    /// A checkpoint at `path` completed at `completedAt`.
+    public init(path: String, completedAt: Date) {
+        self.path = path
+        self.completedAt = completedAt
+    }
+}
+
+/// How the running Flink job fares, asked only when a decision needs it: upgradeMode last-state (its latest
+/// checkpoint) and an upgrade under the health gate (restarts, completed checkpoints).
+public struct ObservedJobHealth: Sendable, Hashable {
+    /// Restarts since the job was submitted (Flink's `numRestarts`); nil when Flink did not say.
+    public var restarts: Int?
+    /// Completed checkpoints of this job; nil when it does not checkpoint.
+    public var completedCheckpoints: Int?
+    /// The latest completed checkpoint that is not a savepoint.
+    public var latestCheckpoint: ObservedCheckpoint?
+
+    /// What Flink said.
+    public init(restarts: Int? = nil, completedCheckpoints: Int? = nil, latestCheckpoint: ObservedCheckpoint? = nil) {
+        self.restarts = restarts
+        self.completedCheckpoints = completedCheckpoints
+        self.latestCheckpoint = latestCheckpoint
+    }
+}
+
 /// Everything the job state machine may look at in one cycle.
 public struct JobObservation: Sendable {
     /// The FlinkJob as stored.
@@ -61,13 +93,16 @@ public struct JobObservation: Sendable {
     /// No JobManager pod of the cluster exists (or every one is being deleted). Without HA a Flink job does not
     /// outlive its JobManager: nothing can answer for it any more, however long the supervisor waits.
     public var jobManagerGone: Bool
+    /// Restarts and checkpoints of the running Flink job (nil when not asked: see `ObservedJobHealth`).
+    public var jobHealth: ObservedJobHealth?
 
     /// An observation of `job` at `now`.
     public init(
         job: FlinkJob, cluster: FlinkCluster?, bootstrapSettings: BootstrapSettings, bootstrapJob: BatchJob? = nil, clusterReachable: Bool = false,
         flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
         bootstrapFailure: String? = nil, freshTriggerId: String, now: Date, flinkTakesClientTriggerIds: Bool = true,
-        taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false
+        taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false,
+        jobHealth: ObservedJobHealth? = nil
     ) {
         self.job = job
         self.cluster = cluster
@@ -83,6 +118,7 @@ public struct JobObservation: Sendable {
         self.taskTimeout = taskTimeout
         self.pollingInterval = pollingInterval
         self.jobManagerGone = jobManagerGone
+        self.jobHealth = jobHealth
     }
 }
 

@@ -26,12 +26,16 @@ enum JobConditions {
         return ConditionState(.ready, false, reason: "NotRunning", message: "job is \(state.rawValue), \(flink)")
     }
 
-    /// Progressing: Starting or Stopping, a savepoint pending, or the resource Updating.
+    /// Progressing: Starting or Stopping, an upgrade pending its health gate, a savepoint pending, or the resource
+    /// Updating.
     static func progressing(_ status: Components.Schemas.FlinkJobStatus) -> ConditionState {
         switch status.supervisorStatus ?? .unknown {
         case .starting: return ConditionState(.progressing, true, reason: "Starting", message: "the job is starting")
         case .stopping: return ConditionState(.progressing, true, reason: "Stopping", message: "the job is stopping")
         default: break
+        }
+        if status.upgrade?.phase == .pending {
+            return ConditionState(.progressing, true, reason: "UpgradePending", message: "the upgraded job must prove healthy within restart.upgradeTimeout")
         }
         if !(status.savepointTriggerId ?? "").isEmpty {
             return ConditionState(.progressing, true, reason: "SavepointPending", message: "savepoint \(status.savepointTriggerId ?? "") pending")
@@ -42,7 +46,8 @@ enum JobConditions {
         return ConditionState(.progressing, false, reason: "Stable")
     }
 
-    /// Degraded: cluster missing or UNHEALTHY, Flink job FAILED, an invalid action, or a failed bootstrap. The first
+    /// Degraded: cluster missing or UNHEALTHY, Flink job FAILED, an invalid action, a failed bootstrap, or an upgrade
+    /// rolled back. The first
     /// cause names the reason; the message lists them all.
     static func degraded(
         _ status: Components.Schemas.FlinkJobStatus, invalidAction: String?, bootstrapFailure: String?, clusterMissing: Bool
@@ -53,6 +58,9 @@ enum JobConditions {
         if status.jobStatus == "FAILED" { causes.append(("JobFailed", "Flink job \(status.jobId ?? "") failed")) }
         if let invalidAction { causes.append(("InvalidAction", "requested-action \"\(invalidAction)\" is not an action")) }
         if let bootstrapFailure { causes.append(("BootstrapFailed", "bootstrap failed: \(bootstrapFailure)")) }
+        if let upgrade = status.upgrade, upgrade.phase != .pending {
+            causes.append(("RolledBack", "upgrade rolled back: \(upgrade.reason ?? "unhealthy")"))
+        }
         guard let first = causes.first else { return ConditionState(.degraded, false, reason: "AsExpected") }
         return ConditionState(.degraded, true, reason: first.reason, message: causes.map(\.message).joined(separator: "; "))
     }

@@ -43,9 +43,11 @@ extension JobCycle {
         let record = Components.Schemas.SavepointRecord(
             path: location, timestamp: now, trigger: trigger, jobId: status.savepointJobId ?? flinkJobId
         )
-        let limit = max(1, Int(job.spec.savepoint.historyMaxCount ?? Int32(Self.defaultHistoryMaxCount)))
-        status.savepointHistory = Array(([record] + (status.savepointHistory ?? []).filter { $0.path != location }).prefix(limit))
+        status.savepointHistory = Array(([record] + (status.savepointHistory ?? []).filter { $0.path != location }).prefix(historyLimit))
     }
+
+    /// The most entries `status.savepointHistory` keeps (`spec.savepoint.historyMaxCount`, at least 1).
+    var historyLimit: Int { max(1, Int(job.spec.savepoint.historyMaxCount ?? Int32(Self.defaultHistoryMaxCount))) }
 
     /// Starts a request under the observation's fresh trigger id: stored (with why it is made, for the history) and
     /// asked for in the same decision. `since` keeps the time of an earlier attempt (a retried stop), so the task timeout counts from the first one.
@@ -133,9 +135,12 @@ extension JobCycle {
 
     /// Whether Stopping takes a savepoint: never with without-savepoint on job or cluster; on deletion only with
     /// `savepoint.onDelete` (in either mode); otherwise in Automatic mode.
+    /// A rollback stops the failed version without one (its state is not wanted), and so does a restart in
+    /// upgradeMode stateless (the restart restores nothing).
     var stopsWithSavepoint: Bool {
         guard !withoutSavepoint else { return false }
         if annotations.deleteResources { return job.spec.savepoint.onDelete == true }
+        if upgradePhase == .rollingBack || (upgradeMode == .stateless && annotations.shouldRestart) { return false }
         return job.spec.savepoint.savepointMode == .automatic
     }
 

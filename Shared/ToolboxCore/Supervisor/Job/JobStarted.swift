@@ -23,9 +23,11 @@ public enum JobStarted: StateRules {
     public static let restart = StateTransition(.started, .stopping, "restart")
     /// Action STOP.
     public static let stop = StateTransition(.started, .stopping, "stop")
+    /// An upgraded job failed, restarted or did not prove healthy within upgradeTimeout: restore the last good one.
+    public static let rollBack = StateTransition(.started, .stopping, "upgrade unhealthy: roll back")
     /// Every edge leaving Started.
     public static let transitions = [
-        deleted, clusterNotStarted, unhealthy, bootstrapChanged, parallelismChanged, jobNotRunning, jobLost, restart, stop,
+        deleted, clusterNotStarted, unhealthy, bootstrapChanged, parallelismChanged, rollBack, jobNotRunning, jobLost, restart, stop,
     ]
 
     /// Section 6.2 Started, in order. The job's Flink state is refreshed first, so this cycle reacts to it.
@@ -33,13 +35,12 @@ public enum JobStarted: StateRules {
         if cycle.job.metadata.isDeleting { return cycle.toStopping(deleted, restart: false, delete: true) }
         guard cycle.clusterState == .started else { return cycle.toStopping(clusterNotStarted, restart: false) }
         if cycle.clusterUnhealthy() { return cycle.toStopped(unhealthy) }
-        if cycle.status.digest?.bootstrap != SpecDigest.of(cycle.job.spec.bootstrap) {
-            return cycle.toStopping(bootstrapChanged, restart: true)
-        }
+        if cycle.bootstrapSpecChanged { return cycle.toStopping(bootstrapChanged, restart: true) }
         if cycle.desiredParallelism != cycle.clamp(cycle.status.jobParallelism ?? 0) {
             return cycle.toStopping(parallelismChanged, restart: true)
         }
         cycle.recheck(cycle.observation.pollingInterval)
+        if cycle.checkUpgrade() { return }
         if refreshJobStatus(&cycle) { return }
         switch cycle.takeAction(accepting: [.start, .stop, .triggerSavepoint, .forgetSavepoint]) {
         case .start: return cycle.toStopping(restart, restart: true)
@@ -51,6 +52,7 @@ public enum JobStarted: StateRules {
         case .some(.none), nil: break
         }
         cycle.updateSavepoint()
+        cycle.recordLatestCheckpoint()
     }
 
     /// Copies Flink's state into jobStatus and leaves Started when the job ended (→ Stopped, job id kept) or

@@ -24,9 +24,11 @@ public enum JobStarting: StateRules {
     public static let suspended = StateTransition(.starting, .stopped, "suspended: parallelism 0")
     /// The JobManager has not answered for more than taskTimeout.
     public static let unhealthy = StateTransition(.starting, .stopped, "cluster unhealthy")
+    /// An upgraded job did not start within restartTimeout: restore the last good one.
+    public static let rollBack = StateTransition(.starting, .stopping, "upgrade did not start: roll back")
     /// Every edge leaving Starting.
     public static let transitions = [
-        clusterStarting, clusterNotUpdated, jobStarted, deleted, stopped, clusterNotStarted, startTimeout, suspended, unhealthy,
+        clusterStarting, clusterNotUpdated, jobStarted, deleted, stopped, clusterNotStarted, startTimeout, rollBack, suspended, unhealthy,
     ]
 
     /// Section 6.2 Starting, in order; the first rule that moves or waits ends the cycle.
@@ -48,7 +50,11 @@ public enum JobStarting: StateRules {
             return cycle.move(clusterNotUpdated)
         }
         let timeout = TimeInterval(cycle.job.spec.restart.restartTimeout ?? 180)
-        if cycle.elapsed > timeout { return cycle.toStopping(startTimeout, restart: false) }
+        if cycle.elapsed > timeout {
+            guard cycle.upgradePhase == .pending else { return cycle.toStopping(startTimeout, restart: false) }
+            _ = cycle.rollBack("the upgraded job did not start within \(Int(timeout)) s")
+            return
+        }
         bootstrap(&cycle, remaining: timeout - cycle.elapsed)
     }
 
@@ -56,7 +62,7 @@ public enum JobStarting: StateRules {
     /// Started once the job id is known (checked before the bootstrap Job, whose TTL may already have removed it),
     /// else create the bootstrap Job if missing and wait.
     private static func bootstrap(_ cycle: inout JobCycle, remaining: TimeInterval) {
-        if cycle.withoutSavepoint, !(cycle.status.savepointPath ?? "").isEmpty {
+        if cycle.startsWithoutState, !(cycle.status.savepointPath ?? "").isEmpty {
             cycle.status.savepointPath = ""
             return cycle.recheck(cycle.observation.pollingInterval)
         }
@@ -64,10 +70,12 @@ public enum JobStarting: StateRules {
         if !cycle.flinkJobId.isEmpty {
             cycle.clearSavepointRequest()
             cycle.status.resourceStatus = .updated
+            cycle.upgradeJobStarted()
             return cycle.move(jobStarted)
         }
         if cycle.observation.bootstrapJob == nil, let cluster = cycle.observation.cluster {
             var decided = cycle.job
+            decided.spec.bootstrap = cycle.runningBootstrap
             decided.status = cycle.status
             let settings = cycle.observation.bootstrapSettings
             cycle.actions.append(.createBootstrapJob(BootstrapResources.batchJob(for: decided, cluster: cluster, settings: settings)))
@@ -89,6 +97,7 @@ extension JobCycle {
         status.jobStatus = ""
         status.jobParallelism = desiredParallelism
         status.digest = SpecDigest.job(job.spec)
+        prepareUpgrade()
         annotations.shouldRestart = false
         setFinalizer(true)
         status.resourceStatus = .updating

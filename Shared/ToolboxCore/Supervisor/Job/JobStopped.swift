@@ -44,9 +44,7 @@ public enum JobStopped: StateRules {
             }
         }
         guard shouldRestartJob(cycle) else { return }
-        if cycle.status.digest?.bootstrap != SpecDigest.of(cycle.job.spec.bootstrap) {
-            return cycle.toStopping(bootstrapChanged, restart: true)
-        }
+        if cycle.bootstrapSpecChanged { return cycle.toStopping(bootstrapChanged, restart: true) }
         let delay = TimeInterval(cycle.job.spec.restart.restartDelay ?? 60)
         if cycle.elapsed > delay { return cycle.toStarting(restartDelay) }
         cycle.recheck(delay - cycle.elapsed)
