@@ -40,7 +40,7 @@ public enum JobStarted: StateRules {
             return cycle.toStopping(parallelismChanged, restart: true)
         }
         cycle.recheck(cycle.observation.pollingInterval)
-        if cycle.checkUpgrade() { return }
+        if cycle.checkUpgradeHealth() { return }
         if refreshJobStatus(&cycle) { return }
         switch cycle.takeAction(accepting: [.start, .stop, .triggerSavepoint, .forgetSavepoint]) {
         case .start: return cycle.toStopping(restart, restart: true)

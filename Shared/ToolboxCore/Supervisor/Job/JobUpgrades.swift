@@ -79,7 +79,7 @@ extension JobCycle {
     /// Started's health gate. Promotes a healthy upgraded job; rolls back one that failed, restarted, or did not prove
     /// healthy within upgradeTimeout (true: the job moved). A rolled-back job whose spec went back to the last good
     /// bootstrap drops the record.
-    mutating func checkUpgrade() -> Bool {
+    mutating func checkUpgradeHealth() -> Bool {
         if upgradePhase == .rolledBack, SpecDigest.of(job.spec.bootstrap) == status.digest?.bootstrap {
             status.upgrade = nil
             events.append(.init(reason: "UpgradeAbandoned", message: "the spec is back to the bootstrap that runs; the rollback is over"))
