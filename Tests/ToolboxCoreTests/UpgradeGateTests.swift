@@ -207,6 +207,20 @@ struct UpgradeGateTests {
         #expect(starting.status?.savepointPath == JobFixtures.lastSavepoint)
     }
 
+    @Test("rolled back, then a spec other than the rejected one: that spec starts as a new upgrade from the savepoint")
+    func newSpecAfterRollback() {
+        let fixed = JobFixtures.spec(className: "com.example.Fixed")
+        let job = Self.restarting(spec: fixed) {
+            $0.lastGoodBootstrap = Self.oldSpec.bootstrap
+            $0.upgrade = .init(phase: .rolledBack, bootstrapDigest: Self.newDigest, restorePath: Self.upgradeSavepoint, reason: "it failed")
+        }
+        let starting = JobStateMachine.decide(JobFixtures.observe(job)).job
+        #expect(starting.status?.digest?.bootstrap == SpecDigest.of(fixed.bootstrap))
+        #expect(starting.status?.upgrade?.phase == .pending)
+        #expect(starting.status?.upgrade?.bootstrapDigest == SpecDigest.of(fixed.bootstrap))
+        #expect(starting.status?.savepointPath == JobFixtures.lastSavepoint)
+    }
+
     @Test("the supervisor asks Flink for restarts and checkpoints only in last-state or while an upgrade is pending")
     func needsJobHealth() {
         #expect(JobStateMachine.needsJobHealth(Self.pending()))

@@ -23,10 +23,15 @@ extension JobCycle {
     /// The upgrade's phase, if one is recorded.
     var upgradePhase: Components.Schemas.UpgradePhase? { status.upgrade?.phase }
 
-    /// Whether the last good bootstrap runs instead of the spec's (rolling back, or rolled back).
+    /// Whether the last good bootstrap runs instead of the spec's: rolling back, or rolled back while the spec is
+    /// still the rejected one (another spec is a new upgrade).
     var runsLastGoodBootstrap: Bool {
         guard status.lastGoodBootstrap != nil, let phase = upgradePhase else { return false }
-        return phase == .rollingBack || phase == .rolledBack
+        switch phase {
+        case .rollingBack: return true
+        case .rolledBack: return status.upgrade?.bootstrapDigest == SpecDigest.of(job.spec.bootstrap)
+        case .pending: return false
+        }
     }
 
     /// The bootstrap spec the job (re)starts with: the last good one while rolled back, else the spec's.
