@@ -36,6 +36,8 @@ public protocol FlinkAPI: Sendable {
     func cancel(_ jobId: String) async throws
     /// A job's checkpoint counts and latest completed checkpoint (404 → `FlinkError.notFound`: no checkpointing).
     func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics
+    /// `/jobmanager/config`: the keys set in the JobManager's configuration.
+    func jobManagerConfiguration() async throws -> [String: String]
 }
 
 extension FlinkRESTClient: FlinkAPI {}

@@ -81,6 +81,11 @@ extension SupervisorController {
             logger.debug("checkpoints of \(jobId): \(error)")
             return nil
         }
+        if job.status?.supervisorStatus == .starting, job.spec.savepoint.upgradeMode == .lastState,
+            let configuration = try? await timed("jobmanager-config", { try await flink.jobManagerConfiguration() })
+        {
+            health.retainedCheckpoints = ObservedJobHealth.retainedCheckpoints(in: configuration)
+        }
         return health
     }
 

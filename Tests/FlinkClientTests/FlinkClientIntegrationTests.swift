@@ -50,6 +50,13 @@ struct FlinkClientIntegrationTests {
         try await waitFor("job running") { try await client.jobDetails(jobId).allTasksRunning }
         try await waitFor("counts") { counts(in: output).count >= 3 }
         #expect(try await client.jobs().contains { $0.id == jobId && $0.status == "RUNNING" })
+        // Checkpoints (every 2 s in the test cluster's configuration): counted, the latest with its path.
+        #expect(try await client.jobManagerConfiguration()["execution.checkpointing.interval"] == "2s")
+        try await waitFor("a completed checkpoint") { try await client.checkpointStatistics(jobId).latest != nil }
+        let statistics = try await client.checkpointStatistics(jobId)
+        #expect(statistics.completed >= 1)
+        #expect(statistics.latest?.path.contains("/chk-") == true)
+        #expect(statistics.latest?.isSavepoint == false)
         let overviewEntry = try await client.jobsOverview().first { $0.id == jobId }
         #expect(overviewEntry?.state == "RUNNING")
         #expect((overviewEntry?.tasks?["running"] ?? 0) > 0)

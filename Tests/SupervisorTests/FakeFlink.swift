@@ -22,6 +22,8 @@ final class FakeFlink: FlinkAPI {
         var chosen = 0
         /// Flink job id → checkpoint statistics (a job without an entry does not checkpoint: 404).
         var checkpoints: [String: CheckpointStatistics] = [:]
+        /// The JobManager configuration `/jobmanager/config` answers (keys set explicitly).
+        var configuration: [String: String] = [:]
     }
 
     let journal: Journal
@@ -115,5 +117,10 @@ final class FakeFlink: FlinkAPI {
         try answer()
         guard let statistics = state.withLock({ $0.checkpoints[jobId] }) else { throw FlinkError.notFound("checkpoints of \(jobId)") }
         return statistics
+    }
+
+    func jobManagerConfiguration() async throws -> [String: String] {
+        try answer()
+        return state.withLock { $0.configuration }
     }
 }

@@ -59,6 +59,24 @@ struct UpgradeModeTests {
         #expect(decision.job.status?.savepointPath == JobFixtures.lastSavepoint)
     }
 
+    @Test(
+        "last-state warns as the job starts when Flink keeps fewer than 2 checkpoints (the restore point would be deleted)",
+        arguments: [(Components.Schemas.UpgradeMode?.some(.lastState), Int?.some(1), true), (.lastState, 3, false), (.savepoint, 1, false), (.lastState, nil, false)]
+    )
+    func warnsWhenCheckpointsAreNotRetained(_ mode: Components.Schemas.UpgradeMode?, retained: Int?, warns: Bool) {
+        let starting = FlinkJob.fixture(state: .starting, spec: Self.spec(mode)).status { $0.jobId = "job-2" }
+        let decision = JobStateMachine.decide(JobFixtures.observe(starting, health: .init(retainedCheckpoints: retained)))
+        #expect(decision.transition == JobStarting.jobStarted)
+        #expect(decision.events.contains { $0.reason == "LastStateUnsafe" && $0.isWarning } == warns)
+    }
+
+    @Test("num-retained from the JobManager configuration: the 2.x key, the 1.x key, else Flink's default 1")
+    func retainedCheckpointsKey() {
+        #expect(ObservedJobHealth.retainedCheckpoints(in: ["execution.checkpointing.num-retained": "3"]) == 3)
+        #expect(ObservedJobHealth.retainedCheckpoints(in: ["state.checkpoints.num-retained": "2"]) == 2)
+        #expect(ObservedJobHealth.retainedCheckpoints(in: [:]) == 1)
+    }
+
     @Test("last-state: the bootstrap asks Flink to retain checkpoints on cancellation; other modes do not")
     func retentionOption() {
         let option = "\(BootstrapResources.checkpointRetentionOption)=RETAIN_ON_CANCELLATION"

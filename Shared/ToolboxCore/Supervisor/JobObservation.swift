@@ -50,12 +50,22 @@ public struct ObservedJobHealth: Sendable, Hashable {
     public var completedCheckpoints: Int?
     /// The latest completed checkpoint that is not a savepoint.
     public var latestCheckpoint: ObservedCheckpoint?
+    /// Completed checkpoints the JobManager keeps (`execution.checkpointing.num-retained`), asked only as a last-state
+    /// job starts; nil when not asked or unknown.
+    public var retainedCheckpoints: Int?
 
     /// What Flink said.
-    public init(restarts: Int? = nil, completedCheckpoints: Int? = nil, latestCheckpoint: ObservedCheckpoint? = nil) {
+    public init(restarts: Int? = nil, completedCheckpoints: Int? = nil, latestCheckpoint: ObservedCheckpoint? = nil, retainedCheckpoints: Int? = nil) {
         self.restarts = restarts
         self.completedCheckpoints = completedCheckpoints
         self.latestCheckpoint = latestCheckpoint
+        self.retainedCheckpoints = retainedCheckpoints
+    }
+
+    /// Flink's `num-retained` from a JobManager configuration (the 2.x key, else the 1.x one; absent: Flink's default 1).
+    public static func retainedCheckpoints(in configuration: [String: String]) -> Int? {
+        let value = configuration["execution.checkpointing.num-retained"] ?? configuration["state.checkpoints.num-retained"] ?? "1"
+        return Int(value.trimmingCharacters(in: .whitespaces))
     }
 }
 

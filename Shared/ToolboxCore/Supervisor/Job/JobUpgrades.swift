@@ -67,6 +67,7 @@ extension JobCycle {
     /// The job just started (Starting → Started): a first start's bootstrap becomes the last good one, a pending
     /// upgrade's gate starts counting, and a rollback is complete.
     mutating func upgradeJobStarted() {
+        warnIfLastStateUnsafe()
         switch upgradePhase {
         case nil:
             if status.lastGoodBootstrap != job.spec.bootstrap { status.lastGoodBootstrap = job.spec.bootstrap }
@@ -141,6 +142,13 @@ extension JobCycle {
         let record = Components.Schemas.SavepointRecord(path: checkpoint.path, timestamp: checkpoint.completedAt, trigger: .checkpoint, jobId: flinkJobId)
         let others = (status.savepointHistory ?? []).filter { !($0.trigger == .checkpoint && $0.jobId == flinkJobId) && $0.path != checkpoint.path }
         status.savepointHistory = Array(([record] + others).prefix(historyLimit))
+    }
+
+    /// last-state restores the checkpoint the supervisor last saw; a JobManager keeping only one completed checkpoint
+    /// deletes it when the next completes, so a lost JobManager can leave nothing to restore: warned as the job starts.
+    mutating func warnIfLastStateUnsafe() {
+        guard upgradeMode == .lastState, let retained = observation.jobHealth?.retainedCheckpoints, retained < 2 else { return }
+        warn("LastStateUnsafe", "Flink keeps \(retained) completed checkpoint(s) (execution.checkpointing.num-retained): the one recorded as the restore point is deleted when the next completes; set it to 3 or more")
     }
 
     /// Whether a (re)start restores no state: without-savepoint, or upgradeMode stateless.
