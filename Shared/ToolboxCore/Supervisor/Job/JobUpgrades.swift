@@ -148,7 +148,10 @@ extension JobCycle {
     /// deletes it when the next completes, so a lost JobManager can leave nothing to restore: warned as the job starts.
     mutating func warnIfLastStateUnsafe() {
         guard upgradeMode == .lastState, let retained = observation.jobHealth?.retainedCheckpoints, retained < 2 else { return }
-        warn("LastStateUnsafe", "Flink keeps \(retained) completed checkpoint(s) (execution.checkpointing.num-retained): the one recorded as the restore point is deleted when the next completes; set it to 3 or more")
+        warn(
+            "LastStateUnsafe",
+            "Flink keeps \(retained) completed checkpoint(s) (execution.checkpointing.num-retained): the one recorded as the restore point is deleted when the next completes; set it to 3 or more"
+        )
     }
 
     /// Whether a (re)start restores no state: without-savepoint, or upgradeMode stateless.
