@@ -36,6 +36,10 @@ public protocol FlinkAPI: Sendable {
     func cancel(_ jobId: String) async throws
     /// A job's checkpoint counts and latest completed checkpoint (404 → `FlinkError.notFound`: no checkpointing).
     func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics
+    /// Each vertex's state size (bytes) in checkpoint `checkpointId` of `jobId`.
+    func checkpointStateSizes(_ jobId: String, checkpointId: Int64) async throws -> [String: Int64]
+    /// The vertices the uploaded JAR `jarId` would run with these arguments (`/jars/<id>/plan`), without running it.
+    func jarPlan(jarId: String, entryClass: String?, programArgs: [String], parallelism: Int?) async throws -> [JobGraphVertex]
 }
 
 extension FlinkRESTClient: FlinkAPI {}
