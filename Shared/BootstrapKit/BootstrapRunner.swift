@@ -130,7 +130,7 @@ public struct BootstrapRunner: Sendable {
                 throw error
             }
             try? await flink.deleteJar(jarId)
-            report.vertices = vertices.map { .init(id: $0.id, name: $0.name) }
+            report.vertices = vertices.map { Components.Schemas.PlanVertex(id: $0.id, name: $0.name) }
             logger.info("plan of \(plan.jobName): \(vertices.count) vertices")
         } catch {
             report.outcome = .planFailed

@@ -38,7 +38,11 @@ extension FlinkRESTClient {
             struct Node: Decodable {
                 var id: String
                 var description: String?
-                var operator: String?
+                var operatorName: String?
+                enum CodingKeys: String, CodingKey {
+                    case id, description
+                    case operatorName = "operator"
+                }
             }
             var plan: Plan
         }
@@ -48,7 +52,12 @@ extension FlinkRESTClient {
         } catch {
             throw FlinkError.malformed("POST /jars/<id>/plan: \(error)")
         }
-        return answer.plan.nodes.map { JobGraphVertex(id: $0.id, name: $0.description ?? $0.operator ?? $0.id) }
+        return answer.plan.nodes.map { node in
+            // Flink writes a chain's description as HTML: "Counter<br/>+- Discard: Writer<br/>".
+            let lines = (node.description ?? node.operatorName ?? node.id).components(separatedBy: "<br/>")
+            let name = lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            return JobGraphVertex(id: node.id, name: name.isEmpty ? node.id : name)
+        }
     }
 
     /// `/jobs/<id>/checkpoints/details/<checkpoint>`: each vertex's state size in that checkpoint (bytes; the larger

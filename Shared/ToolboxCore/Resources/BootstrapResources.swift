@@ -44,7 +44,8 @@ public enum BootstrapResources {
     public static func batchJob(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> BatchJob {
         let clusterName = cluster.metadata.name ?? ""
         let name = ResourceNames.bootstrapJob(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
-        return batchJob(name: name, role: role, arguments: arguments(for: job, cluster: cluster, settings: settings), for: job, cluster: cluster, settings: settings)
+        let runArguments = arguments(for: job, cluster: cluster, settings: settings)
+        return batchJob(name: name, role: role, arguments: runArguments, for: job, cluster: cluster, settings: settings)
     }
 
     /// The plan-only Job `bootstrap-<cluster>-<job>-plan` (role `upgrade-check`) of the restore-compatibility check:
@@ -54,8 +55,8 @@ public enum BootstrapResources {
         let name = ResourceNames.upgradeCheckJob(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
         var planned = job
         planned.status?.savepointPath = ""
-        let arguments = arguments(for: planned, cluster: cluster, settings: settings) + ["--plan-only", "--bootstrap-digest", digest]
-        var batch = batchJob(name: name, role: upgradeCheckRole, arguments: arguments, for: job, cluster: cluster, settings: settings)
+        let planArguments = arguments(for: planned, cluster: cluster, settings: settings) + ["--plan-only", "--bootstrap-digest", digest]
+        var batch = batchJob(name: name, role: upgradeCheckRole, arguments: planArguments, for: job, cluster: cluster, settings: settings)
         batch.metadata.annotations = [digestAnnotation: digest]
         return batch
     }
