@@ -512,10 +512,11 @@ struct JobStateMachineLifecycleTests {
         #expect(Self.bootstrapArguments(next).contains(["--savepoint-path", "file:///sp-4"]))
     }
 
-    @Test("a bootstrap change restarts the job and records the new digest")
+    @Test("a bootstrap change restarts the job (after a compatible plan) and records the new digest")
     func bootstrapChange() {
         let job = FlinkJob.fixture(state: .started, spec: JF.spec(mode: .manual)).with { $0.spec.bootstrap.image = "jobs:2" }
-        let result = Self.run(job, until: .starting) { JF.observe($0, flink: Self.running) }
+        let plan = ObservedUpgradePlan(bootstrapDigest: SpecDigest.of(job.spec.bootstrap), result: .success([]))
+        let result = Self.run(job, until: .starting) { JF.observe($0, flink: Self.running, plan: plan, runningVertices: []) }
         #expect(result.job.status?.supervisorStatus == .starting)
         #expect(result.job.status?.digest?.bootstrap == SpecDigest.of(job.spec.bootstrap))
         #expect(result.decisions.flatMap(\.actions).contains(.cancelFlinkJob(jobId: "job-1")))

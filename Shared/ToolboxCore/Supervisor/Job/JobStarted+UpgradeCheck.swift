@@ -70,8 +70,9 @@ extension JobCycle {
             guard missing.isEmpty else {
                 return refuse(.incompatible, reason: "operators with state are not in the new job", missing: missing)
             }
+            let decided = now
             status.upgradeCheck?.phase = .compatible
-            status.upgradeCheck?.timestamp = now
+            status.upgradeCheck?.timestamp = decided
             events.append(.init(reason: "UpgradeCompatible", message: "every operator with state is in the new job's plan; upgrading"))
             removeUpgradeCheckJob()
             return true
@@ -80,10 +81,11 @@ extension JobCycle {
 
     /// Ends the check refusing the upgrade: the old job keeps running.
     private mutating func refuse(_ phase: Components.Schemas.UpgradeCheckPhase, reason: String, missing: [String]) -> Bool {
+        let decided = now
         status.upgradeCheck?.phase = phase
         status.upgradeCheck?.reason = reason
         status.upgradeCheck?.missingOperators = missing
-        status.upgradeCheck?.timestamp = now
+        status.upgradeCheck?.timestamp = decided
         if phase == .incompatible {
             warn(
                 "IncompatibleUpgrade",
