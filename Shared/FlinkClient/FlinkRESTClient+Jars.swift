@@ -37,7 +37,9 @@ extension FlinkRESTClient {
         struct Answer: Decodable { var jobid: String }
         do {
             return try await json(.POST, "/jars/\(jarId)/run", body: request, as: Answer.self, timeout: timeouts.run).jobid
-        } catch FlinkError.rejected(400, let errors) where request.flinkConfiguration != nil && errors.contains(where: { $0.contains("did not match expected format") }) {
+        } catch FlinkError.rejected(400, let errors)
+            where request.flinkConfiguration != nil && errors.contains(where: { $0.contains("did not match expected format") })
+        {
             var plain = request
             plain.flinkConfiguration = nil
             return try await json(.POST, "/jars/\(jarId)/run", body: plain, as: Answer.self, timeout: timeouts.run).jobid

@@ -28,7 +28,9 @@ struct UpgradeModeTests {
         let status = try #require(decision.job.status)
         #expect(status.savepointPath == Self.checkpoint.path)
         #expect(status.savepointTimestamp == Self.checkpoint.completedAt)
-        #expect(status.savepointHistory?.first == .init(path: Self.checkpoint.path, timestamp: Self.checkpoint.completedAt, trigger: .checkpoint, jobId: "job-1"))
+        let recorded = Components.Schemas.SavepointRecord(
+            path: Self.checkpoint.path, timestamp: Self.checkpoint.completedAt, trigger: .checkpoint, jobId: "job-1")
+        #expect(status.savepointHistory?.first == recorded)
         #expect(decision.actions.isEmpty)
 
         let again = JobStateMachine.decide(JobFixtures.observe(decision.job, flink: Self.running, health: .init(latestCheckpoint: Self.checkpoint)))
@@ -37,8 +39,10 @@ struct UpgradeModeTests {
 
     @Test("last-state: a newer checkpoint of the same Flink job replaces its entry; other jobs' entries stay")
     func replacesOwnCheckpoint() {
-        let older = Components.Schemas.SavepointRecord(path: "file:///checkpoints/job-1/chk-3", timestamp: JobFixtures.ago(30), trigger: .checkpoint, jobId: "job-1")
-        let otherJob = Components.Schemas.SavepointRecord(path: "file:///checkpoints/job-0/chk-9", timestamp: JobFixtures.ago(90), trigger: .checkpoint, jobId: "job-0")
+        let older = Components.Schemas.SavepointRecord(
+            path: "file:///checkpoints/job-1/chk-3", timestamp: JobFixtures.ago(30), trigger: .checkpoint, jobId: "job-1")
+        let otherJob = Components.Schemas.SavepointRecord(
+            path: "file:///checkpoints/job-0/chk-9", timestamp: JobFixtures.ago(90), trigger: .checkpoint, jobId: "job-0")
         let savepoint = Components.Schemas.SavepointRecord(path: JobFixtures.lastSavepoint, timestamp: JobFixtures.ago(60), trigger: .periodic, jobId: "job-1")
         let job = Self.started(.lastState, savepointAge: 30).status { $0.savepointHistory = [older, savepoint, otherJob] }
         let decision = JobStateMachine.decide(JobFixtures.observe(job, flink: Self.running, health: .init(latestCheckpoint: Self.checkpoint)))
