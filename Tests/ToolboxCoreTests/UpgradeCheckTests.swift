@@ -134,6 +134,15 @@ struct UpgradeCheckTests {
         #expect(decision.recheckAfter != nil)
     }
 
+    @Test("a plan Job that succeeded while no plan is known (the supervisor restarted) is deleted, so it runs again")
+    func reportLost() throws {
+        var finished = JF.upgradeCheckJob(digest: Self.digest)
+        finished.status = try JSONDecoder().decode(WorkloadStatus.self, from: Data(#"{"succeeded":1}"#.utf8))
+        let decision = Self.decide(Self.changed.upgradeCheck(.checking), checkJob: finished)
+        #expect(decision.actions == [.deleteBootstrapJob(name: "bootstrap-demo-job-plan")])
+        #expect(decision.job.status?.upgradeCheck?.phase == .checking)
+    }
+
     @Test("the spec changes again while checking: the check restarts for the new digest, the old plan Job goes")
     func specChangesAgain() throws {
         let checking = Self.changed.upgradeCheck(.checking).with { $0.spec.bootstrap.arguments = ["--rate", "20"] }

@@ -100,10 +100,13 @@ extension JobCycle {
     }
 
     /// Makes sure the plan-only Job of `digest` runs: one of another digest is deleted first, a missing one created.
+    /// One that succeeded although no plan is known (its report went to a supervisor that restarted since; plans are
+    /// kept in memory) is deleted too, so it runs again.
     private mutating func waitForPlan(_ digest: String) {
         recheck(observation.pollingInterval)
         if let existing = observation.upgradeCheckJob {
-            if existing.metadata.annotations?[BootstrapResources.digestAnnotation] != digest { removeUpgradeCheckJob() }
+            let stale = existing.metadata.annotations?[BootstrapResources.digestAnnotation] != digest
+            if stale || (existing.status?.succeeded ?? 0) > 0 { removeUpgradeCheckJob() }
             return
         }
         guard let cluster = observation.cluster else { return }
