@@ -52,12 +52,22 @@ struct BootstrapOptions: ParsableArguments {
     @Flag(help: "Do nothing (the original's dry run).")
     var dryRun = false
 
+    @Flag(help: "Only ask Flink for the job's plan and report its vertices (the upgrade's restore-compatibility check); never run the job.")
+    var planOnly = false
+
+    @Option(help: "Digest of the bootstrap spec a plan-only bootstrap checks, echoed in its report.")
+    var bootstrapDigest: String?
+
+    @Flag(help: "Let a job restored from a savepoint skip state of operators it no longer has.")
+    var allowNonRestoredState = false
+
     /// What the runner does.
     var plan: BootstrapPlan {
         BootstrapPlan(
             clusterName: clusterName, jobName: jobName, jarPath: jarPath, className: className, parallelism: parallelism,
             savepointPath: savepointPath, arguments: arguments, attempts: attempts, retryDelay: retryDelay, dryRun: dryRun,
-            flinkConfiguration: Dictionary(flinkConfig.map(Self.option), uniquingKeysWith: { _, last in last })
+            flinkConfiguration: Dictionary(flinkConfig.map(Self.option), uniquingKeysWith: { _, last in last }),
+            planOnly: planOnly, bootstrapDigest: bootstrapDigest, allowNonRestoredState: allowNonRestoredState
         )
     }
 

@@ -12,6 +12,8 @@ public protocol BootstrapFlink: Sendable {
     func deleteJar(_ jarId: String) async throws
     /// Cancels a Flink job.
     func cancel(_ jobId: String) async throws
+    /// The vertices an uploaded JAR would run with these arguments (`/jars/<id>/plan`).
+    func jarPlan(jarId: String, entryClass: String?, programArgs: [String], parallelism: Int?) async throws -> [JobGraphVertex]
 }
 
 extension FlinkRESTClient: BootstrapFlink {}

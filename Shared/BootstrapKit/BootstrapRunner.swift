@@ -22,10 +22,17 @@ public struct BootstrapPlan: Sendable, Hashable {
     public var dryRun: Bool
     /// Flink configuration for this job (sent as the run request's `flinkConfiguration`, Flink 1.17+).
     public var flinkConfiguration: [String: String]
+    /// Only ask Flink for the job's plan and report it (`Planned` / `PlanFailed`); never run the job.
+    public var planOnly: Bool
+    /// Digest of the bootstrap spec a plan-only bootstrap checks, echoed in its report.
+    public var bootstrapDigest: String?
+    /// Let a job restored from a savepoint skip state of operators it no longer has.
+    public var allowNonRestoredState: Bool
 
     public init(
         clusterName: String, jobName: String, jarPath: String, className: String, parallelism: Int = 1, savepointPath: String? = nil,
-        arguments: [String] = [], attempts: Int = 5, retryDelay: Double = 2, dryRun: Bool = false, flinkConfiguration: [String: String] = [:]
+        arguments: [String] = [], attempts: Int = 5, retryDelay: Double = 2, dryRun: Bool = false, flinkConfiguration: [String: String] = [:],
+        planOnly: Bool = false, bootstrapDigest: String? = nil, allowNonRestoredState: Bool = false
     ) {
         self.clusterName = clusterName
         self.jobName = jobName
@@ -38,6 +45,9 @@ public struct BootstrapPlan: Sendable, Hashable {
         self.retryDelay = retryDelay
         self.dryRun = dryRun
         self.flinkConfiguration = flinkConfiguration
+        self.planOnly = planOnly
+        self.bootstrapDigest = bootstrapDigest
+        self.allowNonRestoredState = allowNonRestoredState
     }
 }
 
@@ -79,6 +89,7 @@ public struct BootstrapRunner: Sendable {
             logger.info("dry run: nothing to do")
             return
         }
+        if plan.planOnly { return try await planOnly() }
         do {
             let jobId = try await submit()
             progress.update { $0.phase = .reporting }
@@ -102,19 +113,65 @@ public struct BootstrapRunner: Sendable {
         }
     }
 
-    /// Uploads and runs the JAR; returns the Flink job id.
-    private func submit() async throws -> String {
+    /// Plan-only: uploads the JAR, asks Flink for the plan and reports its vertices (`Planned`) or why there is none
+    /// (`PlanFailed`). A plan that cannot be made is an answer, not a failure of the bootstrap: it ends normally
+    /// once reported; only a report that cannot be delivered fails it.
+    private func planOnly() async throws {
+        var report = Components.Schemas.BootstrapReport(outcome: .planned, bootstrapDigest: plan.bootstrapDigest, attempt: 1)
+        do {
+            let jarId = try await upload()
+            let vertices: [JobGraphVertex]
+            do {
+                vertices = try await retrying("plan") { _ in
+                    try await flink.jarPlan(jarId: jarId, entryClass: plan.className, programArgs: plan.arguments, parallelism: plan.parallelism)
+                }
+            } catch {
+                try? await flink.deleteJar(jarId)
+                throw error
+            }
+            try? await flink.deleteJar(jarId)
+            report.vertices = vertices.map { Components.Schemas.PlanVertex(id: $0.id, name: $0.name) }
+            logger.info("plan of \(plan.jobName): \(vertices.count) vertices")
+        } catch {
+            report.outcome = .planFailed
+            report.message = "\(error)"
+            logger.warning("no plan for \(plan.jobName): \(error)")
+        }
+        progress.update { $0.phase = .reporting }
+        do {
+            try await retrying("report") { _ in
+                let answer = try await reporter.report(jobName: plan.jobName, report)
+                logger.info("supervisor: \(answer)")
+            }
+        } catch {
+            progress.update {
+                $0.phase = .failed
+                $0.lastError = "\(error)"
+            }
+            throw error
+        }
+        progress.update { $0.phase = .succeeded }
+    }
+
+    /// Uploads the JAR; returns its id.
+    private func upload() async throws -> String {
         let url = URL(fileURLWithPath: plan.jarPath)
         guard let contents = readJar(url.path) else {
             throw BootstrapError.rejected("cannot read the JAR \(plan.jarPath) in this container")
         }
         progress.update { $0.phase = .uploading }
-        let jarId = try await retrying("upload") { _ in try await flink.uploadJar(contents: contents, fileName: url.lastPathComponent) }
+        return try await retrying("upload") { _ in try await flink.uploadJar(contents: contents, fileName: url.lastPathComponent) }
+    }
+
+    /// Uploads and runs the JAR; returns the Flink job id.
+    private func submit() async throws -> String {
+        let jarId = try await upload()
         progress.update { $0.phase = .running }
         // One job id for every run attempt: a retry after a lost answer cannot start the job twice.
         let request = RunRequest(
             entryClass: plan.className, parallelism: plan.parallelism, arguments: plan.arguments,
-            savepointPath: plan.savepointPath.flatMap { $0.isEmpty ? nil : $0 }, allowNonRestoredState: false, jobId: newJobId(),
+            savepointPath: plan.savepointPath.flatMap { $0.isEmpty ? nil : $0 },
+            allowNonRestoredState: plan.allowNonRestoredState && !(plan.savepointPath ?? "").isEmpty, jobId: newJobId(),
             flinkConfiguration: plan.flinkConfiguration.isEmpty ? nil : plan.flinkConfiguration
         )
         let jobId = try await retrying("run") { _ in try await flink.runJar(jarId, request) }

@@ -38,6 +38,10 @@ public protocol FlinkAPI: Sendable {
     func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics
     /// `/jobmanager/config`: the keys set in the JobManager's configuration.
     func jobManagerConfiguration() async throws -> [String: String]
+    /// Each vertex's state size (bytes) in checkpoint `checkpointId` of `jobId`.
+    func checkpointStateSizes(_ jobId: String, checkpointId: Int64) async throws -> [String: Int64]
+    /// The vertices the uploaded JAR `jarId` would run with these arguments (`/jars/<id>/plan`), without running it.
+    func jarPlan(jarId: String, entryClass: String?, programArgs: [String], parallelism: Int?) async throws -> [JobGraphVertex]
 }
 
 extension FlinkRESTClient: FlinkAPI {}

@@ -71,6 +71,19 @@ public struct JobDetails: Sendable {
         public var tasks: [String: Int]?
     }
 
+    /// Details of job `id` (`raw`: Flink's answer, empty when made up, e.g. by a test).
+    public init(
+        id: String, name: String, state: String, startTime: Int64? = nil, duration: Int64? = nil, vertices: [Vertex], raw: Data = Data()
+    ) {
+        self.id = id
+        self.name = name
+        self.state = state
+        self.startTime = startTime
+        self.duration = duration
+        self.vertices = vertices
+        self.raw = raw
+    }
+
     /// Whether every task of every vertex runs (a RUNNING job can still wait for slots).
     public var allTasksRunning: Bool {
         !vertices.isEmpty && vertices.allSatisfy { $0.status == "RUNNING" }

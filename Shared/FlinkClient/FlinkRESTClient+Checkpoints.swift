@@ -7,11 +7,14 @@ public struct CheckpointStatistics: Sendable, Hashable {
     public var completed: Int
     /// The latest completed checkpoint, if any.
     public var latest: CompletedCheckpoint?
+    /// Id of the latest completed checkpoint or savepoint, even one without an external path.
+    public var latestId: Int64?
 
     /// Statistics with `completed` checkpoints, the latest being `latest`.
-    public init(completed: Int, latest: CompletedCheckpoint? = nil) {
+    public init(completed: Int, latest: CompletedCheckpoint? = nil, latestId: Int64? = nil) {
         self.completed = completed
         self.latest = latest
+        self.latestId = latestId ?? latest?.id
     }
 }
 
@@ -71,6 +74,6 @@ extension FlinkRESTClient {
                 id: completed.id, path: path, completedAt: Date(timeIntervalSince1970: millis / 1000), isSavepoint: completed.isSavepoint ?? false
             )
         }
-        return CheckpointStatistics(completed: answer.counts.completed, latest: latest)
+        return CheckpointStatistics(completed: answer.counts.completed, latest: latest, latestId: answer.latest?.completed?.id)
     }
 }

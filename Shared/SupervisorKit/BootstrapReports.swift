@@ -11,6 +11,13 @@ package final class BootstrapReports: Sendable {
     package init() {}
 
     private let failures = Mutex<[String: String]>([:])
+    private let plans = Mutex<[String: ObservedUpgradePlan]>([:])
+
+    /// The latest plan a plan-only bootstrap reported for FlinkJob `job`.
+    package func plan(of job: String) -> ObservedUpgradePlan? { plans.withLock { $0[job] } }
+
+    /// Records a plan-only bootstrap's report.
+    package func record(job: String, plan: ObservedUpgradePlan) { plans.withLock { $0[job] = plan } }
 
     /// The last failure reported for FlinkJob `job`, unless a later report succeeded.
     package func failure(of job: String) -> String? { failures.withLock { $0[job] } }
@@ -27,6 +34,8 @@ extension SupervisorController {
         for _ in 0..<5 {
             guard let job = cache.jobs.get(cache.key(name)) else { throw SupervisorRequestError.notFound("FlinkJob \(name) not found") }
             switch report.outcome {
+            case .planned, .planFailed:
+                return try await acceptPlan(report, job: job)
             case .failed:
                 let message = "bootstrap attempt \(report.attempt) failed: \(report.message ?? "no reason given")"
                 reports.record(job: name, failure: message)
@@ -58,6 +67,24 @@ extension SupervisorController {
             }
         }
         throw KubeError(kind: .conflict, code: 409, message: "FlinkJob \(name) kept changing; report again")
+    }
+}
+
+extension SupervisorController {
+    /// Takes a plan-only bootstrap's report: kept in memory for the next pass, which compares it with the running
+    /// job (a supervisor restarted meanwhile runs the plan-only Job again).
+    private func acceptPlan(_ report: Components.Schemas.BootstrapReport, job: FlinkJob) async throws -> String {
+        guard let digest = report.bootstrapDigest, !digest.isEmpty else { throw SupervisorRequestError.badRequest("a plan report needs bootstrapDigest") }
+        let name = job.metadata.name ?? ""
+        let result: Result<[ObservedVertex], ObservedUpgradePlan.PlanFailure>
+        if report.outcome == .planned {
+            result = .success((report.vertices ?? []).map { ObservedVertex(id: $0.id, name: $0.name) })
+        } else {
+            result = .failure(.init(report.message ?? "no reason given"))
+        }
+        reports.record(job: name, plan: ObservedUpgradePlan(bootstrapDigest: digest, result: result))
+        nudge()
+        return "plan recorded"
     }
 }
 

@@ -57,6 +57,11 @@ package final class SupervisorCache: Sendable {
         } ?? batchJobs.get(key(ResourceNames.bootstrapJob(cluster: clusterName, job: Self.shortName(of: job, cluster: clusterName))))
     }
 
+    /// The plan-only bootstrap Job of FlinkJob `job`'s restore-compatibility check.
+    package func upgradeCheckJob(of job: FlinkJob) -> BatchJob? {
+        batchJobs.get(key(ResourceNames.upgradeCheckJob(cluster: clusterName, job: Self.shortName(of: job, cluster: clusterName))))
+    }
+
     /// The job's name within its cluster: its `jobName` label, or its name without the `<cluster>-` prefix.
     package static func shortName(of job: FlinkJob, cluster: String) -> String {
         if let label = job.metadata.labels?["jobName"], !label.isEmpty { return label }

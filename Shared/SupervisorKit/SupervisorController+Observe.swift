@@ -89,6 +89,27 @@ extension SupervisorController {
         return health
     }
 
+    /// The running Flink job's vertices and which hold state (size above 0 in the latest completed checkpoint; all,
+    /// when there is none), asked only while a restore-compatibility check waits; nil when Flink does not answer.
+    func runningVertices(of job: FlinkJob, reachable: Bool) async -> [ObservedVertex]? {
+        guard reachable, JobStateMachine.needsRunningVertices(job), let jobId = job.status?.jobId, !jobId.isEmpty else { return nil }
+        guard let details = try? await timed("job", { try await flink.jobDetails(jobId) }) else { return nil }
+        var sizes: [String: Int64]?
+        do {
+            if let checkpoint = try await timed("checkpoints", { try await flink.checkpointStatistics(jobId) }).latestId {
+                sizes = try await timed("checkpoint-details") { try await flink.checkpointStateSizes(jobId, checkpointId: checkpoint) }
+            }
+        } catch FlinkError.notFound {
+            // No checkpointing: every vertex counts as holding state.
+        } catch {
+            logger.debug("checkpoint details of \(jobId): \(error)")
+            return nil
+        }
+        return details.vertices.map { vertex in
+            ObservedVertex(id: vertex.id, name: vertex.name, stateful: sizes.map { ($0[vertex.id] ?? 0) > 0 } ?? true)
+        }
+    }
+
     /// Runs a Flink call and records its latency by operation and outcome.
     func timed<T: Sendable>(_ operation: String, _ call: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now

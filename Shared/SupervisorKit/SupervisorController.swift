@@ -104,7 +104,8 @@ package final class SupervisorController: Sendable {
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
             flinkTakesClientTriggerIds: flinkView?.takesClientTriggerIds ?? true, taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,
             jobManagerGone: !pods(role: "jobmanager").contains { !$0.metadata.isDeleting },
-            jobHealth: await jobHealth(of: observed, reachable: flinkView != nil)
+            jobHealth: await jobHealth(of: observed, reachable: flinkView != nil), upgradeCheckJob: cache.upgradeCheckJob(of: observed),
+            upgradePlan: reports.plan(of: observed.metadata.name ?? ""), runningVertices: await runningVertices(of: observed, reachable: flinkView != nil)
         )
         let decision = JobStateMachine.decide(observation)
         let job = try await store(decision.job, observed: observed, in: cache.jobs)

@@ -17,6 +17,8 @@ public enum ResourceNames {
     public static func supervisorService(cluster: String) -> String { "supervisor-\(cluster)" }
     /// The bootstrap batch Job of a job.
     public static func bootstrapJob(cluster: String, job: String) -> String { "bootstrap-\(cluster)-\(job)" }
+    /// The plan-only bootstrap batch Job of a job's restore-compatibility check.
+    public static func upgradeCheckJob(cluster: String, job: String) -> String { "bootstrap-\(cluster)-\(job)-plan" }
 
     /// The label selector written into the scale subresources' status.
     public static func labelSelector(cluster: String) -> String {

@@ -32,15 +32,21 @@ final class ScriptedFlink: BootstrapFlink {
         var runs: [RunRequest] = []
         var deletedJars: [String] = []
         var cancelled: [String] = []
+        var plans: [[String]] = []
     }
 
     let upload: [Step]
     let run: [Step]
+    let plan: [Step]
+    /// The vertices a plan answers.
+    let vertices: [JobGraphVertex]
     let calls = Mutex(Calls())
 
-    init(upload: [Step] = [], run: [Step] = []) {
+    init(upload: [Step] = [], run: [Step] = [], plan: [Step] = [], vertices: [JobGraphVertex] = []) {
         self.upload = upload
         self.run = run
+        self.plan = plan
+        self.vertices = vertices
     }
 
     var recorded: Calls { calls.withLock { $0 } }
@@ -66,6 +72,15 @@ final class ScriptedFlink: BootstrapFlink {
     func deleteJar(_ jarId: String) async throws { calls.withLock { $0.deletedJars.append(jarId) } }
 
     func cancel(_ jobId: String) async throws { calls.withLock { $0.cancelled.append(jobId) } }
+
+    func jarPlan(jarId: String, entryClass: String?, programArgs: [String], parallelism: Int?) async throws -> [JobGraphVertex] {
+        let index = calls.withLock { calls in
+            calls.plans.append(programArgs)
+            return calls.plans.count - 1
+        }
+        if case .fail(let error) = Step.pick(plan, index) { throw error }
+        return vertices
+    }
 }
 
 /// A supervisor that follows a script (per report attempt), and records every report it was sent.

@@ -24,6 +24,10 @@ final class FakeFlink: FlinkAPI {
         var checkpoints: [String: CheckpointStatistics] = [:]
         /// The JobManager configuration `/jobmanager/config` answers (keys set explicitly).
         var configuration: [String: String] = [:]
+        /// Flink job id → its vertices (`jobDetails` answers 404 for a job without an entry).
+        var vertices: [String: [JobDetails.Vertex]] = [:]
+        /// Vertex id → state size in every checkpoint's details.
+        var stateSizes: [String: Int64] = [:]
     }
 
     let journal: Journal
@@ -62,7 +66,21 @@ final class FakeFlink: FlinkAPI {
 
     func jobDetails(_ jobId: String) async throws -> JobDetails {
         try answer()
-        throw FlinkError.notFound("job \(jobId)")  // every known job is in `jobsOverview()`, which the supervisor asks first
+        // Every known job is in `jobsOverview()`, which the supervisor asks first; details only for scripted vertices.
+        guard let vertices = state.withLock({ $0.vertices[jobId] }), let job = state.withLock({ $0.jobs[jobId] }) else {
+            throw FlinkError.notFound("job \(jobId)")
+        }
+        return JobDetails(id: jobId, name: jobId, state: job, vertices: vertices)
+    }
+
+    func checkpointStateSizes(_ jobId: String, checkpointId: Int64) async throws -> [String: Int64] {
+        try answer()
+        return state.withLock { $0.stateSizes }
+    }
+
+    func jarPlan(jarId: String, entryClass: String?, programArgs: [String], parallelism: Int?) async throws -> [JobGraphVertex] {
+        try answer()
+        throw FlinkError.notFound("jar \(jarId)")  // the supervisor never plans; plan-only bootstraps do
     }
 
     func taskManagers() async throws -> [TaskManagerInfo] { try answer(); return [] }

@@ -51,12 +51,22 @@ enum JobFixtures {
     static func observe(
         _ job: FlinkJob, cluster: FlinkCluster? = cluster(), bootstrap: BatchJob? = nil, reachable: Bool = true,
         flink: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown, bootstrapFailure: String? = nil,
-        at time: Date = now, health: ObservedJobHealth? = nil
+        at time: Date = now, health: ObservedJobHealth? = nil, upgradeCheckJob: BatchJob? = nil, plan: ObservedUpgradePlan? = nil,
+        runningVertices: [ObservedVertex]? = nil
     ) -> JobObservation {
         JobObservation(
             job: job, cluster: cluster, bootstrapSettings: settings, bootstrapJob: bootstrap, clusterReachable: reachable, flinkJobState: flink,
-            savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time, jobHealth: health
+            savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time, jobHealth: health,
+            upgradeCheckJob: upgradeCheckJob, upgradePlan: plan, runningVertices: runningVertices
         )
+    }
+
+    /// The plan-only Job of `demo-job`'s restore-compatibility check of the spec of `digest`.
+    static func upgradeCheckJob(digest: String, deleting: Bool = false) -> BatchJob {
+        var metadata = ObjectMeta(name: "bootstrap-demo-job-plan", namespace: "flink-jobs")
+        metadata.annotations = [BootstrapResources.digestAnnotation: digest]
+        if deleting { metadata.deletionTimestamp = "2026-11-25T12:00:00Z" }
+        return BatchJob(metadata: metadata, spec: [:])
     }
 }
 
@@ -122,6 +132,12 @@ extension SpecResource where Kind == FlinkJobKind {
             $0.savepointTriggerId = trigger
             $0.savepointRequestTimestamp = JobFixtures.ago(age)
         }
+    }
+
+    /// This job with a restore-compatibility check of its spec's bootstrap in `phase`, begun `age` seconds ago.
+    func upgradeCheck(_ phase: Components.Schemas.UpgradeCheckPhase, age: TimeInterval = 10, missing: [String] = []) -> FlinkJob {
+        let digest = SpecDigest.of(spec.bootstrap)
+        return status { $0.upgradeCheck = .init(bootstrapDigest: digest, phase: phase, missingOperators: missing, timestamp: JobFixtures.ago(age)) }
     }
 
     /// The supervisor's annotations of this job.

@@ -48,7 +48,16 @@ let jobEdgeCases: [JobEdgeCase] = {
         .init(JobStarted.deleted, JF.observe(started.deleting(), flink: running)),
         .init(JobStarted.clusterNotStarted, JF.observe(started, cluster: JF.cluster(state: .starting), flink: running)),
         .init(JobStarted.unhealthy, unreachable(started)),
-        .init(JobStarted.bootstrapChanged, JF.observe(started.with { $0.spec.bootstrap.image = "jobs:2" }, flink: running)),
+        .init(JobStarted.checkingUpgrade, JF.observe(started.with { $0.spec.bootstrap.image = "jobs:2" }, flink: running)),
+        .init(JobStarted.bootstrapChanged, JF.observe(started.with { $0.spec.bootstrap.image = "jobs:2" }.upgradeCheck(.compatible), flink: running)),
+        .init(
+            JobStarted.upgradeRefused,
+            JF.observe(
+                started.with { $0.spec.bootstrap.image = "jobs:2" }.upgradeCheck(.checking), flink: running,
+                plan: .init(bootstrapDigest: SpecDigest.of(started.with { $0.spec.bootstrap.image = "jobs:2" }.spec.bootstrap), result: .success([])),
+                runningVertices: [.init(id: "v1", name: "Counter")]
+            )
+        ),
         .init(JobStarted.parallelismChanged, JF.observe(started.with { $0.spec.jobParallelism = 4 }, flink: running)),
         .init(JobStarted.rollBack, JF.observe(pending(started), flink: running, health: .init(restarts: 1, completedCheckpoints: 0))),
         .init(JobStarted.jobNotRunning, JF.observe(started, flink: .state("FAILED"))),
@@ -503,10 +512,11 @@ struct JobStateMachineLifecycleTests {
         #expect(Self.bootstrapArguments(next).contains(["--savepoint-path", "file:///sp-4"]))
     }
 
-    @Test("a bootstrap change restarts the job and records the new digest")
+    @Test("a bootstrap change restarts the job (after a compatible plan) and records the new digest")
     func bootstrapChange() {
         let job = FlinkJob.fixture(state: .started, spec: JF.spec(mode: .manual)).with { $0.spec.bootstrap.image = "jobs:2" }
-        let result = Self.run(job, until: .starting) { JF.observe($0, flink: Self.running) }
+        let plan = ObservedUpgradePlan(bootstrapDigest: SpecDigest.of(job.spec.bootstrap), result: .success([]))
+        let result = Self.run(job, until: .starting) { JF.observe($0, flink: Self.running, plan: plan, runningVertices: []) }
         #expect(result.job.status?.supervisorStatus == .starting)
         #expect(result.job.status?.digest?.bootstrap == SpecDigest.of(job.spec.bootstrap))
         #expect(result.decisions.flatMap(\.actions).contains(.cancelFlinkJob(jobId: "job-1")))

@@ -186,7 +186,7 @@ struct UpgradeGateTests {
         #expect(rejected.job.status?.upgrade?.phase == .rolledBack)
 
         let another = Self.rolledBack().with { $0.spec.bootstrap.className = "com.example.Fixed" }
-        #expect(JobStateMachine.decide(JobFixtures.observe(another, flink: Self.running)).transition == JobStarted.bootstrapChanged)
+        #expect(JobStateMachine.decide(JobFixtures.observe(another, flink: Self.running)).transition == JobStarted.checkingUpgrade)
 
         let reverted = Self.rolledBack().with { $0.spec.bootstrap = Self.oldSpec.bootstrap }
         let decision = JobStateMachine.decide(JobFixtures.observe(reverted, flink: Self.running))

@@ -28,8 +28,9 @@ struct UpgradeModeTests {
         let status = try #require(decision.job.status)
         #expect(status.savepointPath == Self.checkpoint.path)
         #expect(status.savepointTimestamp == Self.checkpoint.completedAt)
-        #expect(
-            status.savepointHistory?.first == .init(path: Self.checkpoint.path, timestamp: Self.checkpoint.completedAt, trigger: .checkpoint, jobId: "job-1"))
+        let recorded = Components.Schemas.SavepointRecord(
+            path: Self.checkpoint.path, timestamp: Self.checkpoint.completedAt, trigger: .checkpoint, jobId: "job-1")
+        #expect(status.savepointHistory?.first == recorded)
         #expect(decision.actions.isEmpty)
 
         let again = JobStateMachine.decide(JobFixtures.observe(decision.job, flink: Self.running, health: .init(latestCheckpoint: Self.checkpoint)))

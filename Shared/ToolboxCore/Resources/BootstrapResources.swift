@@ -37,11 +37,38 @@ public enum BootstrapResources {
         ToolboxLabels.job(cluster: cluster, job: job).merging(["role": role]) { _, new in new }
     }
 
+    /// Role label value of the plan-only bootstrap Jobs of the restore-compatibility check, and of their pods.
+    public static let upgradeCheckRole = "upgrade-check"
+
     /// The Job `bootstrap-<cluster>-<job>`, owned by the FlinkJob; the supervisor deletes it when done.
     public static func batchJob(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> BatchJob {
         let clusterName = cluster.metadata.name ?? ""
-        let labels = labels(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
         let name = ResourceNames.bootstrapJob(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
+        let runArguments = arguments(for: job, cluster: cluster, settings: settings)
+        return batchJob(name: name, role: role, arguments: runArguments, for: job, cluster: cluster, settings: settings)
+    }
+
+    /// The plan-only Job `bootstrap-<cluster>-<job>-plan` (role `upgrade-check`) of the restore-compatibility check:
+    /// it asks Flink for the plan of `job`'s bootstrap spec and reports it with `digest`; it never runs the job.
+    public static func upgradeCheckJob(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings, digest: String) -> BatchJob {
+        let clusterName = cluster.metadata.name ?? ""
+        let name = ResourceNames.upgradeCheckJob(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
+        var planned = job
+        planned.status?.savepointPath = ""
+        let planArguments = arguments(for: planned, cluster: cluster, settings: settings) + ["--plan-only", "--bootstrap-digest", digest]
+        var batch = batchJob(name: name, role: upgradeCheckRole, arguments: planArguments, for: job, cluster: cluster, settings: settings)
+        batch.metadata.annotations = [digestAnnotation: digest]
+        return batch
+    }
+
+    /// Annotation of a plan-only Job: the digest of the bootstrap spec it checks.
+    public static let digestAnnotation = "flink-operator/bootstrap-digest"
+
+    private static func batchJob(
+        name: String, role: String, arguments: [String], for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings
+    ) -> BatchJob {
+        let clusterName = cluster.metadata.name ?? ""
+        let labels = ToolboxLabels.job(cluster: clusterName, job: jobName(of: job, cluster: clusterName)).merging(["role": role]) { _, new in new }
         var metadata = ObjectMeta(name: name, namespace: cluster.metadata.namespace, labels: labels)
         metadata.ownerReferences = ContainerAssembly.ownerReferences(to: job)
         let spec: JSONValue = [
@@ -53,19 +80,19 @@ public enum BootstrapResources {
             "ttlSecondsAfterFinished": 600,
             "template": [
                 "metadata": ["labels": ContainerAssembly.labelsValue(labels)],
-                "spec": podSpec(for: job, cluster: cluster, labels: labels, settings: settings),
+                "spec": podSpec(for: job, arguments: arguments, labels: labels, settings: settings),
             ],
         ]
         return BatchJob(metadata: metadata, spec: spec)
     }
 
-    private static func podSpec(for job: FlinkJob, cluster: FlinkCluster, labels: [String: String], settings: BootstrapSettings) -> JSONValue {
+    private static func podSpec(for job: FlinkJob, arguments: [String], labels: [String: String], settings: BootstrapSettings) -> JSONValue {
         let bootstrap = job.spec.bootstrap
         var container: JSONValue = [
             "name": "bootstrap",
             "image": .string(bootstrap.image),
             "imagePullPolicy": .string(bootstrap.pullPolicy?.rawValue ?? "IfNotPresent"),
-            "args": ContainerAssembly.strings(arguments(for: job, cluster: cluster, settings: settings)),
+            "args": ContainerAssembly.strings(arguments),
             "env": .array(ContainerAssembly.podIdentityEnv),
             "resources": ContainerAssembly.encoded(bootstrap.resources) ?? SupervisorDeployment.defaultResources,
         ]
@@ -105,7 +132,10 @@ public enum BootstrapResources {
             "--parallelism", String(job.status?.jobParallelism ?? 0), "--jobmanager-url", JobManagerResources.restURL(cluster: clusterName),
             "--supervisor-url", settings.supervisorURL,
         ]
-        if let savepointPath = job.status?.savepointPath, !savepointPath.isEmpty { arguments += ["--savepoint-path", savepointPath] }
+        if let savepointPath = job.status?.savepointPath, !savepointPath.isEmpty {
+            arguments += ["--savepoint-path", savepointPath]
+            if job.spec.savepoint.allowNonRestoredState == true { arguments.append("--allow-non-restored-state") }
+        }
         for argument in bootstrap.arguments ?? [] { arguments += ["--argument", argument] }
         if job.spec.savepoint.upgradeMode == .lastState {
             // last-state restores retained checkpoints: Flink must keep them when the job is cancelled or lost.

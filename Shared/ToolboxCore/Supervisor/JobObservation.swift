@@ -69,6 +69,46 @@ public struct ObservedJobHealth: Sendable, Hashable {
     }
 }
 
+/// A vertex (operator chain) of a job graph, as the restore-compatibility check compares them.
+public struct ObservedVertex: Sendable, Hashable {
+    /// The vertex id, stable across versions when the chain's head operator has a `uid`.
+    public var id: String
+    /// The chain's name, for messages.
+    public var name: String
+    /// Whether the running job holds state in it (its size in the latest completed checkpoint is above 0; every
+    /// vertex counts when the job has no completed checkpoint).
+    public var stateful: Bool
+
+    /// A vertex `id` named `name`.
+    public init(id: String, name: String, stateful: Bool = true) {
+        self.id = id
+        self.name = name
+        self.stateful = stateful
+    }
+}
+
+/// What a plan-only bootstrap reported about a changed bootstrap spec.
+public struct ObservedUpgradePlan: Sendable, Hashable {
+    /// Digest of the bootstrap spec it checked.
+    public var bootstrapDigest: String
+    /// The new job's vertices, or why Flink made no plan.
+    public var result: Result<[ObservedVertex], PlanFailure>
+
+    /// Why Flink made no plan.
+    public struct PlanFailure: Error, Sendable, Hashable {
+        /// The bootstrap's message.
+        public var reason: String
+        /// A failure for `reason`.
+        public init(_ reason: String) { self.reason = reason }
+    }
+
+    /// A report about the spec of digest `bootstrapDigest`.
+    public init(bootstrapDigest: String, result: Result<[ObservedVertex], PlanFailure>) {
+        self.bootstrapDigest = bootstrapDigest
+        self.result = result
+    }
+}
+
 /// Everything the job state machine may look at in one cycle.
 public struct JobObservation: Sendable {
     /// The FlinkJob as stored.
@@ -105,6 +145,13 @@ public struct JobObservation: Sendable {
     public var jobManagerGone: Bool
     /// Restarts and checkpoints of the running Flink job (nil when not asked: see `ObservedJobHealth`).
     public var jobHealth: ObservedJobHealth?
+    /// The plan-only bootstrap Job `bootstrap-<c>-<j>-plan` of the restore-compatibility check, if it exists.
+    public var upgradeCheckJob: BatchJob?
+    /// The latest plan a plan-only bootstrap reported for this job, if any.
+    public var upgradePlan: ObservedUpgradePlan?
+    /// The running Flink job's vertices (nil when not asked: only while a check is pending, see
+    /// `JobStateMachine.needsRunningVertices`, or when Flink did not answer).
+    public var runningVertices: [ObservedVertex]?
 
     /// An observation of `job` at `now`.
     public init(
@@ -112,7 +159,8 @@ public struct JobObservation: Sendable {
         flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
         bootstrapFailure: String? = nil, freshTriggerId: String, now: Date, flinkTakesClientTriggerIds: Bool = true,
         taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false,
-        jobHealth: ObservedJobHealth? = nil
+        jobHealth: ObservedJobHealth? = nil, upgradeCheckJob: BatchJob? = nil, upgradePlan: ObservedUpgradePlan? = nil,
+        runningVertices: [ObservedVertex]? = nil
     ) {
         self.job = job
         self.cluster = cluster
@@ -129,6 +177,9 @@ public struct JobObservation: Sendable {
         self.pollingInterval = pollingInterval
         self.jobManagerGone = jobManagerGone
         self.jobHealth = jobHealth
+        self.upgradeCheckJob = upgradeCheckJob
+        self.upgradePlan = upgradePlan
+        self.runningVertices = runningVertices
     }
 }
 

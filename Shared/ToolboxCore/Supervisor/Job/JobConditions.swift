@@ -34,6 +34,9 @@ enum JobConditions {
         case .stopping: return ConditionState(.progressing, true, reason: "Stopping", message: "the job is stopping")
         default: break
         }
+        if status.upgradeCheck?.phase == .checking {
+            return ConditionState(.progressing, true, reason: "UpgradeCheck", message: "checking that the new job can restore the running job's state")
+        }
         if status.upgrade?.phase == .pending {
             return ConditionState(.progressing, true, reason: "UpgradePending", message: "the upgraded job must prove healthy within restart.upgradeTimeout")
         }
@@ -58,6 +61,13 @@ enum JobConditions {
         if status.jobStatus == "FAILED" { causes.append(("JobFailed", "Flink job \(status.jobId ?? "") failed")) }
         if let invalidAction { causes.append(("InvalidAction", "requested-action \"\(invalidAction)\" is not an action")) }
         if let bootstrapFailure { causes.append(("BootstrapFailed", "bootstrap failed: \(bootstrapFailure)")) }
+        if let check = status.upgradeCheck, check.phase == .incompatible {
+            let missing = (check.missingOperators ?? []).joined(separator: ", ")
+            causes.append(("IncompatibleUpgrade", "upgrade refused: operators with state missing from the new job: \(missing)"))
+        }
+        if let check = status.upgradeCheck, check.phase == .failed {
+            causes.append(("UpgradeCheckFailed", "upgrade refused: \(check.reason ?? "the restore-compatibility check failed")"))
+        }
         if let upgrade = status.upgrade, upgrade.phase != .pending {
             causes.append(("RolledBack", "upgrade rolled back: \(upgrade.reason ?? "unhealthy")"))
         }

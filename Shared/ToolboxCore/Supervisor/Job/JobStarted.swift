@@ -27,7 +27,8 @@ public enum JobStarted: StateRules {
     public static let rollBack = StateTransition(.started, .stopping, "upgrade unhealthy: roll back")
     /// Every edge leaving Started.
     public static let transitions = [
-        deleted, clusterNotStarted, unhealthy, bootstrapChanged, parallelismChanged, rollBack, jobNotRunning, jobLost, restart, stop,
+        deleted, clusterNotStarted, unhealthy, checkingUpgrade, upgradeRefused, bootstrapChanged, parallelismChanged, rollBack, jobNotRunning,
+        jobLost, restart, stop,
     ]
 
     /// Section 6.2 Started, in order. The job's Flink state is refreshed first, so this cycle reacts to it.
@@ -35,7 +36,11 @@ public enum JobStarted: StateRules {
         if cycle.job.metadata.isDeleting { return cycle.toStopping(deleted, restart: false, delete: true) }
         guard cycle.clusterState == .started else { return cycle.toStopping(clusterNotStarted, restart: false) }
         if cycle.clusterUnhealthy() { return cycle.toStopped(unhealthy) }
-        if cycle.bootstrapSpecChanged { return cycle.toStopping(bootstrapChanged, restart: true) }
+        if !cycle.bootstrapSpecChanged {
+            cycle.dropUpgradeCheck()
+        } else if cycle.upgradeCheckPassed() {
+            return cycle.toStopping(bootstrapChanged, restart: true)
+        }
         if cycle.desiredParallelism != cycle.clamp(cycle.status.jobParallelism ?? 0) {
             return cycle.toStopping(parallelismChanged, restart: true)
         }

@@ -26,16 +26,26 @@ import java.nio.file.StandardOpenOption;
  *
  * Arguments: --rate N (records/s, default 10) --output PATH (default: none) --emit-ms N (default 500)
  *            --name JOBNAME (default toolbox-counting-job)
+ *            --without-counter true (default false): the sequence goes straight to "Discard"; the stateful
+ *            operator "Counter" (uid toolbox-counter) is absent, so a savepoint of the full job does not restore
+ *            into this one without allowNonRestoredState (the restore-compatibility check's test case)
  */
 public class CountingJob {
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv, "rate", "10", "output", "", "emit-ms", "500", "name", "toolbox-counting-job");
+        Args args = new Args(argv, "rate", "10", "output", "", "emit-ms", "500", "name", "toolbox-counting-job",
+                "without-counter", "false");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Long.MAX_VALUE records: unbounded in practice. The rate is the total over all source subtasks;
         // the source waits instead of spinning, so the CPU stays idle.
         // Stable uids: a savepoint maps back to these operators whatever the parallelism.
-        SingleOutputStreamOperator<Long> counted = Streams.sequence(env, Long.MAX_VALUE, args.getDouble("rate"))
-                .uid("toolbox-sequence")
+        SingleOutputStreamOperator<Long> sequence = Streams.sequence(env, Long.MAX_VALUE, args.getDouble("rate"))
+                .uid("toolbox-sequence");
+        if (Boolean.parseBoolean(args.get("without-counter"))) {
+            Streams.discard(sequence).name("Discard").uid("toolbox-discard").setParallelism(1);
+            env.execute(args.get("name"));
+            return;
+        }
+        SingleOutputStreamOperator<Long> counted = sequence
                 .process(new Counter(args.get("output"), args.getLong("emit-ms")))
                 .name("Counter").uid("toolbox-counter").setParallelism(1)
                 // Never chained to the source: the job graph keeps the same vertices at every parallelism, so a
