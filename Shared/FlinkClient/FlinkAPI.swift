@@ -36,6 +36,10 @@ public protocol FlinkAPI: Sendable {
     func cancel(_ jobId: String) async throws
     /// A job's checkpoint counts and latest completed checkpoint (404 → `FlinkError.notFound`: no checkpointing).
     func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics
+    /// Asks Flink to dispose the savepoint at `path`; returns the request id.
+    func disposeSavepoint(path: String) async throws -> String
+    /// The state of a disposal request (404 → `FlinkError.notFound`).
+    func savepointDisposalStatus(requestId: String) async throws -> SavepointDisposalStatus
 }
 
 extension FlinkRESTClient: FlinkAPI {}

@@ -51,11 +51,12 @@ enum JobFixtures {
     static func observe(
         _ job: FlinkJob, cluster: FlinkCluster? = cluster(), bootstrap: BatchJob? = nil, reachable: Bool = true,
         flink: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown, bootstrapFailure: String? = nil,
-        at time: Date = now, health: ObservedJobHealth? = nil
+        at time: Date = now, health: ObservedJobHealth? = nil, disposals: [String: ObservedDisposal] = [:]
     ) -> JobObservation {
         JobObservation(
             job: job, cluster: cluster, bootstrapSettings: settings, bootstrapJob: bootstrap, clusterReachable: reachable, flinkJobState: flink,
-            savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time, jobHealth: health
+            savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time, jobHealth: health,
+            disposals: disposals
         )
     }
 }

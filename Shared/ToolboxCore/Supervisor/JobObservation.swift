@@ -27,6 +27,18 @@ public enum ObservedSavepoint: Sendable, Hashable {
     case failed(reason: String)
 }
 
+/// What Flink said about the latest disposal request of an expired savepoint (`status.savepointDisposals`). A path
+/// without an entry in `JobObservation.disposals` is unknown: never asked, the request was lost (a supervisor or
+/// JobManager restart) or Flink could not be reached.
+public enum ObservedDisposal: Sendable, Hashable {
+    /// Flink is still deleting the data.
+    case inProgress
+    /// The data is gone: Flink deleted it, or found nothing at the path (disposed already).
+    case completed
+    /// Flink could not dispose it.
+    case failed(reason: String)
+}
+
 /// A completed checkpoint Flink reported for the job.
 public struct ObservedCheckpoint: Sendable, Hashable {
     /// Where it is; a job restores from it like from a savepoint.
@@ -95,6 +107,8 @@ public struct JobObservation: Sendable {
     public var jobManagerGone: Bool
     /// Restarts and checkpoints of the running Flink job (nil when not asked: see `ObservedJobHealth`).
     public var jobHealth: ObservedJobHealth?
+    /// Savepoint path → Flink's answer to its latest disposal request (see `ObservedDisposal`).
+    public var disposals: [String: ObservedDisposal]
 
     /// An observation of `job` at `now`.
     public init(
@@ -102,7 +116,7 @@ public struct JobObservation: Sendable {
         flinkJobState: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown,
         bootstrapFailure: String? = nil, freshTriggerId: String, now: Date, flinkTakesClientTriggerIds: Bool = true,
         taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false,
-        jobHealth: ObservedJobHealth? = nil
+        jobHealth: ObservedJobHealth? = nil, disposals: [String: ObservedDisposal] = [:]
     ) {
         self.job = job
         self.cluster = cluster
@@ -119,6 +133,7 @@ public struct JobObservation: Sendable {
         self.pollingInterval = pollingInterval
         self.jobManagerGone = jobManagerGone
         self.jobHealth = jobHealth
+        self.disposals = disposals
     }
 }
 
@@ -135,6 +150,9 @@ public enum JobAction: Sendable, Hashable {
     case stopWithSavepoint(jobId: String, triggerId: String, targetDirectory: String)
     /// Cancel `jobId` without a savepoint.
     case cancelFlinkJob(jobId: String)
+    /// Ask Flink to dispose the expired savepoint at `path` (its attempt is already stored in
+    /// `status.savepointDisposals`).
+    case disposeSavepoint(path: String)
 }
 
 /// What the job state machine decided: the job as it should be stored (annotations, finalizers, status), the
