@@ -42,6 +42,10 @@ public protocol FlinkAPI: Sendable {
     func checkpointStateSizes(_ jobId: String, checkpointId: Int64) async throws -> [String: Int64]
     /// The vertices the uploaded JAR `jarId` would run with these arguments (`/jars/<id>/plan`), without running it.
     func jarPlan(jarId: String, entryClass: String?, programArgs: [String], parallelism: Int?) async throws -> [JobGraphVertex]
+    /// Asks Flink to dispose the savepoint at `path`; returns the request id.
+    func disposeSavepoint(path: String) async throws -> String
+    /// The state of a disposal request (404 → `FlinkError.notFound`).
+    func savepointDisposalStatus(requestId: String) async throws -> SavepointDisposalStatus
 }
 
 extension FlinkRESTClient: FlinkAPI {}

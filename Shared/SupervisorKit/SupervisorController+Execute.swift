@@ -49,6 +49,8 @@ extension SupervisorController {
                 }
             case .cancelFlinkJob(let jobId):
                 await cancel(jobId, on: job)
+            case .disposeSavepoint(let path):
+                await dispose(path, of: job)
             }
         }
     }

@@ -18,6 +18,8 @@ package final class SupervisorController: Sendable {
     let bootstrapSettings: BootstrapSettings
     /// Bootstrap failures reported since the start.
     package let reports: BootstrapReports
+    /// Disposal requests of expired savepoints sent since the start.
+    package let savepointDisposals = SavepointDisposals()
     /// The supervisor's metrics.
     package let metrics: SupervisorMetrics
     let options: SupervisorTiming
@@ -92,6 +94,7 @@ package final class SupervisorController: Sendable {
             let jobRecheck = try await reconcile(job, cluster: cluster, flinkView: flinkView)
             recheck = [recheck, jobRecheck].compactMap { $0 }.min()
         }
+        savepointDisposals.keep(only: Set(cache.clusterJobs.flatMap { ($0.status?.savepointDisposals ?? []).map(\.savepoint) }))
         metrics.updateStates(cluster: cluster, jobs: cache.clusterJobs)
         return recheck
     }
@@ -105,7 +108,8 @@ package final class SupervisorController: Sendable {
             flinkTakesClientTriggerIds: flinkView?.takesClientTriggerIds ?? true, taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,
             jobManagerGone: !pods(role: "jobmanager").contains { !$0.metadata.isDeleting },
             jobHealth: await jobHealth(of: observed, reachable: flinkView != nil), upgradeCheckJob: cache.upgradeCheckJob(of: observed),
-            upgradePlan: reports.plan(of: observed.metadata.name ?? ""), runningVertices: await runningVertices(of: observed, reachable: flinkView != nil)
+            upgradePlan: reports.plan(of: observed.metadata.name ?? ""), runningVertices: await runningVertices(of: observed, reachable: flinkView != nil),
+            disposals: await disposals(of: observed, reachable: flinkView != nil)
         )
         let decision = JobStateMachine.decide(observation)
         let job = try await store(decision.job, observed: observed, in: cache.jobs)

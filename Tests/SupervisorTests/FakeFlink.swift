@@ -28,6 +28,10 @@ final class FakeFlink: FlinkAPI {
         var vertices: [String: [JobDetails.Vertex]] = [:]
         /// Vertex id → state size in every checkpoint's details.
         var stateSizes: [String: Int64] = [:]
+        /// Savepoint path → what a disposal of it answers (completed when absent).
+        var disposalAnswers: [String: SavepointDisposalStatus] = [:]
+        /// Disposal request id → its answer (an id never received answers 404).
+        var disposals: [String: SavepointDisposalStatus] = [:]
     }
 
     let journal: Journal
@@ -129,6 +133,22 @@ final class FakeFlink: FlinkAPI {
         try answer()
         journal.append("flink cancel \(jobId)")
         state.withLock { $0.jobs[jobId] = "CANCELED" }
+    }
+
+    func disposeSavepoint(path: String) async throws -> String {
+        try answer()
+        journal.append("flink dispose \(path)")
+        return state.withLock { state in
+            let id = "disposal-\(state.disposals.count + 1)"
+            state.disposals[id] = state.disposalAnswers[path] ?? .completed
+            return id
+        }
+    }
+
+    func savepointDisposalStatus(requestId: String) async throws -> SavepointDisposalStatus {
+        try answer()
+        guard let status = state.withLock({ $0.disposals[requestId] }) else { throw FlinkError.notFound("disposal \(requestId)") }
+        return status
     }
 
     func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics {

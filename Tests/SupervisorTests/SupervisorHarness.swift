@@ -97,10 +97,10 @@ final class SupervisorHarness: Sendable {
 
     /// A cluster Started with its pods and Service, and `demo-job` Started running Flink job `job-1` (its bootstrap
     /// reported the id); the journal is emptied of how it got there.
-    func runningJob() async throws {
+    func runningJob(_ job: FlinkJob = job()) async throws {
         try kube.apply(Self.cluster())
         try await settle()
-        try kube.apply(Self.job())
+        try kube.apply(job)
         try await settle()
         flink.state.withLock { $0.jobs["job-1"] = "RUNNING" }
         let report = Components.Schemas.BootstrapReport(outcome: .started, flinkJobId: "job-1", attempt: 1)

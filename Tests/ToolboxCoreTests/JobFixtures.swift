@@ -52,12 +52,12 @@ enum JobFixtures {
         _ job: FlinkJob, cluster: FlinkCluster? = cluster(), bootstrap: BatchJob? = nil, reachable: Bool = true,
         flink: ObservedJobState = .unknown, savepoint: ObservedSavepoint = .unknown, bootstrapFailure: String? = nil,
         at time: Date = now, health: ObservedJobHealth? = nil, upgradeCheckJob: BatchJob? = nil, plan: ObservedUpgradePlan? = nil,
-        runningVertices: [ObservedVertex]? = nil
+        runningVertices: [ObservedVertex]? = nil, disposals: [String: ObservedDisposal] = [:]
     ) -> JobObservation {
         JobObservation(
             job: job, cluster: cluster, bootstrapSettings: settings, bootstrapJob: bootstrap, clusterReachable: reachable, flinkJobState: flink,
             savepoint: savepoint, bootstrapFailure: bootstrapFailure, freshTriggerId: freshTrigger, now: time, jobHealth: health,
-            upgradeCheckJob: upgradeCheckJob, upgradePlan: plan, runningVertices: runningVertices
+            upgradeCheckJob: upgradeCheckJob, upgradePlan: plan, runningVertices: runningVertices, disposals: disposals
         )
     }
 

@@ -559,6 +559,13 @@ class Chaos:
                 stamp = status.get("savepointRequestTimestamp") or ""
                 current = (trigger, parse_time(stamp) if stamp else now())
                 entry["triggers"].setdefault(trigger, current[1])
+            # retention (historyMaxCount, maxAge) disposes expired savepoints through Flink on purpose: a path seen in
+            # savepointDisposals, or one that left savepointHistory, may be gone
+            history = {h["path"] for h in status.get("savepointHistory") or []}
+            expired = entry.setdefault("expired", set())
+            expired.update(d["savepoint"] for d in status.get("savepointDisposals") or [])
+            expired.update(entry.get("history", set()) - history - {status.get("savepointPath") or ""})
+            entry["history"] = history
             previous = self.prev_pending.get(uid)
             path = status.get("savepointPath") or ""
             if path and (not entry["paths"] or entry["paths"][-1] != path):
@@ -709,7 +716,7 @@ class Chaos:
         for entry in self.savepoints.values():
             for path in entry["paths"]:
                 local = Path(path.removeprefix("file:"))
-                if not (local / "_metadata").exists():
+                if not (local / "_metadata").exists() and path not in entry.get("expired", ()):
                     problems.append(f"{entry['name']}: recorded savepoint {path} has no _metadata")
         recorded = {Path(p.removeprefix("file:")).resolve() for e in self.savepoints.values() for p in e["paths"]}
         for directory in sorted((self.system.shared / "chaos").glob("*/savepoints/savepoint-*")):

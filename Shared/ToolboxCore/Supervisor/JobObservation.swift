@@ -27,6 +27,18 @@ public enum ObservedSavepoint: Sendable, Hashable {
     case failed(reason: String)
 }
 
+/// What Flink said about the latest disposal request of an expired savepoint (`status.savepointDisposals`). A path
+/// without an entry in `JobObservation.disposals` is unknown: never asked, the request was lost (a supervisor or
+/// JobManager restart) or Flink could not be reached.
+public enum ObservedDisposal: Sendable, Hashable {
+    /// Flink is still deleting the data.
+    case inProgress
+    /// The data is gone: Flink deleted it, or found nothing at the path (disposed already).
+    case completed
+    /// Flink could not dispose it.
+    case failed(reason: String)
+}
+
 /// A completed checkpoint Flink reported for the job.
 public struct ObservedCheckpoint: Sendable, Hashable {
     /// Where it is; a job restores from it like from a savepoint.
@@ -152,6 +164,8 @@ public struct JobObservation: Sendable {
     /// The running Flink job's vertices (nil when not asked: only while a check is pending, see
     /// `JobStateMachine.needsRunningVertices`, or when Flink did not answer).
     public var runningVertices: [ObservedVertex]?
+    /// Savepoint path → Flink's answer to its latest disposal request (see `ObservedDisposal`).
+    public var disposals: [String: ObservedDisposal]
 
     /// An observation of `job` at `now`.
     public init(
@@ -160,7 +174,7 @@ public struct JobObservation: Sendable {
         bootstrapFailure: String? = nil, freshTriggerId: String, now: Date, flinkTakesClientTriggerIds: Bool = true,
         taskTimeout: TimeInterval = 300, pollingInterval: TimeInterval = 5, jobManagerGone: Bool = false,
         jobHealth: ObservedJobHealth? = nil, upgradeCheckJob: BatchJob? = nil, upgradePlan: ObservedUpgradePlan? = nil,
-        runningVertices: [ObservedVertex]? = nil
+        runningVertices: [ObservedVertex]? = nil, disposals: [String: ObservedDisposal] = [:]
     ) {
         self.job = job
         self.cluster = cluster
@@ -180,6 +194,7 @@ public struct JobObservation: Sendable {
         self.upgradeCheckJob = upgradeCheckJob
         self.upgradePlan = upgradePlan
         self.runningVertices = runningVertices
+        self.disposals = disposals
     }
 }
 
@@ -196,6 +211,9 @@ public enum JobAction: Sendable, Hashable {
     case stopWithSavepoint(jobId: String, triggerId: String, targetDirectory: String)
     /// Cancel `jobId` without a savepoint.
     case cancelFlinkJob(jobId: String)
+    /// Ask Flink to dispose the expired savepoint at `path` (its attempt is already stored in
+    /// `status.savepointDisposals`).
+    case disposeSavepoint(path: String)
 }
 
 /// What the job state machine decided: the job as it should be stored (annotations, finalizers, status), the

@@ -37,13 +37,15 @@ extension JobCycle {
     /// Savepoints kept in `status.savepointHistory` when the spec sets no `historyMaxCount`.
     static let defaultHistoryMaxCount = 10
 
-    /// Records a completed savepoint at the head of the history, which keeps at most `historyMaxCount` entries.
+    /// Records a completed savepoint at the head of the history; entries beyond `historyMaxCount` or older than
+    /// `maxAge` expire (`expireSavepoints`).
     mutating func recordSavepoint(_ location: String) {
         let trigger = Components.Schemas.SavepointTrigger(rawValue: status.savepointTrigger ?? "") ?? .manual
         let record = Components.Schemas.SavepointRecord(
             path: location, timestamp: now, trigger: trigger, jobId: status.savepointJobId ?? flinkJobId
         )
-        status.savepointHistory = Array(([record] + (status.savepointHistory ?? []).filter { $0.path != location }).prefix(historyLimit))
+        status.savepointHistory = [record] + (status.savepointHistory ?? []).filter { $0.path != location }
+        expireSavepoints()
     }
 
     /// The most entries `status.savepointHistory` keeps (`spec.savepoint.historyMaxCount`, at least 1).

@@ -58,6 +58,8 @@ public enum JobStarted: StateRules {
         }
         cycle.updateSavepoint()
         cycle.recordLatestCheckpoint()
+        cycle.expireSavepoints()
+        cycle.updateDisposals()
     }
 
     /// Copies Flink's state into jobStatus and leaves Started when the job ended (→ Stopped, job id kept) or

@@ -141,7 +141,8 @@ extension JobCycle {
         status.savepointTimestamp = checkpoint.completedAt
         let record = Components.Schemas.SavepointRecord(path: checkpoint.path, timestamp: checkpoint.completedAt, trigger: .checkpoint, jobId: flinkJobId)
         let others = (status.savepointHistory ?? []).filter { !($0.trigger == .checkpoint && $0.jobId == flinkJobId) && $0.path != checkpoint.path }
-        status.savepointHistory = Array(([record] + others).prefix(historyLimit))
+        status.savepointHistory = [record] + others
+        expireSavepoints()
     }
 
     /// last-state restores the checkpoint the supervisor last saw; a JobManager keeping only one completed checkpoint
