@@ -158,17 +158,20 @@ public enum ContractSchemas {
     static let savepoint = BodySchema.object(
         properties: [
             "savepointMode": .string(values: ["Manual", "Automatic"]), "savepointPath": .string(),
-            "savepointInterval": .int32(minimum: 0), "savepointTargetPath": nonEmpty,
+            "savepointInterval": .int32(minimum: 0), "savepointTargetPath": nonEmpty, "onDelete": .boolean,
+            "historyMaxCount": .int32(minimum: 1), "maxAge": .int32(minimum: 0),
+            "upgradeMode": .string(values: ["savepoint", "last-state", "stateless"]), "allowNonRestoredState": .boolean,
         ],
         required: ["savepointMode", "savepointInterval", "savepointTargetPath"],
-        nullable: ["savepointPath"]
+        nullable: ["savepointPath", "onDelete", "historyMaxCount", "maxAge", "allowNonRestoredState"]
     )
     static let restart = BodySchema.object(
         properties: [
             "restartPolicy": .string(values: ["Never", "Always", "OnlyIfFailed"]), "restartDelay": .int32(minimum: 0),
-            "restartTimeout": .int32(minimum: 0),
+            "restartTimeout": .int32(minimum: 0), "upgradeTimeout": .int32(minimum: 0),
         ],
-        required: ["restartPolicy"]
+        required: ["restartPolicy"],
+        nullable: ["upgradeTimeout"]
     )
 
     /// FlinkJobSpec.

@@ -56,6 +56,15 @@ struct SpecValidationTests {
                 ContractSchemas.deploymentSpec,
                 deployment("a", Self.job.replacingOccurrences(of: #""restartPolicy":"Never""#, with: #""restartPolicy":"Never","restartTimeout":null"#)))
                 == "field 'jobs[0].spec.restart.restartTimeout' must not be null")
+        let savepoint = { (fields: String) in
+            Self.job.replacingOccurrences(of: #""savepointPath":null"#, with: #""savepointPath":null,\#(fields)"#)
+        }
+        #expect(try violation(ContractSchemas.jobSpec, savepoint(#""upgradeMode":"last-state","maxAge":null,"allowNonRestoredState":true"#)) == nil)
+        #expect(try violation(ContractSchemas.jobSpec, savepoint(#""upgradeMode":null"#)) == "field 'savepoint.upgradeMode' must not be null")
+        #expect(
+            try violation(ContractSchemas.jobSpec, savepoint(#""upgradeMode":"latest""#))
+                == "field 'savepoint.upgradeMode' must be one of savepoint, last-state, stateless")
+        #expect(try violation(ContractSchemas.jobSpec, savepoint(#""maxAge":-1"#)) == "field 'savepoint.maxAge' must be 0 or more")
         #expect(try violation(ContractSchemas.jobScale, #"{"parallelism":-1}"#) == "field 'parallelism' must be 0 or more")
         #expect(try violation(ContractSchemas.startStop, #"{"withoutSavepoint":null}"#) == "field 'withoutSavepoint' must not be null")
         #expect(try violation(ContractSchemas.startStop, "[]") == "body must be an object")
