@@ -149,6 +149,8 @@ def test_deployment_replaces_killed_and_deleted_pods(rapi, ns):
     assert all(p["metadata"]["name"].startswith("web-") and len(p["metadata"]["name"].split("-")) == 3
                and p["metadata"]["ownerReferences"][0]["kind"] == "Deployment" for p in pods)
     victim = pods[0]
+    # Ready means the process runs, not that its shell has echoed yet: kill it only once "v1" is in its log.
+    wait_for(lambda: "v1" in _log(rapi, ns, victim["metadata"]["name"]))
     os.kill(container_pid(victim), signal.SIGKILL)
     restarted = wait_for(lambda: (lambda p: p if p["status"]["containerStatuses"][0]["restartCount"] == 1
                                   and ready(p) else None)(rapi.get(pod_path(ns, victim["metadata"]["name"])).json))
