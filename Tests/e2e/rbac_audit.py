@@ -22,12 +22,35 @@ sys.path.insert(0, str(REPO / "Tools" / "localkube"))
 from localkube.rbac import Attributes, rule_allows  # noqa: E402
 
 NS = "flink-jobs"
-# (service account, apiGroup, resource, verb) -> why the grant stays although no e2e request needed it.
-ALLOWLIST: dict[tuple, str] = {
+# (service account, apiGroup, resource, verb) -> (the suite whose run shows it is needed, or "", and why the grant stays
+# although no e2e request needed it). Tests/manual/test_manual.py checks that its run needed each grant it is named for.
+MANUAL = "Tests/manual"
+_OP = ("flink-operator", "nextbreakpoint.com")
+_ROUTES = "the control plane's routes (ControlPlaneService+Commands.swift) that the e2e suite does not call; " \
+          "the manual's commands (Tests/manual/commands.txt) do"
+ALLOWLIST: dict[tuple, tuple[str, str]] = {
     # localkube does not implement the OwnerReferencesPermissionEnforcement admission plugin (OpenShift enables it):
     # there, setting blockOwnerDeletion on the FlinkClusters/FlinkJobs a FlinkDeployment owns needs this verb.
-    ("flink-operator", "nextbreakpoint.com", "flinkdeployments/finalizers", "update"):
-        "OwnerReferencesPermissionEnforcement (not in localkube) checks it when blockOwnerDeletion is set",
+    (*_OP, "flinkdeployments/finalizers", "update"):
+        ("", "OwnerReferencesPermissionEnforcement (not in localkube) checks it when blockOwnerDeletion is set"),
+    # POST /deployments/<name> and DELETE /deployments/<name>.
+    (*_OP, "flinkdeployments", "create"): (MANUAL, "POST /deployments/<name>: " + _ROUTES),
+    (*_OP, "flinkdeployments", "delete"): (MANUAL, "DELETE /deployments/<name>: " + _ROUTES),
+    # PUT /deployments|clusters|clusters/<c>/jobs/<name>: replaceSpec reads the object, then replaces it.
+    (*_OP, "flinkdeployments", "get"): (MANUAL, "PUT /deployments/<name> (replaceSpec): " + _ROUTES),
+    (*_OP, "flinkdeployments", "update"): (MANUAL, "PUT /deployments/<name> (replaceSpec): " + _ROUTES),
+    (*_OP, "flinkclusters", "get"): (MANUAL, "PUT /clusters/<name> (replaceSpec): " + _ROUTES),
+    (*_OP, "flinkclusters", "update"): (MANUAL, "PUT /clusters/<name> (replaceSpec): " + _ROUTES),
+    (*_OP, "flinkjobs", "get"): (MANUAL, "PUT /clusters/<c>/jobs/<name> (replaceSpec): " + _ROUTES),
+    (*_OP, "flinkjobs", "update"): (MANUAL, "PUT /clusters/<c>/jobs/<name> (replaceSpec): " + _ROUTES),
+    # PUT /clusters/<name>/scale and /clusters/<c>/jobs/<name>/scale: merge patch of the scale subresource.
+    (*_OP, "flinkclusters/scale", "patch"): (MANUAL, "PUT /clusters/<name>/scale: " + _ROUTES),
+    (*_OP, "flinkjobs/scale", "patch"): (MANUAL, "PUT /clusters/<c>/jobs/<name>/scale: " + _ROUTES),
+    # The operator replaces a supervisor Deployment whose desired form changed (OperatorController+Execute.swift,
+    # replaceDeployment: e.g. a new supervisor image or option in the FlinkCluster's spec.supervisor); no test
+    # changes a supervisor's spec of a running cluster.
+    ("flink-operator", "apps", "deployments", "update"):
+        ("", "replaceDeployment when a FlinkCluster's spec.supervisor changes; no suite changes it"),
 }
 
 
@@ -95,7 +118,7 @@ def minimality(entries: list[dict], roles: dict[str, list[tuple[str, dict]]], na
                 record = {"serviceAccount": account, "role": role, "apiGroup": grant[0], "resource": grant[1],
                           "verb": grant[2]}
                 if key in ALLOWLIST:
-                    allowlisted.append({**record, "why": ALLOWLIST[key]})
+                    allowlisted.append({**record, "provenBy": ALLOWLIST[key][0], "why": ALLOWLIST[key][1]})
                 else:
                     unused.append(record)
     return {"unused": unused, "allowlisted": allowlisted, "evidence": evidence}

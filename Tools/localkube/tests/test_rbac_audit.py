@@ -28,7 +28,8 @@ def test_every_grant_used_once_is_minimal_and_a_missing_use_is_reported():
     assert [(u["resource"], u["verb"]) for u in result["unused"]] == [("jobs", "delete")]
     assert "Role flink-supervisor" in rbac_audit.roles_text(result["unused"])
     result = rbac_audit.minimality([], roles)
-    assert [a["resource"] for a in result["allowlisted"]] == ["flinkdeployments/finalizers"]
+    assert {(a["resource"], a["verb"]) for a in result["allowlisted"]} == {k[2:] for k in rbac_audit.ALLOWLIST}
+    assert all(a["why"] for a in result["allowlisted"])
 
 
 def test_a_grant_given_twice_is_not_minimal():
