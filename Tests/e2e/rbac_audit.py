@@ -47,10 +47,9 @@ ALLOWLIST: dict[tuple, tuple[str, str]] = {
     (*_OP, "flinkclusters/scale", "patch"): (MANUAL, "PUT /clusters/<name>/scale: " + _ROUTES),
     (*_OP, "flinkjobs/scale", "patch"): (MANUAL, "PUT /clusters/<c>/jobs/<name>/scale: " + _ROUTES),
     # The operator replaces a supervisor Deployment whose desired form changed (OperatorController+Execute.swift,
-    # replaceDeployment: e.g. a new supervisor image or option in the FlinkCluster's spec.supervisor); no test
-    # changes a supervisor's spec of a running cluster.
+    # replaceDeployment): the manual's PUT /deployments/demo with another spec does it; no e2e test does.
     ("flink-operator", "apps", "deployments", "update"):
-        ("", "replaceDeployment when a FlinkCluster's spec.supervisor changes; no suite changes it"),
+        (MANUAL, "replaceDeployment after PUT /deployments/<name> changed the supervisor's form; " + _ROUTES),
 }
 
 
