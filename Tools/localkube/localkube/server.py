@@ -16,7 +16,7 @@ from .controllers import Controllers
 from .decode import CRD_KEY, WriteOptions
 from .errors import ApiError
 from .faults import Faults, Stats, verb_of
-from .identity import ADMIN, Tokens, authenticate
+from .identity import ADMIN, Tokens, authenticate, pod_credentials
 from .openapi import OpenAPI
 from .rbac import Authorizer, attributes_of
 from .ops import NS_KEY, Api
@@ -64,7 +64,6 @@ class Server:
 
     def pod_credentials(self, pod: dict, pod_dir: str) -> tuple:
         """(kubeconfig, service-account folder or None) of a pod: its service account on the secure port."""
-        from .identity import pod_credentials
         return pod_credentials(pod, pod_dir, self.store, self.tokens, self.secure_url,
                                ensure_tls(self.state_dir)["ca.crt"])
 
