@@ -38,6 +38,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "Tests" / "e2e"))
+import rbac_audit  # noqa: E402  (the RBAC decisions localkube records: Tests/e2e/rbac_audit.py)
+
 NS = "flink-jobs"
 CLUSTERS = ["chaos-a", "chaos-b"]
 JOBS_JAR = "/opt/jobs/toolbox-test-jobs.jar"
@@ -878,6 +881,8 @@ class Chaos:
             self.violation("count", problem)
         for problem in self.savepoint_violations():
             self.violation("savepoint", problem)
+        for entry in rbac_audit.denied(rbac_audit.audit(self.system.state)):
+            self.violation("rbac", "denied (403): " + rbac_audit.describe([entry]).strip())
         completed = len(list((self.system.shared / "chaos").glob("*/savepoints/savepoint-*/_metadata")))
         recorded = sum(len(e["paths"]) for e in self.savepoints.values())
         triggers = sum(len(e["triggers"]) for e in self.savepoints.values())

@@ -115,6 +115,11 @@ class System:
 _SYSTEM: list[System] = []
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """test_rbac_e2e.py judges the RBAC decisions of every other test: it runs last."""
+    items.sort(key=lambda item: item.fspath.basename == "test_rbac_e2e.py")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A failing e2e test carries the logs that explain it (operator, supervisors, localkube)."""

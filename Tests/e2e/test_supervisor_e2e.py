@@ -26,7 +26,7 @@ def job_spec(name: str, klass: str, arguments: list[str], parallelism: int = 1, 
              policy: str = "Never", interval: int = 0, target: str = "") -> dict:
     return {"jobParallelism": parallelism,
             "bootstrap": {"image": "flink-k8s-toolbox-bootstrap:1.5.0", "jarPath": JOBS_JAR, "className": TEST_JOBS + klass,
-                          "arguments": arguments},
+                          "arguments": arguments, "serviceAccount": "flink-bootstrap"},
             "savepoint": {"savepointMode": mode, "savepointInterval": interval, "savepointTargetPath": target},
             "restart": {"restartPolicy": policy, "restartDelay": 2, "restartTimeout": 120}}
 

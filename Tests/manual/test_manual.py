@@ -117,3 +117,18 @@ def test_manual_command(entry, demo_running):
         assert out.stdout.strip(), detail
     if outcome == "NOTFOUND":
         assert envelope(out.stdout).get("reason") == "NotFound", detail
+
+
+def test_rbac_after_the_manual_commands(demo_running):
+    """After every command above (this test comes last in the file): no request of the operator or a supervisor was
+    denied, and each grant of the roles chart that rbac_audit.ALLOWLIST says this suite needs was needed here."""
+    sys.path.insert(0, str(REPO / "Tests" / "e2e"))
+    import rbac_audit
+    entries = rbac_audit.audit(Path(demo_running["KUBECONFIG"]).parent)
+    assert entries, "no RBAC decision recorded: is RBAC on (localkube --rbac, the default with --runtime)?"
+    refused = rbac_audit.denied(entries)
+    assert not refused, f"denied (403):\n{rbac_audit.describe(refused)}"
+    result = rbac_audit.minimality(entries, rbac_audit.rendered_roles())
+    unproven = [a for a in result["allowlisted"] if a["provenBy"] == rbac_audit.MANUAL]
+    assert not unproven, "the allowlist says the manual's commands need these grants, but none did:\n" + \
+        rbac_audit.roles_text(unproven)

@@ -23,6 +23,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="run the workloads: pods as local processes, Services, Deployments, Jobs")
     parser.add_argument("--image-map", default=None,
                         help="YAML/JSON image map (image -> local directory); implies --runtime")
+    parser.add_argument("--rbac", action=argparse.BooleanOptionalAction, default=None,
+                        help="serve a secure port (HTTPS) where every request is authenticated and authorized by "
+                             "RBAC, and give each pod its service account's token for it (default: on with "
+                             "--runtime; the main port stays the admin's)")
+    parser.add_argument("--secure-port", type=int, default=0, help="port of the secure (RBAC) port (0 = any)")
     parser.add_argument("--log-level", default="WARNING", help="Python logging level (stderr)")
     return parser.parse_args(argv)
 
@@ -34,7 +39,8 @@ async def amain(args: argparse.Namespace) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     server = Server(args.state_dir, args.bookmark_interval, args.watch_cache_size, args.token, args.tls,
-                    runtime=args.runtime or bool(args.image_map), image_map=args.image_map)
+                    runtime=args.runtime or bool(args.image_map), image_map=args.image_map,
+                    rbac=args.rbac, secure_port=args.secure_port)
 
     def announce(line: str) -> None:
         print(line, flush=True)

@@ -18,6 +18,7 @@ import time
 from . import launch
 from .container import ContainerRun, stamp
 from .decode import WriteOptions
+from .identity import SA_MOUNT
 from .images import ensure_flink
 from .network import POD_KEY, HostsFiles, PodIPs
 from .podfs import MissingRef, container_env, materialise_volumes, mount_container
@@ -53,6 +54,8 @@ class Kubelet:
         self.pods_dir = os.path.join(state_dir, "pods")
         self.shared_dir = os.path.join(state_dir, "shared")
         self.kubeconfig, self.use_namespaces = kubeconfig, use_namespaces
+        # With RBAC: (pod, pod folder) -> (kubeconfig, service-account folder or None), the pod's own identity.
+        self.credentials = None
         self.ips, self.hosts = PodIPs(api.net.pod_prefix), HostsFiles()
         self.runs: dict[str, PodRun] = {}
         self.rt = api.registry.by_key(POD_KEY)
@@ -149,9 +152,14 @@ class Kubelet:
         volumes, root = run.launch[crun.name]
         image = run.images[crun.name]
         mounts = mount_container(crun.spec, volumes, root)
+        kubeconfig = self.kubeconfig
+        if self.credentials is not None:
+            kubeconfig, sa_dir = self.credentials(pod, run.dir)
+            if sa_dir is not None:
+                mounts.setdefault(SA_MOUNT, sa_dir)
         status_pod = dict(pod, status=dict(pod.get("status") or {}, podIP=run.ip, hostIP="127.0.0.1"))
         env = container_env(self.api.store, status_pod, crun.spec)
-        ctx = launch.Context(status_pod, run.dir, run.ip, run.hosts, self.kubeconfig, self.shared_dir)
+        ctx = launch.Context(status_pod, run.dir, run.ip, run.hosts, kubeconfig, self.shared_dir)
         try:
             argv, full_env = launch.build(ctx, crun.spec, image, env, mounts)
             crun.start(argv, full_env, run.hosts if self.use_namespaces else None)

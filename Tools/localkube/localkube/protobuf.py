@@ -22,7 +22,8 @@ META = ".k8s.io.apimachinery.pkg.apis.meta.v1."
 PACKAGES = {"v1": ".k8s.io.api.core.v1.", "apps/v1": ".k8s.io.api.apps.v1.", "batch/v1": ".k8s.io.api.batch.v1.",
             "coordination.k8s.io/v1": ".k8s.io.api.coordination.v1.", "events.k8s.io/v1": ".k8s.io.api.events.v1.",
             "rbac.authorization.k8s.io/v1": ".k8s.io.api.rbac.v1.", "autoscaling/v1": ".k8s.io.api.autoscaling.v1.",
-            "policy/v1": ".k8s.io.api.policy.v1.", "meta.k8s.io/v1": META}
+            "policy/v1": ".k8s.io.api.policy.v1.", "meta.k8s.io/v1": META,
+            "authorization.k8s.io/v1": ".k8s.io.api.authorization.v1."}
 KEEP_ZERO = {"replicas", "completions", "parallelism", "backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes",
              "activeDeadlineSeconds", "ttlSecondsAfterFinished", "terminationGracePeriodSeconds",
              "revisionHistoryLimit", "progressDeadlineSeconds", "suspend", "automountServiceAccountToken",

@@ -9,14 +9,16 @@ import ssl
 
 from aiohttp import web
 
-from . import discovery, netrange, podlogs, rest
+from . import discovery, netrange, podlogs, rest, reviews
 from .admin import handle_admin
 from .certs import ensure_tls, write_kubeconfig
 from .controllers import Controllers
 from .decode import CRD_KEY, WriteOptions
 from .errors import ApiError
 from .faults import Faults, Stats, verb_of
+from .identity import ADMIN, Tokens, authenticate, pod_credentials
 from .openapi import OpenAPI
+from .rbac import Authorizer, attributes_of
 from .ops import NS_KEY, Api
 from .registry import Registry
 from .runtime import Runtime
@@ -33,9 +35,14 @@ class Server:
 
     def __init__(self, state_dir: str, bookmark_interval: float = 5.0, cache_size: int = 1000,
                  token: str | None = None, tls: bool = False, watch_timeout: float = 1800.0,
-                 runtime: bool = False, image_map: str | None = None):
+                 runtime: bool = False, image_map: str | None = None, rbac: bool | None = None,
+                 secure_port: int = 0):
         os.makedirs(state_dir, exist_ok=True)
         self.state_dir, self.token, self.tls = state_dir, token, tls
+        # RBAC (default: on when pods run) is enforced on the secure port, which the pods use with their service
+        # account's token; the main port stays the admin's (as kube-apiserver's old insecure port was).
+        self.rbac = runtime if rbac is None else rbac
+        self.secure_port, self.secure_url = secure_port, None
         self.bookmark_interval, self.watch_timeout = bookmark_interval, watch_timeout
         self.hub = Hub(cache_size)
         self.store = Store(os.path.join(state_dir, "state.db"), self.hub)
@@ -49,7 +56,16 @@ class Server:
         if self.runtime is not None:
             self.api.on_change = lambda: (self.controllers.kick(), self.runtime.kick())
         self.faults, self.stats, self.openapi = Faults(), Stats(), OpenAPI(self.registry)
+        self.tokens = Tokens(state_dir) if self.rbac else None
+        self.authorizer = Authorizer(self.store, state_dir) if self.rbac else None
+        if self.runtime is not None and self.rbac:
+            self.runtime.kubelet.credentials = self.pod_credentials
         self._bootstrap()
+
+    def pod_credentials(self, pod: dict, pod_dir: str) -> tuple:
+        """(kubeconfig, service-account folder or None) of a pod: its service account on the secure port."""
+        return pod_credentials(pod, pod_dir, self.store, self.tokens, self.secure_url,
+                               ensure_tls(self.state_dir)["ca.crt"])
 
     def _bootstrap(self) -> None:
         ns_type = self.registry.by_key(NS_KEY)
@@ -81,9 +97,29 @@ class Server:
         raise ApiError(401, "Unauthorized", "Unauthorized")
 
     async def dispatch(self, request: web.Request) -> web.StreamResponse:
-        """Entry point of every request."""
+        """Entry point of every request on the main port (the admin's)."""
         try:
             self.authenticate(request)
+        except ApiError as err:
+            return error_response(err)
+        request["user"] = ADMIN
+        return await self.serve_request(request)
+
+    async def dispatch_secure(self, request: web.Request) -> web.StreamResponse:
+        """Entry point of every request on the secure port: authentication, then RBAC."""
+        try:
+            user = authenticate(request, self.tokens, self.token)
+            self.authorizer.authorize(user, attributes_of(request.method, request.path, request.query))
+        except ApiError as err:
+            return error_response(err)
+        request["user"] = user
+        return await self.serve_request(request)
+
+    async def serve_request(self, request: web.Request) -> web.StreamResponse:
+        """Serve an authenticated and authorized request."""
+        try:
+            if request.path.startswith(reviews.PREFIX):
+                return await reviews.handle(request, self)
             if request.path.startswith("/localkube/"):
                 return await handle_admin(request, self)
             target = parse_target(self.registry, request.path)
@@ -165,6 +201,27 @@ class Server:
         context.verify_mode = ssl.CERT_OPTIONAL if self.token else ssl.CERT_REQUIRED
         return context
 
+    async def _serve_secure(self) -> web.AppRunner:
+        """The secure port (HTTPS, client certificates optional, RBAC): what the pods' kubeconfigs name."""
+        paths = ensure_tls(self.state_dir)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(paths["server.crt"], paths["server.key"])
+        context.load_verify_locations(paths["ca.crt"])
+        context.verify_mode = ssl.CERT_OPTIONAL
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self.dispatch_secure)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
+        await runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.secure_port))
+        await web.SockSite(runner, sock, ssl_context=context).start()
+        self.secure_url = f"https://127.0.0.1:{sock.getsockname()[1]}"
+        with open(os.path.join(self.state_dir, "secure-url"), "w") as handle:
+            handle.write(self.secure_url + "\n")
+        log.info("secure port (RBAC) on %s", self.secure_url)
+        return runner
+
     async def serve(self, port: int, stop: asyncio.Event, announce=print) -> None:
         """Listen on 127.0.0.1:port until `stop` is set."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -183,12 +240,15 @@ class Server:
                          ensure_tls(self.state_dir) if self.tls else None, self.token)
         with open(os.path.join(self.state_dir, "localkube.pid"), "w") as handle:
             handle.write(f"{os.getpid()}\n")
+        secure_runner = await self._serve_secure() if self.rbac else None
         gc_task = asyncio.create_task(self.controllers.run())
         runtime_task = asyncio.create_task(self.runtime.run()) if self.runtime else None
         announce(f"localkube listening on {scheme}://127.0.0.1:{actual} kubeconfig={kubeconfig}")
         try:
             await stop.wait()
         finally:
+            if secure_runner is not None:
+                await secure_runner.cleanup()
             if runtime_task is not None:
                 runtime_task.cancel()
                 await self.runtime.stop()

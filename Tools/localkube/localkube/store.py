@@ -29,6 +29,7 @@ class Store:
         self.writes = 0             # writes made by API requests
         self.controller_writes = 0  # writes made by the built-in controllers (GC, namespaces, ...)
         self.internal = False       # set while a controller pass runs
+        self.generations: dict[tuple, int] = {}  # writes per resource key (caches such as the RBAC index check it)
         row = self.db.execute("SELECT v FROM meta WHERE k='rv'").fetchone()
         self.rv = int(row[0]) if row else 1
         for grp, res, ns, name, data in self.db.execute("SELECT grp, res, ns, name, data FROM objects"):
@@ -91,7 +92,7 @@ class Store:
                      (key[0], key[1], ns, name, json.dumps(obj, separators=(",", ":"))))
         stored = copy.deepcopy(obj)
         self._index(key, ns, name, stored)
-        self._count()
+        self._count(key)
         self.hub.publish(Event(self.rv, "MODIFIED" if old else "ADDED", key, ns, stored, old))
         return copy.deepcopy(stored)
 
@@ -107,11 +108,12 @@ class Store:
         self.uids.pop(old["metadata"].get("uid", ""), None)
         gone = copy.deepcopy(old)
         gone["metadata"]["resourceVersion"] = str(self.rv)
-        self._count()
+        self._count(key)
         self.hub.publish(Event(self.rv, "DELETED", key, ns or "", gone, old))
         return copy.deepcopy(gone)
 
-    def _count(self) -> None:
+    def _count(self, key: tuple) -> None:
+        self.generations[key] = self.generations.get(key, 0) + 1
         if self.internal:
             self.controller_writes += 1
         else:
