@@ -52,11 +52,12 @@ example-jobs:
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
-## contract: the OpenAPI contract is valid, the CRDs are in sync with it, the manual's examples validate, the
-## Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes kubernetes-validate --strict
+## contract: the OpenAPI contract is valid, the CRDs and the access table are in sync with it, the manual's examples
+## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes kubernetes-validate --strict
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
 	$(PYTHON) Tools/crdgen/crdgen.py --check
+	$(PYTHON) Tools/contract/accessgen.py --check
 	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml examples/jobs/*.yaml
 	hadolint --no-color deploy/docker/*.Dockerfile examples/jobs/Dockerfile
 	$(PYTHON) Tools/helm/lint.py deploy/helm/flink-k8s-toolbox-crd deploy/helm/flink-k8s-toolbox-roles \
@@ -83,6 +84,12 @@ contract: deps
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
 	$(PYTHON) Tools/crdgen/crdgen.py
+
+## access: regenerate Shared/ServiceKit/ContractAccess+Table.swift (who may call what) from the x-toolbox-roles of
+## openapi/toolbox.yaml
+.PHONY: access
+access:
+	$(PYTHON) Tools/contract/accessgen.py
 
 ## localkube: the single-machine Kubernetes API server's own tests, with real kubectl
 localkube-test: deps
