@@ -41,7 +41,9 @@ public enum ContractAccess {
     ) -> Decision {
         guard let operation = operation(method: method, path: path, in: operations) else { return .unlisted }
         guard let identity else {
-            return .forbid("the client certificate names no toolbox role (a \(PeerIdentity.uriPrefix)<role> URI); \(operation.operationId) needs one of \(names(operation.roles))")
+            return .forbid(
+                "the client certificate names no toolbox role (a \(PeerIdentity.uriPrefix)<role> URI); \(operation.operationId) needs one of \(names(operation.roles))"
+            )
         }
         guard operation.roles.contains(identity.role) else {
             return .forbid("\(identity) may not call \(operation.operationId) (\(method) \(path)); it needs one of \(names(operation.roles))")

@@ -41,7 +41,7 @@ struct ExecutableTests {
         var answer = Answer(status: 0, body: "", contentType: nil)
         for _ in 0..<100 {
             answer = try await fetch(
-                "https://localhost:\(api)\(path)", method: HTTPMethod(rawValue: method), tls: clientTLS(identity: Self.certificates)
+                "https://localhost:\(api)\(path)", method: HTTPMethod(rawValue: method), tls: clientTLS(as: "operator-api", of: Self.certificates)
             )
             if answer.status != 503 { break }  // the operator answers 503 until its cache has loaded
             try await Task.sleep(for: .milliseconds(50))
