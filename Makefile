@@ -68,13 +68,15 @@ contract: deps
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set targetNamespace=flink-jobs > $(TOOLS)/operator-plain.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
-	  --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl > $(TOOLS)/operator-tls.yaml
+	  --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl --set supervisorSecretName=flink-supervisor-ssl \
+	  --set bootstrapSecretName=flink-bootstrap-ssl > $(TOOLS)/operator-tls.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set observedNamespace=flink-jobs --set replicas=2 > $(TOOLS)/operator-observed.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set secretName=ssl --set keystore.pathKey=api.p12 --set truststore.secretKey=trust-password \
 	  --set taskTimeout=180 --set pollingInterval=5 > $(TOOLS)/operator-keystore.yaml
 	grep -q -- '--tls-dir' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--tls-dir' $(TOOLS)/operator-plain.yaml
+	grep -q -- '- "flink-bootstrap-ssl"' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--bootstrap-tls-secret' $(TOOLS)/operator-plain.yaml
 	! grep -q -- 'items:' $(TOOLS)/operator-tls.yaml && grep -q -- 'key: api.p12' $(TOOLS)/operator-keystore.yaml
 	grep -q -- '- "180"' $(TOOLS)/operator-keystore.yaml && ! grep -q -- '--task-timeout' $(TOOLS)/operator-plain.yaml
 	grep -q -- '- "flink-jobs"' $(TOOLS)/operator-observed.yaml
