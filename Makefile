@@ -53,7 +53,8 @@ build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
 ## contract: the OpenAPI contract is valid, the CRDs and the access table are in sync with it, the manual's examples
-## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes kubernetes-validate --strict
+## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes
+## kubernetes-validate --strict and the pod security check (Tools/helm/pod_security.py)
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
 	$(PYTHON) Tools/crdgen/crdgen.py --check
@@ -82,6 +83,8 @@ contract: deps
 	grep -q -- '- "flink-jobs"' $(TOOLS)/operator-observed.yaml
 	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/operator-plain.yaml $(TOOLS)/operator-tls.yaml \
 	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml > /dev/null
+	$(PYTHON) Tools/helm/pod_security.py $(TOOLS)/operator-plain.yaml $(TOOLS)/operator-tls.yaml \
+	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml
 
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:

@@ -48,19 +48,22 @@ struct OperatorCommand: AsyncParsableCommand {
                 timing: kube.timing, logger: logger
             )
             let tls = try service.tlsFiles()
-            var httpConfiguration = HTTPClient.Configuration(tlsConfiguration: try tls?.clientConfiguration(verifyHostname: false))
+            var httpConfiguration = HTTPClient.Configuration()
             httpConfiguration.timeout = .init(connect: .seconds(5), read: .seconds(30))
-            let supervisorHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+            // The client certificate follows its files like the server's (--tls-reload-interval).
+            let clientTLS = try tls.map { try TLSReloader(files: $0, server: false) }
+            let supervisorHTTP = ReloadingHTTPClient(configuration: httpConfiguration, reloader: clientTLS)
             let gateway = SupervisorGateway(cache: cache, http: supervisorHTTP, useTLS: tls != nil, port: SupervisorDeployment.apiPort)
             let handlers = ControlPlaneHandlers(service: ControlPlaneService(cache: cache, client: client, now: { Date() }), supervisors: gateway)
             let background = OperatorService(
                 controller: controller, elector: elector, workers: kube.workers, resyncInterval: .seconds(kube.resyncSeconds),
                 cleanup: {
                     try? await client.shutdown()
-                    try? await supervisorHTTP.shutdown()
+                    await supervisorHTTP.shutdown()
                 }
             )
-            return (handlers, [background])
+            let reloading = clientTLS.map { [TLSReloader.Follower(reloader: $0, interval: .seconds(service.tlsReloadInterval), logger: logger)] } ?? []
+            return (handlers, [background] + (service.tlsReloadInterval > 0 ? reloading : []))
         }
 
         static func defaultIdentity() -> String {

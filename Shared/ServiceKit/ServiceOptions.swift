@@ -64,6 +64,11 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "Password of --truststore-path (env FLINK_TOOLBOX_TRUSTSTORE_SECRET).")
     public var truststoreSecret: String?
 
+    /// Seconds between reads of the TLS files: renewed material (a Secret updated in place) is used by new connections
+    /// without a restart; 0 reads them only at start.
+    @Option(name: .long, help: "Seconds between checks of the TLS files for renewed material (0: only at start).")
+    public var tlsReloadInterval: Int = 10
+
     /// Log level: trace, debug, info, notice, warning, error or critical.
     @Option(name: .long, help: "Log level (trace, debug, info, notice, warning, error, critical).")
     public var logLevel: String = "info"
@@ -79,6 +84,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         if Logger.Level(rawValue: logLevel.lowercased()) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+        if tlsReloadInterval < 0 { throw ValidationError("--tls-reload-interval must be 0 or more seconds, got \(tlsReloadInterval)") }
         _ = try tlsFiles()
     }
 

@@ -48,18 +48,21 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
     public func makeServiceGroup(
         services: [any Service] = [], tasks: [any Service] = [], signals: [UnixSignal] = [.sigterm, .sigint]
     ) throws -> ServiceGroup {
-        let servers: [any Service] = [try makeAPIApplication(), try makeMonitoringApplication()] + services
+        let reloader = try options.tlsFiles().map { try TLSReloader(files: $0, server: true) }
+        var servers: [any Service] = [try makeAPIApplication(reloader: reloader), try makeMonitoringApplication()] + services
+        if let reloader, options.tlsReloadInterval > 0 {
+            servers.append(TLSReloader.Follower(reloader: reloader, interval: .seconds(options.tlsReloadInterval), logger: logger))
+        }
         let configurations =
             servers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
             + tasks.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
         return ServiceGroup(configuration: .init(services: configurations, gracefulShutdownSignals: signals, logger: logger))
     }
 
-    private func makeAPIApplication() throws -> some Service {
+    private func makeAPIApplication(reloader: TLSReloader?) throws -> some Service {
         let routes = RouteTable()
         let router = makeRouter(ToolboxRequestContext.self, listener: "api", routes: routes)
-        let tls = try options.tlsFiles()
-        if tls != nil {
+        if reloader != nil {
             // Who may call what, as the contract's x-toolbox-roles say; only a verified certificate names a caller.
             router.middlewares.add(AuthorizationMiddleware(scope: scope))
         }
@@ -70,9 +73,9 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         router.on("/", method: .options) { _, _ in Response(status: .noContent) }
         routes.add(method: .options, path: "/")
         let server: HTTPServerBuilder
-        if let tls {
-            server = try .tls(.http1(), tlsConfiguration: tls.serverConfiguration())
-            logger.info("API requires mutual TLS (TLS 1.2+) and a role the contract admits", metadata: ["tls": "\(tls.summary)"])
+        if let reloader {
+            server = .http1(reloadingTLS: reloader)
+            logger.info("API requires mutual TLS (TLS 1.2+) and a role the contract admits", metadata: ["tls": "\(reloader.files.summary)"])
         } else {
             server = .http1()
             logger.warning(

@@ -61,25 +61,44 @@ extension SupervisorController {
         }
     }
 
+    /// What `/jobs/<id>/checkpoints` answered for a job, asked at most once per pass and only when the decision looks
+    /// at it: the statistics, `nil` statistics for a job that does not checkpoint (404), or `failed`.
+    enum CheckpointLookup {
+        case statistics(CheckpointStatistics?)
+        case failed
+    }
+
+    /// The job's checkpoint statistics when the health gate, last-state or a restore-compatibility check needs them.
+    func checkpoints(of job: FlinkJob, reachable: Bool) async -> CheckpointLookup? {
+        guard reachable, JobStateMachine.needsJobHealth(job) || JobStateMachine.needsRunningVertices(job),
+            let jobId = job.status?.jobId, !jobId.isEmpty
+        else { return nil }
+        do {
+            return .statistics(try await timed("checkpoints") { try await flink.checkpointStatistics(jobId) })
+        } catch FlinkError.notFound {
+            return .statistics(nil)
+        } catch {
+            logger.debug("checkpoints of \(jobId): \(error)")
+            return .failed
+        }
+    }
+
     /// Restarts and checkpoints of the job's running Flink job, asked only when the decision looks at them (see
     /// `JobStateMachine.needsJobHealth`); a call that fails leaves its part unknown.
-    func jobHealth(of job: FlinkJob, reachable: Bool) async -> ObservedJobHealth? {
-        guard reachable, JobStateMachine.needsJobHealth(job), let jobId = job.status?.jobId, !jobId.isEmpty else { return nil }
+    func jobHealth(of job: FlinkJob, checkpoints: CheckpointLookup?) async -> ObservedJobHealth? {
+        guard JobStateMachine.needsJobHealth(job), let jobId = job.status?.jobId, case .statistics(let statistics) = checkpoints else {
+            return nil
+        }
         var health = ObservedJobHealth()
         if let metrics = try? await timed("job-metrics", { try await flink.jobMetrics(jobId, names: ["numRestarts"]) }) {
             health.restarts = metrics["numRestarts"].flatMap { Double($0) }.map { Int($0) }
         }
-        do {
-            let statistics = try await timed("checkpoints") { try await flink.checkpointStatistics(jobId) }
+        // A job that does not checkpoint (no statistics) leaves completedCheckpoints nil.
+        if let statistics {
             health.completedCheckpoints = statistics.completed
             if let latest = statistics.latest, !latest.isSavepoint {
                 health.latestCheckpoint = ObservedCheckpoint(path: latest.path, completedAt: latest.completedAt)
             }
-        } catch FlinkError.notFound {
-            // The job does not checkpoint: completedCheckpoints stays nil.
-        } catch {
-            logger.debug("checkpoints of \(jobId): \(error)")
-            return nil
         }
         if job.status?.supervisorStatus == .starting, job.spec.savepoint.upgradeMode == .lastState,
             let configuration = try? await timed("jobmanager-config", { try await flink.jobManagerConfiguration() })
@@ -91,19 +110,22 @@ extension SupervisorController {
 
     /// The running Flink job's vertices and which hold state (size above 0 in the latest completed checkpoint; all,
     /// when there is none), asked only while a restore-compatibility check waits; nil when Flink does not answer.
-    func runningVertices(of job: FlinkJob, reachable: Bool) async -> [ObservedVertex]? {
-        guard reachable, JobStateMachine.needsRunningVertices(job), let jobId = job.status?.jobId, !jobId.isEmpty else { return nil }
+    func runningVertices(of job: FlinkJob, checkpoints: CheckpointLookup?) async -> [ObservedVertex]? {
+        guard JobStateMachine.needsRunningVertices(job), let jobId = job.status?.jobId, case .statistics(let statistics) = checkpoints else {
+            return nil
+        }
         guard let details = try? await timed("job", { try await flink.jobDetails(jobId) }) else { return nil }
         var sizes: [String: Int64]?
-        do {
-            if let checkpoint = try await timed("checkpoints", { try await flink.checkpointStatistics(jobId) }).latestId {
+        // No checkpoint (or no checkpointing): every vertex counts as holding state.
+        if let checkpoint = statistics?.latestId {
+            do {
                 sizes = try await timed("checkpoint-details") { try await flink.checkpointStateSizes(jobId, checkpointId: checkpoint) }
+            } catch FlinkError.notFound {
+                // The checkpoint's details are gone (subsumed): every vertex counts as holding state.
+            } catch {
+                logger.debug("checkpoint details of \(jobId): \(error)")
+                return nil
             }
-        } catch FlinkError.notFound {
-            // No checkpointing: every vertex counts as holding state.
-        } catch {
-            logger.debug("checkpoint details of \(jobId): \(error)")
-            return nil
         }
         return details.vertices.map { vertex in
             ObservedVertex(id: vertex.id, name: vertex.name, stateful: sizes.map { ($0[vertex.id] ?? 0) > 0 } ?? true)

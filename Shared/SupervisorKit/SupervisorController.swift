@@ -100,6 +100,7 @@ package final class SupervisorController: Sendable {
     }
 
     private func reconcile(_ observed: FlinkJob, cluster: FlinkCluster, flinkView: ObservedFlinkCluster?) async throws -> TimeInterval? {
+        let checkpoints = await checkpoints(of: observed, reachable: flinkView != nil)
         let observation = JobObservation(
             job: observed, cluster: cluster, bootstrapSettings: bootstrapSettings, bootstrapJob: cache.bootstrapJob(of: observed),
             clusterReachable: flinkView != nil,
@@ -107,8 +108,8 @@ package final class SupervisorController: Sendable {
             bootstrapFailure: reports.failure(of: observed.metadata.name ?? ""), freshTriggerId: Self.newTriggerId(), now: now(),
             flinkTakesClientTriggerIds: flinkView?.takesClientTriggerIds ?? true, taskTimeout: options.taskTimeout, pollingInterval: options.pollingInterval,
             jobManagerGone: !pods(role: "jobmanager").contains { !$0.metadata.isDeleting },
-            jobHealth: await jobHealth(of: observed, reachable: flinkView != nil), upgradeCheckJob: cache.upgradeCheckJob(of: observed),
-            upgradePlan: reports.plan(of: observed.metadata.name ?? ""), runningVertices: await runningVertices(of: observed, reachable: flinkView != nil),
+            jobHealth: await jobHealth(of: observed, checkpoints: checkpoints), upgradeCheckJob: cache.upgradeCheckJob(of: observed),
+            upgradePlan: reports.plan(of: observed.metadata.name ?? ""), runningVertices: await runningVertices(of: observed, checkpoints: checkpoints),
             disposals: await disposals(of: observed, reachable: flinkView != nil)
         )
         let decision = JobStateMachine.decide(observation)

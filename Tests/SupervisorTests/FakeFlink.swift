@@ -22,6 +22,8 @@ final class FakeFlink: FlinkAPI {
         var chosen = 0
         /// Flink job id → checkpoint statistics (a job without an entry does not checkpoint: 404).
         var checkpoints: [String: CheckpointStatistics] = [:]
+        /// How many times `/jobs/<id>/checkpoints` was asked.
+        var checkpointCalls = 0
         /// The JobManager configuration `/jobmanager/config` answers (keys set explicitly).
         var configuration: [String: String] = [:]
         /// Flink job id → its vertices (`jobDetails` answers 404 for a job without an entry).
@@ -153,7 +155,11 @@ final class FakeFlink: FlinkAPI {
 
     func checkpointStatistics(_ jobId: String) async throws -> CheckpointStatistics {
         try answer()
-        guard let statistics = state.withLock({ $0.checkpoints[jobId] }) else { throw FlinkError.notFound("checkpoints of \(jobId)") }
+        guard
+            let statistics = state.withLock({
+                $0.checkpointCalls += 1; return $0.checkpoints[jobId]
+            })
+        else { throw FlinkError.notFound("checkpoints of \(jobId)") }
         return statistics
     }
 

@@ -73,4 +73,18 @@ struct SupervisorUpgradeCheckTests {
         #expect(harness.storedJob?.status?.upgradeCheck?.phase == .compatible)
         #expect(harness.storedJob?.status?.supervisorStatus == .stopping)
     }
+
+    @Test("a pass that needs both the job's health (last-state) and its stateful vertices asks for its checkpoints once")
+    func checkpointsAskedOnce() async throws {
+        let harness = try await Self.changed()
+        var job = try #require(harness.storedJob)
+        job.spec.savepoint.upgradeMode = .lastState
+        _ = try harness.kube.apply(job)
+        try await harness.pass()
+        #expect(harness.storedJob?.status?.upgradeCheck?.phase == .checking)
+        harness.flink.state.withLock { $0.checkpointCalls = 0 }
+        harness.advance(1)
+        try await harness.pass()
+        #expect(harness.flink.state.withLock { $0.checkpointCalls } == 1)
+    }
 }

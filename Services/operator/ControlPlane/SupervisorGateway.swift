@@ -2,13 +2,14 @@ import AsyncHTTPClient
 import Foundation
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
+import ServiceKit
 import ToolboxAPI
 
 /// Asks a cluster's supervisor for Flink details over the internal mTLS contract.
 struct SupervisorGateway: Sendable {
     let cache: OperatorCache
-    /// HTTP client presenting the operator's certificate (or plain, without TLS).
-    let http: HTTPClient
+    /// HTTP client presenting the operator's certificate (or plain, without TLS), renewed with the certificate.
+    let http: ReloadingHTTPClient
     let useTLS: Bool
     let port: Int
 
@@ -21,7 +22,7 @@ struct SupervisorGateway: Sendable {
         guard let url = URL(string: "\(useTLS ? "https" : "http")://\(host):\(port)") else {
             throw ControlPlaneError.internalError("bad supervisor address \(address)")
         }
-        return Client(serverURL: url, transport: AsyncHTTPClientTransport(configuration: .init(client: http, timeout: .seconds(30))))
+        return Client(serverURL: url, transport: AsyncHTTPClientTransport(configuration: .init(client: http.current(), timeout: .seconds(30))))
     }
 
     func jobDetails(cluster: String, job: String) async throws -> Components.Schemas.JobDetails {

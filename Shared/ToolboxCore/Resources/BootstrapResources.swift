@@ -96,7 +96,7 @@ public enum BootstrapResources {
             "env": .array(ContainerAssembly.podIdentityEnv),
             "resources": ContainerAssembly.encoded(bootstrap.resources) ?? SupervisorDeployment.defaultResources,
         ]
-        ContainerAssembly.set("securityContext", ContainerAssembly.encoded(bootstrap.securityContext), in: &container)
+        container["securityContext"] = PodSecurity.toolboxContainer(overriddenBy: ContainerAssembly.encoded(bootstrap.securityContext))
         var pod: JSONValue = [
             "serviceAccountName": .string(bootstrap.serviceAccount ?? "default"),
             "restartPolicy": "OnFailure",
@@ -108,10 +108,16 @@ public enum BootstrapResources {
                 ]
             ],
         ]
+        // The bootstrap reports to its supervisor and calls no Kubernetes API.
+        ContainerAssembly.set("automountServiceAccountToken", PodSecurity.automountToken(serviceAccount: bootstrap.serviceAccount), in: &pod)
+        var mounts: [JSONValue] = []
+        var volumes: [JSONValue] = []
         if let secret = settings.tlsSecretName {
-            container["volumeMounts"] = [["name": "tls", "mountPath": .string(SupervisorDeployment.tlsDirectory), "readOnly": true]]
-            pod["volumes"] = [["name": "tls", "secret": ["secretName": .string(secret)]]]
+            mounts.append(["name": "tls", "mountPath": .string(SupervisorDeployment.tlsDirectory), "readOnly": true])
+            volumes.append(["name": "tls", "secret": ["secretName": .string(secret)]])
         }
+        container["volumeMounts"] = .array(mounts + [PodSecurity.temporaryMount])
+        pod["volumes"] = .array(volumes + [PodSecurity.temporaryVolume])
         pod["containers"] = [container]
         ContainerAssembly.set("imagePullSecrets", ContainerAssembly.pullSecrets(bootstrap.pullSecrets), in: &pod)
         return pod

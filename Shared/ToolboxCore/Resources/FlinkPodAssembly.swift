@@ -79,6 +79,8 @@ enum FlinkPodAssembly {
             "serviceAccountName": .string(process.serviceAccount ?? "default"),
             "affinity": process.affinity ?? defaultAffinity(cluster: name),
         ]
+        // Flink calls no Kubernetes API unless the spec names an account for it (Kubernetes HA services).
+        ContainerAssembly.set("automountServiceAccountToken", PodSecurity.automountToken(serviceAccount: process.serviceAccount), in: &spec)
         ContainerAssembly.set("initContainers", process.initContainers, in: &spec)
         ContainerAssembly.set("imagePullSecrets", ContainerAssembly.pullSecrets(cluster.spec.runtime.pullSecrets), in: &spec)
         ContainerAssembly.set("volumes", process.volumes, in: &spec)
@@ -102,7 +104,7 @@ enum FlinkPodAssembly {
         ContainerAssembly.set("envFrom", process.environmentFrom, in: &container)
         ContainerAssembly.set("volumeMounts", process.volumeMounts, in: &container)
         ContainerAssembly.set("resources", process.resources, in: &container)
-        ContainerAssembly.set("securityContext", process.securityContext, in: &container)
+        container["securityContext"] = PodSecurity.flinkContainer(overriddenBy: process.securityContext)
         for (key, probe) in role.probes { container[key] = probe }
         return container
     }

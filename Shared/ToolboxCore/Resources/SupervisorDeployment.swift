@@ -68,17 +68,22 @@ public enum SupervisorDeployment {
         ToolboxLabels.cluster(cluster).merging(["role": "supervisor"]) { _, new in new }
     }
 
+    /// The revision of the pod template this code builds; raised when the template changes (2: the pod security
+    /// defaults), so an operator upgrade replaces the Deployments built by the older code.
+    static let templateRevision = 2
+
     /// The digest of everything the Deployment is built from; a change replaces the Deployment.
     public static func digest(for cluster: FlinkCluster, settings: SupervisorSettings) -> String {
         struct Inputs: Encodable {
             var supervisor: Components.Schemas.SupervisorSpec
             var tlsSecretName: String?
             var dryRun: Bool
+            var template: Int
             var bootstrapTLSSecretName: String?  // absent when nil: digests made before it existed stay the same
         }
         return SpecDigest.of(
             Inputs(
-                supervisor: cluster.spec.supervisor, tlsSecretName: settings.tlsSecretName, dryRun: settings.dryRun,
+                supervisor: cluster.spec.supervisor, tlsSecretName: settings.tlsSecretName, dryRun: settings.dryRun, template: templateRevision,
                 bootstrapTLSSecretName: settings.bootstrapTLSSecretName
             )
         )
@@ -97,9 +102,7 @@ public enum SupervisorDeployment {
             "livenessProbe": ["httpGet": ["path": "/version", "port": "monitor"], "initialDelaySeconds": 10, "periodSeconds": 30],
             "resources": (try? JSONValue(encoding: supervisor.resources)).flatMap { $0 == .null ? nil : $0 } ?? defaultResources,
         ]
-        if let securityContext = supervisor.securityContext, let value = try? JSONValue(encoding: securityContext) {
-            container["securityContext"] = value
-        }
+        container["securityContext"] = PodSecurity.toolboxContainer(overriddenBy: ContainerAssembly.encoded(supervisor.securityContext))
         var pod: JSONValue = [
             "serviceAccountName": .string(supervisor.serviceAccount ?? "flink-supervisor"),
             "restartPolicy": "Always",
@@ -114,10 +117,14 @@ public enum SupervisorDeployment {
                 ]
             ],
         ]
+        var mounts: [JSONValue] = []
+        var volumes: [JSONValue] = []
         if let secret = settings.tlsSecretName {
-            container["volumeMounts"] = [["name": "tls", "mountPath": .string(tlsDirectory), "readOnly": true]]
-            pod["volumes"] = [["name": "tls", "secret": ["secretName": .string(secret)]]]
+            mounts.append(["name": "tls", "mountPath": .string(tlsDirectory), "readOnly": true])
+            volumes.append(["name": "tls", "secret": ["secretName": .string(secret)]])
         }
+        container["volumeMounts"] = .array(mounts + [PodSecurity.temporaryMount])
+        pod["volumes"] = .array(volumes + [PodSecurity.temporaryVolume])
         pod["containers"] = [container]
         if let pullSecret = supervisor.pullSecrets { pod["imagePullSecrets"] = [["name": .string(pullSecret)]] }
         return pod

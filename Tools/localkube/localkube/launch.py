@@ -84,7 +84,7 @@ def build(ctx: Context, container: dict, image: Image, env: dict, mounts: dict[s
     paths = dict(image.paths)
     if image.type == "dir" and image.root != "/":
         paths.setdefault("/", image.root)
-    pmap = PathMap(mounts, paths, image.root if image.type == "jobs" else None)
+    pmap = PathMap(mounts, paths, image.root if image.type == "jobs" else None, host_dirs=(ctx.shared_dir,))
     full = {"PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"), "HOME": os.path.join(ctx.pod_dir, "home"),
             "TMPDIR": os.path.join(ctx.pod_dir, "tmp"), "HOSTNAME": ctx.pod["metadata"]["name"],
             "KUBECONFIG": ctx.kubeconfig, "LOCALKUBE_POD_DIR": ctx.pod_dir,

@@ -102,15 +102,21 @@ def mount_container(container: dict, volumes: dict[str, str], root: str) -> dict
 class PathMap:
     """Resolves absolute container paths: volume mounts first, then the image's path prefixes."""
 
-    def __init__(self, mounts: dict[str, str], image_paths: dict[str, str], jar_root: str | None = None):
+    def __init__(self, mounts: dict[str, str], image_paths: dict[str, str], jar_root: str | None = None,
+                 host_dirs: tuple[str, ...] = ()):
         self.prefixes = sorted(list(mounts.items()) + [(k, v) for k, v in image_paths.items() if k not in mounts],
                                key=lambda kv: -len(kv[0]))
         self.jar_root = jar_root
+        # Folders localkube itself hands out as host paths (its shared folder): already host paths, never mapped (a
+        # pod with an emptyDir on /tmp must not capture a shared path that happens to lie under the host's /tmp).
+        self.host_dirs = tuple(d.rstrip("/") for d in host_dirs)
 
     def resolve(self, path: str) -> str | None:
         """The host path of an absolute container path, or None when no mount or image prefix covers it."""
         if not path.startswith("/"):
             return None
+        if any(path == d or path.startswith(d + "/") for d in self.host_dirs):
+            return path
         for prefix, host in self.prefixes:
             if prefix == "/" or path == prefix or path.startswith(prefix + "/"):
                 rest = path[len(prefix):].lstrip("/") if prefix != "/" else path.lstrip("/")

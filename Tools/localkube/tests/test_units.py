@@ -6,6 +6,7 @@ import pytest
 from localkube.crdschema import prune_and_default, validate
 from localkube.errors import ApiError
 from localkube.patch import json_patch, merge_patch, strategic_merge
+from localkube.podfs import PathMap
 from localkube.selectors import format_label_selector, label_matcher
 from localkube.tables import human_duration, json_path
 
@@ -81,3 +82,14 @@ def test_structural_schema():
         'must be of type integer,string: "boolean"')
     assert validate({}, schema, "", [])[0] == {"reason": "FieldValueRequired", "message": "Required value",
                                                "field": "a"}
+
+
+def test_path_map_keeps_localkube_host_folders():
+    """A pod with an emptyDir on /tmp maps container paths under /tmp into it, but never a path in localkube's shared
+    folder, which is a host path already (even when the host keeps that folder under /tmp)."""
+    paths = PathMap({"/tmp": "/pods/p/tmp-volume"}, {}, host_dirs=("/tmp/state/shared/",))
+    assert paths.rewrite("/tmp/scratch/x") == "/pods/p/tmp-volume/scratch/x"
+    assert paths.rewrite("/tmp/state/shared/out.txt") == "/tmp/state/shared/out.txt"
+    assert paths.rewrite("file:///tmp/state/shared/savepoints") == "file:///tmp/state/shared/savepoints"
+    assert paths.rewrite("--output=/tmp/state/shared") == "--output=/tmp/state/shared"
+    assert paths.rewrite("/tmp/state/shared-other") == "/pods/p/tmp-volume/state/shared-other"

@@ -10,6 +10,10 @@ import ToolboxAPI
 /// the new spec becomes the last good one. Otherwise the job is stopped without a savepoint and the last good spec is
 /// started again from `restorePath` (the savepoint the previous job was stopped with): RollingBack, then RolledBack,
 /// which stays (Degraded) and keeps the rejected spec from being tried again until the spec changes.
+///
+/// There is deliberately no stability window after the first checkpoint: a Flink job restart inside such a window is
+/// as often an infrastructure fault (a lost TaskManager) as the version's own, and a rollback then discards what the
+/// good version processed since the upgrade's savepoint. Once promoted, failures are the restart policy's business.
 extension JobCycle {
     /// Seconds an upgraded job has to prove healthy when the spec sets no `restart.upgradeTimeout`.
     static let defaultUpgradeTimeout: TimeInterval = 300
