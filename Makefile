@@ -52,12 +52,13 @@ example-jobs:
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
-## contract: the OpenAPI contract is valid, the CRDs are in sync with it, the manual's examples validate, the
-## Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes kubernetes-validate --strict
-## and the pod security check (Tools/helm/pod_security.py)
+## contract: the OpenAPI contract is valid, the CRDs and the access table are in sync with it, the manual's examples
+## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes
+## kubernetes-validate --strict and the pod security check (Tools/helm/pod_security.py)
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
 	$(PYTHON) Tools/crdgen/crdgen.py --check
+	$(PYTHON) Tools/contract/accessgen.py --check
 	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml examples/jobs/*.yaml
 	hadolint --no-color deploy/docker/*.Dockerfile examples/jobs/Dockerfile
 	$(PYTHON) Tools/helm/lint.py deploy/helm/flink-k8s-toolbox-crd deploy/helm/flink-k8s-toolbox-roles \
@@ -68,13 +69,15 @@ contract: deps
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set targetNamespace=flink-jobs > $(TOOLS)/operator-plain.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
-	  --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl > $(TOOLS)/operator-tls.yaml
+	  --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl --set supervisorSecretName=flink-supervisor-ssl \
+	  --set bootstrapSecretName=flink-bootstrap-ssl > $(TOOLS)/operator-tls.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set observedNamespace=flink-jobs --set replicas=2 > $(TOOLS)/operator-observed.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set secretName=ssl --set keystore.pathKey=api.p12 --set truststore.secretKey=trust-password \
 	  --set taskTimeout=180 --set pollingInterval=5 > $(TOOLS)/operator-keystore.yaml
 	grep -q -- '--tls-dir' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--tls-dir' $(TOOLS)/operator-plain.yaml
+	grep -q -- '- "flink-bootstrap-ssl"' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--bootstrap-tls-secret' $(TOOLS)/operator-plain.yaml
 	! grep -q -- 'items:' $(TOOLS)/operator-tls.yaml && grep -q -- 'key: api.p12' $(TOOLS)/operator-keystore.yaml
 	grep -q -- '- "180"' $(TOOLS)/operator-keystore.yaml && ! grep -q -- '--task-timeout' $(TOOLS)/operator-plain.yaml
 	grep -q -- '- "flink-jobs"' $(TOOLS)/operator-observed.yaml
@@ -86,6 +89,12 @@ contract: deps
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
 	$(PYTHON) Tools/crdgen/crdgen.py
+
+## access: regenerate Shared/ServiceKit/ContractAccess+Table.swift (who may call what) from the x-toolbox-roles of
+## openapi/toolbox.yaml
+.PHONY: access
+access:
+	$(PYTHON) Tools/contract/accessgen.py
 
 ## localkube: the single-machine Kubernetes API server's own tests, with real kubectl
 localkube-test: deps

@@ -35,7 +35,8 @@ stop_localkube() {
 if [ "${1:-}" = stop ]; then stop_localkube; echo "stopped (localkube and all its pods)"; exit 0; fi
 
 [ -x "$bin/operator" ] || { echo "no $bin/operator: run 'swift build' first" >&2; exit 1; }
-[ -f secrets/ca_cert.pem ] || ./secrets.sh flink-operator key-password keystore-password truststore-password
+# Certificates made before identities name no role (every API refuses them): make them again.
+[ -f secrets/bootstrap_cert.pem ] || ./secrets.sh flink-operator key-password keystore-password truststore-password
 python3 -c 'import aiohttp, yaml, cryptography, kubernetes_validate' 2>/dev/null ||
   python3 -m pip install -q -r Tools/localkube/requirements.txt
 mkdir -p "$state"
@@ -62,13 +63,17 @@ python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-crd --name flink-k8s-
 kube create namespace flink-jobs --dry-run=client -o yaml | kube apply -f - >/dev/null
 python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name flink-k8s-toolbox-roles --namespace flink-jobs \
   --set targetNamespace=flink-jobs | kube apply -f - >/dev/null
-kube -n flink-jobs create secret generic flink-operator-ssl --type=kubernetes.io/tls \
-  --from-file=tls.crt=secrets/operator-api_cert.pem --from-file=tls.key=secrets/operator-api_key.pem \
-  --from-file=ca.crt=secrets/ca_cert.pem --dry-run=client -o yaml | kube apply -f - >/dev/null
+# One Secret per role: the operator (operator-api), the supervisors and the bootstrap Jobs.
+for pair in flink-operator-ssl:operator-api flink-supervisor-ssl:supervisor flink-bootstrap-ssl:bootstrap; do
+  kube -n flink-jobs create secret generic "${pair%%:*}" --type=kubernetes.io/tls \
+    --from-file=tls.crt="secrets/${pair#*:}_cert.pem" --from-file=tls.key="secrets/${pair#*:}_key.pem" \
+    --from-file=ca.crt=secrets/ca_cert.pem --dry-run=client -o yaml | kube apply -f - >/dev/null
+done
 # The operator chart, as the manual installs it (`helm install ... --set secretName=flink-operator-ssl`), in the jobs
 # namespace. The operator finds localkube through $KUBECONFIG, which localkube sets in every pod.
 python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name flink-k8s-toolbox-operator \
-  --namespace flink-jobs --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl | kube apply -f - >/dev/null
+  --namespace flink-jobs --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl \
+  --set supervisorSecretName=flink-supervisor-ssl --set bootstrapSecretName=flink-bootstrap-ssl | kube apply -f - >/dev/null
 if ! kube -n flink-jobs rollout status deployment/flink-operator --timeout=90s >/dev/null; then
   echo "the operator pod did not become ready; its log:" >&2
   kube -n flink-jobs logs -l app=flink-operator --tail=30 >&2 || true

@@ -37,7 +37,10 @@ struct BootstrapCommand: AsyncParsableCommand {
         func run() async throws {
             let metadata: Logger.Metadata = ["namespace": "\(bootstrap.namespace)", "cluster": "\(bootstrap.clusterName)", "job": "\(bootstrap.jobName)"]
             let progress = BootstrapProgress(clusterName: bootstrap.clusterName, jobName: bootstrap.jobName)
-            try await ToolboxProcess.run(component: .bootstrap, options: service, metadata: metadata, finishWhenDone: true) { _, logger in
+            let scope = ClusterScope(namespace: bootstrap.namespace, name: bootstrap.clusterName)
+            try await ToolboxProcess.run(
+                component: .bootstrap, options: service, metadata: metadata, finishWhenDone: true, scope: scope
+            ) { _, logger in
                 try assemble(progress: progress, logger: logger)
             }
         }

@@ -38,7 +38,8 @@ struct OperatorCommand: AsyncParsableCommand {
             let client = try KubeClient(configuration: configuration, observer: metrics.kubeRequest, logger: logger)
             let cache = OperatorCache(namespace: kube.namespace)
             let settings = SupervisorSettings(
-                tlsSecretName: kube.supervisorTLSSecret, dryRun: kube.dryRun, pollingInterval: kube.pollingInterval, taskTimeout: kube.taskTimeout)
+                tlsSecretName: kube.supervisorTLSSecret, bootstrapTLSSecretName: kube.bootstrapTLSSecret, dryRun: kube.dryRun,
+                pollingInterval: kube.pollingInterval, taskTimeout: kube.taskTimeout)
             let controller = OperatorController(
                 cache: cache, client: client, settings: settings, metrics: metrics, logger: logger, abandonAfter: kube.supervisorAbandonAfter
             )

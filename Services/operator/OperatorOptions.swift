@@ -15,6 +15,12 @@ struct OperatorOptions: ParsableArguments {
     )
     var supervisorTLSSecret: String?
 
+    @Option(
+        help:
+            "Secret (same forms) the supervisors mount into bootstrap Jobs, with a certificate of role bootstrap (default: --supervisor-tls-secret)."
+    )
+    var bootstrapTLSSecret: String?
+
     @Option(help: "Name of the Lease used for leader election.")
     var leaseName: String = "flink-operator-leader"
 

@@ -36,7 +36,8 @@ struct SupervisorCommand: AsyncParsableCommand {
 
         func run() async throws {
             let metadata: Logger.Metadata = ["namespace": "\(supervisor.namespace)", "cluster": "\(supervisor.clusterName)"]
-            try await ToolboxProcess.run(component: .supervisor, options: service, metadata: metadata) { registry, logger in
+            let scope = ClusterScope(namespace: supervisor.namespace, name: supervisor.clusterName)
+            try await ToolboxProcess.run(component: .supervisor, options: service, metadata: metadata, scope: scope) { registry, logger in
                 try assemble(registry: registry, logger: logger)
             }
         }

@@ -25,11 +25,13 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
     public let logger: Logger
     /// OpenAPI middlewares of the API listener, run in order before the generated code decodes a request.
     public let middlewares: [any ServerMiddleware]
+    /// The cluster this process serves (a supervisor's): identities bound to another cluster are refused.
+    public let scope: ClusterScope?
 
     /// Creates the assembly; nothing listens until the service group returned by `makeServiceGroup` runs.
     public init(
         component: Component, options: ServiceOptions, api: API, metrics: MetricsRegistry, logger: Logger,
-        middlewares: [any ServerMiddleware] = []
+        middlewares: [any ServerMiddleware] = [], scope: ClusterScope? = nil
     ) {
         self.component = component
         self.options = options
@@ -37,6 +39,7 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.middlewares = middlewares
+        self.scope = scope
     }
 
     /// The service group running both listeners and `services`, shut down gracefully on `signals`.
@@ -58,7 +61,11 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
 
     private func makeAPIApplication(reloader: TLSReloader?) throws -> some Service {
         let routes = RouteTable()
-        let router = makeRouter(listener: "api", routes: routes)
+        let router = makeRouter(ToolboxRequestContext.self, listener: "api", routes: routes)
+        if reloader != nil {
+            // Who may call what, as the contract's x-toolbox-roles say; only a verified certificate names a caller.
+            router.middlewares.add(AuthorizationMiddleware(scope: scope))
+        }
         try api.registerHandlers(
             on: PrefixFilteredTransport(router, prefixes: [component.apiPrefix], table: routes), middlewares: middlewares
         )
@@ -68,7 +75,7 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         let server: HTTPServerBuilder
         if let reloader {
             server = .http1(reloadingTLS: reloader)
-            logger.info("API requires mutual TLS (TLS 1.2+)", metadata: ["tls": "\(reloader.files.summary)"])
+            logger.info("API requires mutual TLS (TLS 1.2+) and a role the contract admits", metadata: ["tls": "\(reloader.files.summary)"])
         } else {
             server = .http1()
             logger.warning(
@@ -91,7 +98,7 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
 
     private func makeMonitoringApplication() throws -> some Service {
         let routes = RouteTable()
-        let router = makeRouter(listener: "monitoring", routes: routes)
+        let router = makeRouter(BasicRequestContext.self, listener: "monitoring", routes: routes)
         let monitoring = MonitoringHandlers(component: component, metrics: metrics)
         try monitoring.registerHandlers(on: PrefixFilteredTransport(router, prefixes: ["/version", "/metrics"], table: routes))
         let (bound, logger) = (self.bound, self.logger)
@@ -108,8 +115,8 @@ public struct ToolboxServer<API: APIProtocol>: Sendable {
         )
     }
 
-    private func makeRouter(listener: String, routes: RouteTable) -> Router<BasicRequestContext> {
-        let router = Router()
+    private func makeRouter<Context: RequestContext>(_: Context.Type, listener: String, routes: RouteTable) -> Router<Context> {
+        let router = Router(context: Context.self)
         router.middlewares.add(HTTPMetricsMiddleware(metrics: metrics, listener: listener))
         router.middlewares.add(JSONErrorMiddleware(routes: routes))
         return router

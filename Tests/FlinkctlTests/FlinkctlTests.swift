@@ -172,6 +172,28 @@ struct FlinkctlTests {
         #expect(Run.flinkctl(["--generate-completion-script", "bash"]).stdout.contains("flinkctl"))
     }
 
+    @Test("identities: the reader certificate reads but may not change anything; service and role-less certificates get 403")
+    func identities() async throws {
+        let harness = try await FlinkctlHarness.start()
+        defer { Task { await harness.stop() } }
+        let certificates = TestCertificates.trusted
+        func connection(_ name: String) -> [String] {
+            ["--port", String(harness.port), "--cert", certificates.certificate(name), "--key", certificates.key(name), "--ca-cert", certificates.ca]
+        }
+        let list = Run.flinkctl(["deployments", "list"] + connection("reader"))
+        #expect(list.status == 0, "\(list)")
+        let spec = try harness.file("demo.json", demoSpecJSON)
+        let create = Run.flinkctl(["deployment", "create", "--deployment-name", "demo", "--deployment-spec", spec] + connection("reader"))
+        #expect(create.status == 1 && create.stderr.contains("HTTP 403 Unauthorized: reader may not call createDeployment"), "\(create)")
+        let stop = Run.flinkctl(["cluster", "stop", "--cluster-name", "demo"] + connection("reader"))
+        #expect(stop.status == 1 && stop.stderr.contains("HTTP 403"), "\(stop)")
+        for name in ["supervisor", "bootstrap", "legacy"] {
+            let refused = Run.flinkctl(["deployments", "list"] + connection(name))
+            #expect(refused.status == 1 && refused.stderr.contains("HTTP 403 Unauthorized"), "\(name): \(refused)")
+        }
+        #expect(harness.flinkctl(["deployment", "create", "--deployment-name", "demo", "--deployment-spec", spec]).status == 0)
+    }
+
     @Test("operator, supervisor and bootstrap run: the original's server commands run the sibling executables with the options given")
     func serverCommands() {
         let operatorHelp = Run.flinkctl(["operator", "run", "--help"])

@@ -41,7 +41,7 @@ struct ExecutableTests {
         var answer = Answer(status: 0, body: "", contentType: nil)
         for _ in 0..<100 {
             answer = try await fetch(
-                "https://localhost:\(api)\(path)", method: HTTPMethod(rawValue: method), tls: clientTLS(identity: Self.certificates)
+                "https://localhost:\(api)\(path)", method: HTTPMethod(rawValue: method), tls: clientTLS(as: "operator-api", of: Self.certificates)
             )
             if answer.status != 503 { break }  // the operator answers 503 until its cache has loaded
             try await Task.sleep(for: .milliseconds(50))
@@ -56,6 +56,33 @@ struct ExecutableTests {
             #expect(exitCode == 0, "\(launched.output)")
             #expect(launched.output.contains("\(name) stopped"))
         }
+    }
+
+    @Test("the supervisor of flink-jobs/demo takes bootstrap reports only from its own cluster's or unbound bootstrap certificates")
+    func supervisorReportIdentities() async throws {
+        let kube = try await LocalKubeServer.start()
+        defer { kube.stop() }
+        try kube.applyToolboxCRDs()
+        let launched = try LaunchedExecutable.start(
+            "supervisor", ["--namespace", "flink-jobs", "--cluster-name", "demo", "--kube-config", kube.kubeconfig] + Self.tlsArguments
+        )
+        let (api, _) = try await launched.ports()
+        let report = #"{"outcome":"Failed","attempt":1}"#
+        func post(_ name: String, _ path: String, body: String? = nil) async throws -> Answer {
+            try await fetch("https://localhost:\(api)/supervisor/v1\(path)", method: .POST, body: body, tls: clientTLS(as: name))
+        }
+        for name in ["bootstrap-flink-jobs-other", "supervisor-flink-jobs-demo", "supervisor", "operator-cli", "reader", "legacy"] {
+            let answer = try await post(name, "/jobs/a/bootstrap-report", body: report)
+            #expect(answer.status == 403 && answer.json?["reason"] as? String == "Unauthorized", "\(name): \(answer.status) \(answer.body)")
+        }
+        for name in ["bootstrap-flink-jobs-demo", "bootstrap", "operator-api"] {
+            // Admitted: the job does not exist in this cluster, so the handler answers (404 or 400), never 403.
+            let answer = try await post(name, "/jobs/a/bootstrap-report", body: report)
+            #expect(answer.status != 403, "\(name): \(answer.body)")
+        }
+        #expect(try await post("bootstrap-flink-jobs-demo", "/reconcile").status == 403)
+        #expect(try await post("operator-api", "/reconcile").status == 202)
+        #expect(await launched.terminate() == 0, "\(launched.output)")
     }
 
     @Test("the bootstrap reports its progress while it retries an unreachable JobManager")

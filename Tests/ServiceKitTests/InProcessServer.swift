@@ -19,6 +19,7 @@ func withServer<Result>(
     tls: CertificateSet? = TestCertificates.trusted,
     tlsArguments: [String]? = nil,
     metrics: MetricsRegistry? = nil,
+    scope: ClusterScope? = nil,
     _ body: (_ api: Int, _ monitoring: Int) async throws -> Result
 ) async throws -> Result {
     ToolboxProcess.ignoreBrokenPipes()
@@ -32,7 +33,7 @@ func withServer<Result>(
     let server = ToolboxServer(
         component: component, options: options, api: NothingImplemented(),
         metrics: metrics ?? MetricsRegistry(component: component.rawValue, version: ToolboxVersion.version),
-        logger: Logger(label: "test")
+        logger: Logger(label: "test"), scope: scope
     )
     let group = try server.makeServiceGroup(signals: [])
     let running = Task { try await group.run() }

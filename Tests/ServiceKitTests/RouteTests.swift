@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Routes of the contract")
 struct RouteTests {
-    static let tls = Result { try clientTLS(identity: TestCertificates.trusted) }
+    /// The operator's certificate: the one role every listener's API admits (see AuthorizationTests).
+    static let tls = Result { try clientTLS(as: "operator-api") }
 
     @Test(
         "an unimplemented route answers 501 with a JSON error envelope",

@@ -15,6 +15,15 @@ public func clientTLS(identity: CertificateSet?, trust: CertificateSet = TestCer
     return configuration
 }
 
+/// A client TLS configuration presenting the certificate `name` of `set` (see `CertificateSet.certificate(_:)`).
+public func clientTLS(as name: String, of set: CertificateSet = TestCertificates.trusted) throws -> TLSConfiguration {
+    var configuration = TLSConfiguration.makeClientConfiguration()
+    configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(set.ca))
+    configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(set.certificate(name)).map { .certificate($0) }
+    configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: set.key(name), format: .pem))
+    return configuration
+}
+
 /// Status and body of one request.
 public struct Answer: Sendable {
     public let status: Int

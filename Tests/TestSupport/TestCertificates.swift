@@ -28,6 +28,13 @@ public struct CertificateSet: Sendable {
     /// Password of the trust stores.
     public let truststorePassword = "truststore-password"
 
+    /// Certificate `<name>_cert.pem`: `operator-api` (role operator), `operator-cli` (admin), `reader`, `supervisor`,
+    /// `bootstrap`, and the cluster-bound `supervisor-flink-jobs-demo`, `bootstrap-flink-jobs-demo`,
+    /// `bootstrap-flink-jobs-other`, and `legacy` (signed by the CA, no role).
+    public func certificate(_ name: String) -> String { path("\(name)_cert.pem") }
+    /// Key `<name>_key.pem` of `certificate(name)`.
+    public func key(_ name: String) -> String { path("\(name)_key.pem") }
+
     private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 }
 
@@ -43,9 +50,19 @@ public enum TestCertificates {
             .appendingPathComponent("toolbox-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
         let result = runTool(
             ["bash", "secrets.sh", "flink-operator", "key-password", "keystore-password", "truststore-password"],
-            environment: ["SECRETS_DIR": directory.path]
+            environment: ["SECRETS_DIR": directory.path, "SECRETS_CLUSTERS": "flink-jobs/demo flink-jobs/other"]
         )
         precondition(result.status == 0, "secrets.sh failed: \(result.output)")
+        // `legacy`: signed by the same CA but naming no role, as secrets.sh made certificates before identities.
+        let legacy = runTool(
+            [
+                "bash", "-c",
+                "openssl req -new -newkey rsa:2048 -nodes -subj /CN=legacy -keyout legacy_key.pem -out legacy.csr 2>/dev/null && "
+                    + "openssl x509 -req -days 30 -in legacy.csr -CA ca_cert.pem -CAkey ca_key.pem -CAcreateserial -out legacy_cert.pem 2>/dev/null",
+            ],
+            directory: directory
+        )
+        precondition(legacy.status == 0, "openssl failed: \(legacy.output)")
         return CertificateSet(directory: directory)
     }
 }

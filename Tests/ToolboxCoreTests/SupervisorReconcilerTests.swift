@@ -35,6 +35,18 @@ struct SupervisorReconcilerTests {
         #expect(declared.joined(separator: " ").contains("--polling-interval 2 --task-timeout 60"))
     }
 
+    @Test("bootstrap Jobs get the bootstrap Secret when there is one, else the supervisor's; the digest only changes with one")
+    func bootstrapSecret() {
+        let shared = SupervisorSettings(tlsSecretName: "flink-supervisor-ssl")
+        let split = SupervisorSettings(tlsSecretName: "flink-supervisor-ssl", bootstrapTLSSecretName: "flink-bootstrap-ssl")
+        let sharedArguments = SupervisorDeployment.arguments(Self.cluster(), settings: shared).joined(separator: " ")
+        let splitArguments = SupervisorDeployment.arguments(Self.cluster(), settings: split).joined(separator: " ")
+        #expect(sharedArguments.contains("--tls-secret flink-supervisor-ssl"))
+        #expect(splitArguments.contains("--tls-secret flink-bootstrap-ssl"))
+        #expect(!SupervisorDeployment.arguments(Self.cluster(), settings: SupervisorSettings()).contains("--tls-secret"))
+        #expect(SupervisorDeployment.digest(for: Self.cluster(), settings: shared) != SupervisorDeployment.digest(for: Self.cluster(), settings: split))
+    }
+
     @Test("the finalizer comes first, then the Deployment, then nothing while it matches")
     func lifecycle() throws {
         #expect(SupervisorReconciler.decide(cluster: Self.cluster(finalizer: false), deployment: nil, settings: Self.settings) == [.addFinalizer])

@@ -6,6 +6,9 @@ public struct SupervisorSettings: Sendable, Hashable {
     /// Secret for the supervisor's mutual TLS, PEM (`tls.crt`, `tls.key`, `ca.crt`) or the original's keystores
     /// (`keystore.jks`, `truststore.jks`, `keystore-secret`, `truststore-secret`); plain HTTP when `nil`.
     public var tlsSecretName: String?
+    /// Secret (same forms) the supervisors mount into their bootstrap Jobs, holding a certificate of role
+    /// `bootstrap`; `tlsSecretName` when `nil` (one shared Secret, as the manual makes it).
+    public var bootstrapTLSSecretName: String?
     /// Zero replicas (the original's dry run).
     public var dryRun: Bool
     /// Seconds between a supervisor's Flink polls when its cluster's `spec.supervisor.pollingInterval` is absent.
@@ -14,8 +17,12 @@ public struct SupervisorSettings: Sendable, Hashable {
     public var taskTimeout: Int
 
     /// Settings for supervisors.
-    public init(tlsSecretName: String? = nil, dryRun: Bool = false, pollingInterval: Int = 5, taskTimeout: Int = 300) {
+    public init(
+        tlsSecretName: String? = nil, bootstrapTLSSecretName: String? = nil, dryRun: Bool = false, pollingInterval: Int = 5,
+        taskTimeout: Int = 300
+    ) {
         self.tlsSecretName = tlsSecretName
+        self.bootstrapTLSSecretName = bootstrapTLSSecretName
         self.dryRun = dryRun
         self.pollingInterval = pollingInterval
         self.taskTimeout = taskTimeout
@@ -72,9 +79,14 @@ public enum SupervisorDeployment {
             var tlsSecretName: String?
             var dryRun: Bool
             var template: Int
+            var bootstrapTLSSecretName: String?  // absent when nil: digests made before it existed stay the same
         }
         return SpecDigest.of(
-            Inputs(supervisor: cluster.spec.supervisor, tlsSecretName: settings.tlsSecretName, dryRun: settings.dryRun, template: templateRevision))
+            Inputs(
+                supervisor: cluster.spec.supervisor, tlsSecretName: settings.tlsSecretName, dryRun: settings.dryRun, template: templateRevision,
+                bootstrapTLSSecretName: settings.bootstrapTLSSecretName
+            )
+        )
     }
 
     private static func podSpec(_ cluster: FlinkCluster, labels: [String: String], settings: SupervisorSettings) -> JSONValue {
@@ -130,7 +142,8 @@ public enum SupervisorDeployment {
         ]
         // The mounted Secret in either form: PEM (tls.crt, tls.key, ca.crt) or the original's keystores.
         if settings.tlsSecretName != nil { arguments += ["--tls-dir", tlsDirectory] }
-        if let secret = settings.tlsSecretName { arguments += ["--tls-secret", secret] }
+        // The Secret of the bootstrap Jobs: a `bootstrap` certificate of its own, or the supervisor's.
+        if let secret = settings.tlsSecretName { arguments += ["--tls-secret", settings.bootstrapTLSSecretName ?? secret] }
         if settings.dryRun { arguments.append("--dry-run") }
         return arguments
     }

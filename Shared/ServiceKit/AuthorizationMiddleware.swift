@@ -1,0 +1,50 @@
+import Hummingbird
+import Logging
+import NIOCore
+import NIOSSL
+
+/// The request context of the API listener: Hummingbird's core context and the connection's channel, from which
+/// the verified client certificate is read.
+public struct ToolboxRequestContext: RequestContext {
+    /// Hummingbird's per-request state.
+    public var coreContext: CoreRequestContextStorage
+    /// The connection the request came on.
+    public let channel: any Channel
+
+    /// The context of a request arriving on `source.channel`.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// Enforces the contract's `x-toolbox-roles`: the identity in the verified client certificate must be one the
+/// operation admits (and, when bound to a cluster, bound to this server's cluster); otherwise 403 with the JSON
+/// `ErrorEnvelope`. Only installed when the listener requires mutual TLS.
+public struct AuthorizationMiddleware: RouterMiddleware {
+    /// The cluster this server serves (a supervisor's); `nil` for the operator and the bootstrap.
+    public let scope: ClusterScope?
+    /// The operations and their roles.
+    public let operations: [ContractAccess.Operation]
+
+    /// The middleware for a server of `scope`.
+    public init(scope: ClusterScope?, operations: [ContractAccess.Operation] = ContractAccess.operations) {
+        self.scope = scope
+        self.operations = operations
+    }
+
+    /// Serves the request when the caller's identity is admitted; refuses it with 403 otherwise.
+    public func handle(
+        _ request: Request, context: ToolboxRequestContext, next: (Request, ToolboxRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let certificate = try? await context.channel.nioSSL_peerCertificate().get()
+        let identity = certificate.flatMap { PeerIdentity(certificate: $0) }
+        switch ContractAccess.decide(method: request.method, path: request.uri.path, identity: identity, scope: scope, operations: operations) {
+        case .allow, .unlisted:
+            return try await next(request, context)
+        case .forbid(let message):
+            context.logger.notice("request refused", metadata: ["identity": "\(identity.map(\.description) ?? "none")", "path": "\(request.uri.path)"])
+            return ErrorResponses.response(status: .forbidden, reason: ErrorResponses.reason(for: .forbidden), message: message)
+        }
+    }
+}
