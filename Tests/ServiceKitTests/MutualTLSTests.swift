@@ -65,7 +65,7 @@ struct MutualTLSTests {
 }
 
 /// Expects `request` to fail because the TLS handshake was refused, not because it timed out.
-private func expectRefused(_ request: () async throws -> Answer) async {
+func expectRefused(_ request: () async throws -> Answer) async {
     do {
         let answer = try await request()
         Issue.record("expected the connection to be refused, got HTTP \(answer.status)")
