@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "ToolboxAPI",
                 "ToolboxCore",
+                "KubeModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -37,7 +37,10 @@ struct SupervisorCommand: AsyncParsableCommand {
         func run() async throws {
             let metadata: Logger.Metadata = ["namespace": "\(supervisor.namespace)", "cluster": "\(supervisor.clusterName)"]
             let scope = ClusterScope(namespace: supervisor.namespace, name: supervisor.clusterName)
-            try await ToolboxProcess.run(component: .supervisor, options: service, metadata: metadata, scope: scope) { registry, logger in
+            try await ToolboxProcess.run(
+                component: .supervisor, options: service, metadata: metadata,
+                middlewares: [RequestBodyValidation(schemas: RequestBodyValidation.supervisor)], scope: scope
+            ) { registry, logger in
                 try assemble(registry: registry, logger: logger)
             }
         }

@@ -198,4 +198,14 @@ public enum ContractSchemas {
     public static let clusterScale = BodySchema.object(properties: ["taskManagers": .int32(minimum: 0)], required: ["taskManagers"])
     /// JobScaleRequest.
     public static let jobScale = BodySchema.object(properties: ["parallelism": .int32(minimum: 0)], required: ["parallelism"])
+    /// A bootstrap's report to its supervisor (`BootstrapReport`).
+    public static let bootstrapReport = BodySchema.object(
+        properties: [
+            "outcome": .string(values: ["Started", "Failed", "Planned", "PlanFailed"]),
+            "vertices": .array(.object(properties: ["id": .string(), "name": .string()], required: ["id", "name"])),
+            "bootstrapDigest": .string(), "flinkJobId": .string(pattern: "^[0-9a-f]{32}$"), "jarId": .string(),
+            "attempt": .int32(minimum: 1), "message": .string(),
+        ],
+        required: ["outcome", "attempt"]
+    )
 }

@@ -87,4 +87,14 @@ struct SupervisorUpgradeCheckTests {
         try await harness.pass()
         #expect(harness.flink.state.withLock { $0.checkpointCalls } == 1)
     }
+
+    @Test("a plan report without bootstrapDigest (optional in the contract) matches no check: ignored, nothing recorded")
+    func planReportWithoutDigest() async throws {
+        let harness = try await Self.changed()
+        try await harness.pass()
+        let report = Components.Schemas.BootstrapReport(outcome: .planFailed, attempt: 1)
+        let answer = try await harness.controller.accept(report, jobName: "job")
+        #expect(answer.hasPrefix("ignored:"), "\(answer)")
+        #expect(harness.storedJob?.status?.upgradeCheck?.phase == .checking)
+    }
 }

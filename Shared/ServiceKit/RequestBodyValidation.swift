@@ -1,17 +1,17 @@
 import Foundation
 import HTTPTypes
-import KubeClient
+import KubeModels
 import OpenAPIRuntime
 import ToolboxCore
 
-/// Checks control-plane request bodies against the contract's constraints before the generated code decodes
-/// them: explicit `null` where the contract does not allow it, `minLength`, `pattern`, `minimum`, int32 ranges and
-/// enums are answered 400 with a JSON `ErrorEnvelope` naming the field, and nothing reaches Kubernetes.
-/// An empty body of an operation whose body is optional (start/stop) is passed on as no body. A body that is JSON is
-/// taken as JSON whatever its Content-Type; one that is not, under another Content-Type, is a 400 naming both.
-struct RequestBodyValidation: ServerMiddleware {
-    /// The schema of each operation's request body.
-    static let schemas: [String: BodySchema] = [
+/// Checks request bodies against the contract's constraints before the generated code decodes them: explicit `null`
+/// where the contract does not allow it, `minLength`, `pattern`, `minimum`, int32 ranges and enums are answered 400
+/// with a JSON `ErrorEnvelope` naming the field, and nothing reaches a handler. An empty body of an operation whose
+/// body is optional (start/stop) is passed on as no body. A body that is JSON is taken as JSON whatever its
+/// Content-Type; one that is not, under another Content-Type, is a 400 naming both.
+public struct RequestBodyValidation: ServerMiddleware {
+    /// The control plane's operations: the schema of each request body.
+    public static let controlPlane: [String: BodySchema] = [
         "createDeployment": ContractSchemas.deploymentSpec, "updateDeployment": ContractSchemas.deploymentSpec,
         "createCluster": ContractSchemas.clusterSpec, "updateCluster": ContractSchemas.clusterSpec,
         "createJob": ContractSchemas.jobSpec, "updateJob": ContractSchemas.jobSpec,
@@ -19,16 +19,27 @@ struct RequestBodyValidation: ServerMiddleware {
         "startJob": ContractSchemas.startStop, "stopJob": ContractSchemas.startStop,
         "scaleCluster": ContractSchemas.clusterScale, "scaleJob": ContractSchemas.jobScale,
     ]
+    /// The supervisor's operations: the schema of each request body.
+    public static let supervisor: [String: BodySchema] = ["reportBootstrap": ContractSchemas.bootstrapReport]
     /// Operations whose request body is optional.
     static let optionalBodies: Set<String> = ["startCluster", "stopCluster", "startJob", "stopJob"]
     /// Largest body read; specs are a few kilobytes.
     static let maximumBodySize = 4 << 20
 
-    func intercept(
+    /// The schema of each checked operation's body, by operation id.
+    let schemas: [String: BodySchema]
+
+    /// Checks the bodies of the operations in `schemas` (others pass unchecked).
+    public init(schemas: [String: BodySchema]) {
+        self.schemas = schemas
+    }
+
+    /// Answers 400 for a body that breaks its operation's schema; passes everything else on.
+    public func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard let schema = Self.schemas[operationID], let body else { return try await next(request, body, metadata) }
+        guard let schema = schemas[operationID], let body else { return try await next(request, body, metadata) }
         let data = try await Data(collecting: body, upTo: Self.maximumBodySize)
         if data.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             // No content: absent for an optional body; the generated code reports a missing required one.
