@@ -43,7 +43,9 @@ extension SupervisorController {
                 nudge()
                 return "failure recorded"
             case .started:
-                guard let flinkJobId = report.flinkJobId else { throw SupervisorRequestError.badRequest("a Started report needs flinkJobId") }
+                // The contract leaves flinkJobId optional: a Started report without one names no Flink job and changes
+                // nothing (the bootstrap's timeout still ends a start that never reports one).
+                guard let flinkJobId = report.flinkJobId else { return "ignored: a Started report without flinkJobId names no Flink job" }
                 guard job.status?.supervisorStatus == .starting else {
                     return "ignored: FlinkJob \(name) is \(job.status?.supervisorStatus?.rawValue ?? "Unknown"), not Starting"
                 }
