@@ -26,7 +26,8 @@ struct OperatorCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await ToolboxProcess.run(
-                component: .operator, options: service, metadata: ["namespace": "\(kube.namespace)"], middlewares: [RequestBodyValidation(schemas: RequestBodyValidation.controlPlane)]
+                component: .operator, options: service, metadata: ["namespace": "\(kube.namespace)"],
+                middlewares: [RequestBodyValidation(schemas: RequestBodyValidation.controlPlane)]
             ) { metrics, logger in
                 try await assemble(metrics: metrics, logger: logger)
             }
