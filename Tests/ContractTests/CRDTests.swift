@@ -17,7 +17,11 @@ private func exampleFiles(_ prefix: String) -> [String] {
 
 /// The field path (or field name) each invalid example must be reported with.
 private let invalidExamples: [String: String] = [
+    "examples/invalid/bad-annotation-key.yaml": "spec.cluster.taskManager.annotations: Invalid value",
     "examples/invalid/bad-enum.yaml": "spec.cluster.runtime.pullPolicy",
+    "examples/invalid/bad-service-account.yaml": "spec.cluster.jobManager.serviceAccount",
+    "examples/invalid/huge-string.yaml": "spec.jobs[0].spec.bootstrap.className",
+    "examples/invalid/job-name-too-long.yaml": "spec.jobs: Invalid value",
     "examples/invalid/bad-type.yaml": "spec.cluster.taskManagers",
     "examples/invalid/missing-required.yaml": "spec.cluster.runtime.image",
     "examples/invalid/unknown-field.yaml": "serviceType",

@@ -248,6 +248,9 @@ def resource_schema(kind: str, schemas: dict, defs: dict) -> dict:
             "status": convert_contract_node(props["status"], schemas, defs),
         },
     }
+    # Rules over the whole object (CEL: the only place where metadata.name can be checked against the spec).
+    if component.get("x-kubernetes-validations"):
+        schema["x-kubernetes-validations"] = component["x-kubernetes-validations"]
     errors = structural_errors(schema)
     if errors:
         raise ValueError(f"{kind}: schema is not structural:\n  " + "\n  ".join(errors))

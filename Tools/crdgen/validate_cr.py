@@ -6,7 +6,7 @@ Usage:
 
 Every YAML document whose apiVersion/kind matches one of the CRDs found in DIR
 (default: the templates of the `flink-k8s-toolbox-crd` chart) is validated
-against that CRD's openAPIV3Schema. Fields that the schema does not declare
+against that CRD's openAPIV3Schema, then its CEL rules (x-kubernetes-validations). Fields that the schema does not declare
 are reported too: the API server would silently prune them. Other documents
 (ConfigMaps, Secrets, ...) are skipped. Exit status: 0 if every resource is
 valid, 1 otherwise.
@@ -22,6 +22,8 @@ import yaml
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tools" / "localkube"))
+from localkube import celrules  # noqa: E402  (the CEL rules, evaluated as localkube and the apiserver do)
 DEFAULT_CRDS = ROOT / "deploy" / "helm" / "flink-k8s-toolbox-crd" / "templates"
 HELM_EXPRESSION = re.compile(r"\{\{.*?\}\}")
 
@@ -82,6 +84,17 @@ def unknown_fields(value, schema: dict, path: list) -> list[str]:
     return lines
 
 
+def rule_errors(resource: dict, schema: dict) -> list[str]:
+    """Return `path: message` lines for every x-kubernetes-validations rule (CEL) that `resource` breaks."""
+    body = {k: v for k, v in resource.items() if k not in ("apiVersion", "kind", "metadata")}
+    causes = celrules.check_root(resource, schema)
+    for key, item in body.items():
+        sub = (schema.get("properties") or {}).get(key)
+        if sub is not None:
+            celrules.check_tree(item, sub, key, causes)
+    return [f"{c['field'] or '(root)'}: {c['message']}" for c in causes]
+
+
 def validate_file(path: Path, crds: dict) -> tuple[int, list[str]]:
     """Validate every custom resource of `path`; return (count, error lines)."""
     try:
@@ -98,6 +111,7 @@ def validate_file(path: Path, crds: dict) -> tuple[int, list[str]]:
         count += 1
         name = (doc.get("metadata") or {}).get("name", "<unnamed>")
         lines = sorted(set(schema_errors(doc, schema) + unknown_fields(doc, schema, [])))
+        lines = lines or rule_errors(doc, schema)  # the apiserver evaluates the rules of a valid object only
         errors += [f"{path}: {doc['kind']}/{name}: {line}" for line in lines]
     return count, errors
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from . import celrules
 from .errors import cause
 from .meta import now
 
@@ -52,6 +53,9 @@ def validate_crd(crd: dict) -> list[dict]:
         if schema is not None and schema.get("type") != "object":
             out.append(cause(f"spec.versions[{i}].schema.openAPIV3Schema.type", "FieldValueInvalid",
                              'Invalid value: ' + json.dumps(schema.get("type")) + ': must be object at the root'))
+        for error in celrules.compile_errors(schema or {}, f"spec.versions[{i}].schema.openAPIV3Schema"):
+            field, _, detail = error.partition(": ")
+            out.append(cause(field, "FieldValueInvalid", f"Invalid value: \"object\": compilation failed: {detail}"))
     return out
 
 

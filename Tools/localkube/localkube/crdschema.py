@@ -6,6 +6,7 @@ import copy
 import json
 import re
 
+from . import celrules
 from .errors import cause
 
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$")
@@ -222,12 +223,20 @@ def validate(value, schema: dict, path: str, causes: list) -> list:
     elif isinstance(value, dict):
         _check_object(value, schema, path, causes)
     _check_combinators(value, schema, path, causes)
+    if "x-kubernetes-validations" in schema and not causes_below(causes, path):
+        celrules.check(value, schema, path, causes)
     return causes
 
 
+def causes_below(causes: list, path: str) -> bool:
+    """Whether a cause was already found at or below `path` (the apiserver skips CEL rules over invalid values)."""
+    return any(c.get("field", "") == path or c.get("field", "").startswith(path + ".")
+               or c.get("field", "").startswith(path + "[") for c in causes) if path else bool(causes)
+
+
 def body_schema(schema: dict) -> dict:
-    """The root schema without apiVersion/kind/metadata (they are handled separately)."""
-    out = dict(schema)
+    """The root schema without apiVersion/kind/metadata and its root rules (they are handled separately)."""
+    out = {k: v for k, v in schema.items() if k != "x-kubernetes-validations"}
     props = {k: v for k, v in (schema.get("properties") or {}).items() if k not in ("apiVersion", "kind", "metadata")}
     out["properties"] = props
     out["required"] = [r for r in schema.get("required", []) if r not in ("apiVersion", "kind", "metadata")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 import json
 
-from . import builtins, crd as crdlib, crdschema, defs
+from . import builtins, celrules, crd as crdlib, crdschema, defs
 from .errors import ApiError, bad_request, cause, invalid
 from .meta import meta_causes, name_causes
 from .registry import ResourceType
@@ -81,6 +81,8 @@ def validate(rt: ResourceType, obj: dict) -> None:
         causes += name_causes(obj["metadata"].get("name", ""))
         body = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")}
         causes += crdschema.validate(body, crdschema.body_schema(rt.crd_schema), "", [])
+        if not causes:
+            causes += celrules.check_root(obj, rt.crd_schema)
     else:
         causes += builtins.validate(rt.plural, rt.group, obj)
         body = {k: v for k, v in obj.items() if k != "metadata"}

@@ -1,7 +1,7 @@
 """Server-level semantics over plain HTTP: CRUD, conflicts, generation, status, validation, patches."""
 from __future__ import annotations
 
-from lkhelpers import flink_cluster
+from lkhelpers import crd_objects, flink_cluster, flink_job
 
 FC = "/apis/nextbreakpoint.com/v1/namespaces/{ns}/flinkclusters"
 
@@ -103,6 +103,43 @@ def test_validation_errors_name_fields(api, namespace):
     assert bad_name.status == 422 and bad_name.json["details"]["causes"][0]["field"] == "metadata.name"
     no_ns = api.post("/api/v1/namespaces/absent/configmaps", {"metadata": {"name": "x"}})
     assert no_ns.status == 404
+
+
+def test_cel_rules_of_the_crds(api, namespace):
+    """The CRDs' x-kubernetes-validations: hostile names are refused with the field named, at exactly the limits."""
+    fc_path, fj_path = FC.format(ns=namespace), FC.format(ns=namespace).replace("flinkclusters", "flinkjobs")
+    long_name = api.post(fc_path, flink_cluster("c" * 53))
+    assert long_name.status == 422, long_name
+    assert 'Invalid value: "object": metadata.name must be at most 52 characters' in long_name.json["message"]
+    assert api.post(fc_path, flink_cluster("c" * 52)).status == 201
+    # a FlinkJob: <cluster>-<job> at most 48, or cluster and name together at most 47 without the prefix
+    assert api.post(fj_path, flink_job("c" * 52 + "-j", clusterName="c" * 52)).status == 422
+    assert api.post(fj_path, flink_job("a" * 20 + "-" + "j" * 27, clusterName="a" * 20)).status == 201
+    other = api.post(fj_path, flink_job("j" * 28, clusterName="a" * 20))
+    assert other.status == 422 and "together with spec.clusterName" in other.json["message"], other
+    assert api.post(fj_path, flink_job("j" * 27, clusterName="a" * 20)).status == 201
+    # a rule over a map: every annotation key a qualified name
+    body = flink_cluster("annotated")
+    body["spec"]["taskManager"]["annotations"] = {"example.com/ok": "1", "not ok": "2"}
+    bad_key = api.post(fc_path, body)
+    assert bad_key.status == 422, bad_key
+    assert bad_key.json["details"]["causes"][0]["field"] == "spec.taskManager.annotations"
+    del body["spec"]["taskManager"]["annotations"]["not ok"]
+    assert api.post(fc_path, body).status == 201
+    # rules hold on every write: a status write of a valid object passes, a spec change that breaks a rule does not
+    status = api.patch(fc_path + "/annotated/status", {"status": {"resourceStatus": "Updated"}})
+    assert status.status == 200, status
+    broken = api.patch(fc_path + "/annotated", {"spec": {"taskManager": {"annotations": {"a/b/c": "x"}}}})
+    assert broken.status == 422, broken
+
+
+def test_crd_with_a_rule_that_does_not_compile_is_refused(api):
+    crd = crd_objects()[0]
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["x-kubernetes-validations"] = [{"rule": "self.spec.("}]
+    crd["metadata"]["name"] = "broken." + crd["spec"]["group"]
+    crd["spec"]["names"] = {"kind": "Broken", "plural": "broken", "singular": "broken", "listKind": "BrokenList"}
+    resp = api.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
+    assert resp.status == 422 and "compilation failed" in resp.json["message"], resp
 
 
 def test_selectors(api, namespace):
