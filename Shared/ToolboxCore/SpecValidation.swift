@@ -2,17 +2,20 @@ import Foundation
 import KubeModels
 
 /// The subset of JSON Schema that `openapi/toolbox.yaml` uses on the control plane's request bodies: types,
-/// `required`, `nullable`, `minLength`, `pattern`, `minimum`, `enum`, int32 ranges, and free-form objects (the
+/// `required`, `nullable`, `minLength`, `maxLength`, `pattern`, `minimum`, `enum`, `maxItems`, `maxProperties`, int32
+/// ranges, and free-form objects (the
 /// embedded Kubernetes core/v1 types, which the API server checks against their upstream schema).
 public indirect enum BodySchema: Sendable {
     /// An object with known properties; other properties are allowed (the contract does not forbid them).
     case object(properties: [String: BodySchema], required: Set<String> = [], nullable: Set<String> = [])
     /// `type: object, additionalProperties: true`.
     case freeForm
-    /// `type: object, additionalProperties: <schema>`.
-    case map(BodySchema)
-    case array(BodySchema)
-    case string(minLength: Int = 0, pattern: String? = nil, values: [String]? = nil)
+    /// `type: object, additionalProperties: <schema>`, with at most `maxProperties` entries.
+    case map(BodySchema, maxProperties: Int? = nil)
+    /// `type: array` with at most `maxItems` items.
+    case array(BodySchema, maxItems: Int? = nil)
+    /// `type: string`; lengths count Unicode scalars, as JSON Schema does.
+    case string(minLength: Int = 0, maxLength: Int? = nil, pattern: String? = nil, values: [String]? = nil)
     /// `type: integer, format: int32`.
     case int32(minimum: Int32? = nil)
     case boolean
@@ -53,20 +56,24 @@ public enum SpecValidation {
             return nil
         case (.freeForm, .object):
             return nil
-        case (.map(let valueSchema), .object(let fields)):
+        case (.map(let valueSchema, let maxProperties), .object(let fields)):
+            if let maxProperties, fields.count > maxProperties { return fail("must have at most \(maxProperties) entries") }
             for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
                 if let violation = check(field, valueSchema, path: join(path, key)) { return violation }
             }
             return nil
-        case (.array(let itemSchema), .array(let items)):
+        case (.array(let itemSchema, let maxItems), .array(let items)):
+            if let maxItems, items.count > maxItems { return fail("must have at most \(maxItems) items") }
             for (index, item) in items.enumerated() {
                 if let violation = check(item, itemSchema, path: "\(path)[\(index)]") { return violation }
             }
             return nil
-        case (.string(let minLength, let pattern, let values), .string(let text)):
-            if text.unicodeScalars.count < minLength {
+        case (.string(let minLength, let maxLength, let pattern, let values), .string(let text)):
+            let length = text.unicodeScalars.count
+            if length < minLength {
                 return fail(minLength == 1 ? "must not be empty" : "must have at least \(minLength) characters")
             }
+            if let maxLength, length > maxLength { return fail("must have at most \(maxLength) characters") }
             if let pattern, !matches(text, pattern) { return fail("must match \(pattern)") }
             if let values, !values.contains(text) { return fail("must be one of \(values.joined(separator: ", "))") }
             return nil
@@ -104,22 +111,32 @@ public enum SpecValidation {
 
 /// The request-body schemas of `openapi/toolbox.yaml` (components/schemas), as the control plane checks them.
 public enum ContractSchemas {
-    static let name = BodySchema.string(minLength: 1, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    static let label = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+    /// A job's name in a FlinkDeployment (with the deployment's name at most 47 characters: a CEL rule of the CRD).
+    static let name = BodySchema.string(minLength: 1, maxLength: 46, pattern: label)
     static let pullPolicy = BodySchema.string(values: ["Never", "Always", "IfNotPresent"])
-    static let strings = BodySchema.array(.string())
+    /// Container commands, arguments and program arguments.
+    static let strings = BodySchema.array(.string(maxLength: 32768), maxItems: 256)
     static let objects = BodySchema.array(.freeForm)
-    static let nonEmpty = BodySchema.string(minLength: 1)
+    static let image = BodySchema.string(minLength: 1, maxLength: 4096)
+    static let path = BodySchema.string(minLength: 1, maxLength: 4096)
+    /// The name of a Kubernetes object the pods refer to (service account, pull secret): a DNS-1123 subdomain.
+    static let objectName = BodySchema.string(
+        maxLength: 253, pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+    )
+    /// Pod annotations (the keys are checked by the CRD's CEL rule, by the API server).
+    static let annotations = BodySchema.map(.string(maxLength: 4096), maxProperties: 64)
 
     /// Properties JobManagerSpec and TaskManagerSpec share.
     static let podProperties: [String: BodySchema] = [
-        "serviceAccount": .string(), "annotations": .map(.string()), "command": strings, "args": strings,
+        "serviceAccount": objectName, "annotations": annotations, "command": strings, "args": strings,
         "environment": objects, "environmentFrom": objects, "volumes": objects, "volumeMounts": objects,
         "extraPorts": objects, "initContainers": objects, "sideContainers": objects, "resources": .freeForm,
         "securityContext": .freeForm, "affinity": .freeForm, "tolerations": objects, "topologySpreadConstraints": objects,
     ]
 
     static let runtime = BodySchema.object(
-        properties: ["image": nonEmpty, "pullPolicy": pullPolicy, "pullSecrets": .string()], required: ["image"]
+        properties: ["image": image, "pullPolicy": pullPolicy, "pullSecrets": objectName], required: ["image"]
     )
     static let jobManager = BodySchema.object(
         properties: podProperties.merging(["serviceMode": .string(values: ["ClusterIP", "NodePort"])]) { $1 },
@@ -130,7 +147,7 @@ public enum ContractSchemas {
     )
     static let supervisor = BodySchema.object(
         properties: [
-            "image": nonEmpty, "pullPolicy": pullPolicy, "pullSecrets": .string(), "serviceAccount": .string(),
+            "image": image, "pullPolicy": pullPolicy, "pullSecrets": objectName, "serviceAccount": objectName,
             "pollingInterval": .int32(minimum: 1), "taskTimeout": .int32(minimum: 1), "rescaleDelay": .int32(minimum: 0),
             "rescalePolicy": .string(values: ["None", "JobParallelism"]), "replicas": .int32(minimum: 0),
             "resources": .freeForm, "securityContext": .freeForm,
@@ -150,15 +167,15 @@ public enum ContractSchemas {
 
     static let bootstrap = BodySchema.object(
         properties: [
-            "image": nonEmpty, "className": nonEmpty, "jarPath": nonEmpty, "arguments": strings, "serviceAccount": .string(),
-            "pullPolicy": pullPolicy, "pullSecrets": .string(), "resources": .freeForm, "securityContext": .freeForm,
+            "image": image, "className": .string(minLength: 1, maxLength: 1024), "jarPath": path, "arguments": strings,
+            "serviceAccount": objectName, "pullPolicy": pullPolicy, "pullSecrets": objectName, "resources": .freeForm, "securityContext": .freeForm,
         ],
         required: ["image", "className", "jarPath"]
     )
     static let savepoint = BodySchema.object(
         properties: [
-            "savepointMode": .string(values: ["Manual", "Automatic"]), "savepointPath": .string(),
-            "savepointInterval": .int32(minimum: 0), "savepointTargetPath": nonEmpty, "onDelete": .boolean,
+            "savepointMode": .string(values: ["Manual", "Automatic"]), "savepointPath": .string(maxLength: 4096),
+            "savepointInterval": .int32(minimum: 0), "savepointTargetPath": path, "onDelete": .boolean,
             "historyMaxCount": .int32(minimum: 1), "maxAge": .int32(minimum: 0),
             "upgradeMode": .string(values: ["savepoint", "last-state", "stateless"]), "allowNonRestoredState": .boolean,
         ],
@@ -177,7 +194,7 @@ public enum ContractSchemas {
     /// FlinkJobSpec.
     public static let jobSpec = BodySchema.object(
         properties: [
-            "clusterName": .string(), "jobParallelism": .int32(minimum: 0), "minJobParallelism": .int32(minimum: 0),
+            "clusterName": .string(minLength: 1, maxLength: 52, pattern: label), "jobParallelism": .int32(minimum: 0), "minJobParallelism": .int32(minimum: 0),
             "maxJobParallelism": .int32(minimum: 0), "bootstrap": bootstrap, "savepoint": savepoint, "restart": restart,
         ],
         required: ["bootstrap", "savepoint", "restart"]

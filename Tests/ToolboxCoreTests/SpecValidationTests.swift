@@ -40,6 +40,19 @@ struct SpecValidationTests {
             (#""volumes":[{"name":"v"}]"#, #""volumes":[3]"#, "field 'jobManager.volumes[0]' must be an object"),
             (#""volumes":[{"name":"v"}]"#, #""securityContext":null"#, "field 'jobManager.securityContext' must not be null"),
             (#","supervisor":{"image":"flink-k8s-toolbox:1.5.0"}"#, "", "field 'supervisor' is required"),
+            (#""image":"flink:2.3.0""#, #""image":"\#(String(repeating: "x", count: 4097))""#, "field 'runtime.image' must have at most 4096 characters"),
+            (
+                #""serviceMode":"ClusterIP""#, #""serviceMode":"ClusterIP","serviceAccount":"Flink_Admin""#,
+                "field 'jobManager.serviceAccount' must match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+            ),
+            (
+                #""taskSlots":2"#, #""taskSlots":2,"args":[\#(Array(repeating: "\"a\"", count: 257).joined(separator: ","))]"#,
+                "field 'taskManager.args' must have at most 256 items"
+            ),
+            (
+                #""taskSlots":2"#, #""taskSlots":2,"annotations":{\#((0...64).map { "\"k\($0)\":\"v\"" }.joined(separator: ","))}"#,
+                "field 'taskManager.annotations' must have at most 64 entries"
+            ),
         ])
     func clusterConstraints(valid: String, invalid: String, message: String) throws {
         #expect(try violation(ContractSchemas.clusterSpec, Self.cluster.replacingOccurrences(of: valid, with: invalid)) == message)

@@ -894,6 +894,9 @@ class Chaos:
             self.violation("savepoint", problem)
         for entry in rbac_audit.denied(rbac_audit.audit(self.system.state)):
             self.violation("rbac", "denied (403): " + rbac_audit.describe([entry]).strip())
+        for entry in rbac_audit.refusals.read(self.system.state):
+            self.violation("valid", f'{entry["user"]} {entry["method"]} {entry["path"]} refused ({entry["status"]}): '
+                                    f'{entry["message"]}')
         completed = len(list((self.system.shared / "chaos").glob("*/savepoints/savepoint-*/_metadata")))
         recorded = sum(len(e["paths"]) for e in self.savepoints.values())
         triggers = sum(len(e["triggers"]) for e in self.savepoints.values())

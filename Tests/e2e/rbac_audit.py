@@ -19,6 +19,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "Tools" / "localkube"))
+from localkube import refusals  # noqa: E402,F401  (writes refused as invalid, for the same suites)
 from localkube.rbac import Attributes, rule_allows  # noqa: E402
 
 NS = "flink-jobs"

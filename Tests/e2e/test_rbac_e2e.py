@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from rbac_audit import audit, denied, describe, minimality, rendered_roles, roles_text
+from rbac_audit import audit, denied, describe, minimality, refusals, rendered_roles, roles_text
 
 
 def test_roles_chart_is_sufficient_and_minimal(system):
@@ -24,3 +24,11 @@ def test_roles_chart_is_sufficient_and_minimal(system):
     assert not result["unused"], (
         "the roles chart is not minimal: removing any of these grants would deny no recorded request (remove it, "
         "or add it to rbac_audit.ALLOWLIST with the reason it is needed):\n" + roles_text(result["unused"]))
+
+
+def test_nothing_the_toolbox_wrote_was_refused_as_invalid(system):
+    """Every object the operator, supervisors and bootstraps wrote over the whole e2e run passed validation: localkube
+    records each 400/422 answer to a pod's create/update/patch (Tools/localkube/localkube/refusals.py)."""
+    refused = refusals.read(system.state)
+    assert not refused, "the toolbox wrote objects the API server refused:\n" + "\n".join(
+        f'{e["user"]} {e["method"]} {e["path"]}: {e["status"]} {e["message"]}' for e in refused)

@@ -75,9 +75,17 @@ def metadata_request(accept: str) -> bool:
     return "as=PartialObjectMetadata" in accept.replace(" ", "")
 
 
+# The apiserver's --max-request-body-bytes default (3 MiB): a larger write is a 413, as on a real cluster.
+MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024
+
+
 async def read_body(request: web.Request):
-    """Decode a JSON or YAML request body (400 if malformed)."""
+    """Decode a JSON or YAML request body (400 if malformed, 413 if larger than the apiserver takes)."""
+    if (request.content_length or 0) > MAX_REQUEST_BODY_BYTES:
+        raise ApiError(413, f"Request entity too large: limit is {MAX_REQUEST_BODY_BYTES}", "RequestEntityTooLarge")
     raw = await request.read()
+    if len(raw) > MAX_REQUEST_BODY_BYTES:
+        raise ApiError(413, f"Request entity too large: limit is {MAX_REQUEST_BODY_BYTES}", "RequestEntityTooLarge")
     if not raw:
         raise bad_request("the request body is empty")
     ctype = request.content_type or "application/json"

@@ -19,6 +19,7 @@ from .faults import Faults, Stats, verb_of
 from .identity import ADMIN, Tokens, authenticate, pod_credentials
 from .openapi import OpenAPI
 from .rbac import Authorizer, attributes_of
+from .refusals import Refusals
 from .ops import NS_KEY, Api
 from .registry import Registry
 from .runtime import Runtime
@@ -56,6 +57,7 @@ class Server:
         if self.runtime is not None:
             self.api.on_change = lambda: (self.controllers.kick(), self.runtime.kick())
         self.faults, self.stats, self.openapi = Faults(), Stats(), OpenAPI(self.registry)
+        self.refusals = Refusals(state_dir)
         self.tokens = Tokens(state_dir) if self.rbac else None
         self.authorizer = Authorizer(self.store, state_dir) if self.rbac else None
         if self.runtime is not None and self.rbac:
@@ -136,7 +138,11 @@ class Server:
                 if "dropWatchAfterEvents" in rule.action:
                     request["drop_after"] = int(rule.action["dropWatchAfterEvents"])
             if target is not None:
-                return await rest.handle(request, self, target)
+                try:
+                    return await rest.handle(request, self, target)
+                except ApiError as err:
+                    self.refusals.record(request.get("user"), request.method, request.path, err)
+                    raise
             return self.non_resource(request)
         except ApiError as err:
             return error_response(err)

@@ -133,6 +133,21 @@ def test_cel_rules_of_the_crds(api, namespace):
     assert broken.status == 422, broken
 
 
+def test_hostile_bodies_and_names(api, namespace):
+    """Huge strings, a body over the apiserver's 3 MiB and hostile names: refused, naming the field."""
+    path = FC.format(ns=namespace)
+    huge = flink_cluster("huge")
+    huge["spec"]["runtime"]["image"] = "x" * 5000
+    resp = api.post(path, huge)
+    assert resp.status == 422 and "spec.runtime.image: Too long: may not be longer than 4096" in resp.json["message"]
+    huge["spec"]["runtime"]["image"] = "x" * (3 * 1024 * 1024)
+    resp = api.post(path, huge)
+    assert resp.status == 413 and resp.json["reason"] == "RequestEntityTooLarge", resp
+    for name in ("../etc", "UPPER", "a" * 254, "h\u00e9llo", "a b"):
+        resp = api.post(path, flink_cluster(name))
+        assert resp.status == 422 and resp.json["details"]["causes"][0]["field"] == "metadata.name", (name, resp)
+
+
 def test_crd_with_a_rule_that_does_not_compile_is_refused(api):
     crd = crd_objects()[0]
     crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["x-kubernetes-validations"] = [{"rule": "self.spec.("}]

@@ -13,6 +13,7 @@ import yaml
 
 from conftest import Kubectl
 from lkhelpers import Client
+from localkube import refusals
 from localkube.identity import ANONYMOUS_USER, Tokens, User, service_account_user
 from localkube.rbac import Attributes, Authorizer, attributes_of, forbidden, rule_allows
 from localkube.store import Store
@@ -199,6 +200,27 @@ def test_secure_port_authenticates_and_authorizes(lk):
     mine = [a for a in audit if a["user"] == f"system:serviceaccount:{ns}:robot"]
     assert {"verb": "list", "resource": "secrets", "allowed": False} in \
         [{k: a[k] for k in ("verb", "resource", "allowed")} for a in mine]
+
+
+def test_refused_writes_of_pods_are_recorded(lk):
+    """A pod's write that fails validation is in refused-writes.jsonl; the admin's (a user's) are not."""
+    api, ns = lk.client(), "rbac-refusals"
+    _setup_namespace(api, ns)
+    assert api.post(f"/apis/{G}/v1/namespaces/{ns}/roles", {
+        "metadata": {"name": "writer"}, "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["create"]}]
+    }).status == 201
+    assert api.post(f"/apis/{G}/v1/namespaces/{ns}/rolebindings", {
+        "metadata": {"name": "writer"}, "roleRef": {"apiGroup": G, "kind": "Role", "name": "writer"},
+        "subjects": [{"kind": "ServiceAccount", "name": "robot", "namespace": ns}]}).status == 201
+    robot = _secure(lk, Tokens(str(lk.state_dir)).issue(ns, "robot"))
+    assert api.post(f"/api/v1/namespaces/{ns}/configmaps", {"metadata": {"name": "Admin_Bad"}}).status == 422
+    assert robot.post(f"/api/v1/namespaces/{ns}/configmaps", {"metadata": {"name": "fine"}}).status == 201
+    refused = robot.post(f"/api/v1/namespaces/{ns}/configmaps", {"metadata": {"name": "Robot_Bad"}})
+    assert refused.status == 422
+    entries = [e for e in refusals.read(lk.state_dir) if f"/namespaces/{ns}/" in e["path"]]
+    assert [(e["user"], e["method"], e["status"]) for e in entries] == \
+        [(f"system:serviceaccount:{ns}:robot", "POST", 422)], entries
+    assert "Robot_Bad" in entries[0]["message"]
 
 
 def test_pods_get_their_service_account(lk, tmp_path):
