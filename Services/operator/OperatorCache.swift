@@ -7,11 +7,14 @@ final class OperatorCache: Sendable {
     let namespace: String
     let deployments = ObjectStore<FlinkDeployment>()
     let clusters = ObjectStore<FlinkCluster>()
-    let jobs = ObjectStore<FlinkJob>()
+    /// Indexed by every cluster the job may belong to (`JobClusterResolver.candidates`) and by its owners' uids.
+    let jobs = ObjectStore<FlinkJob>(index: { job in
+        JobClusterResolver.candidates(of: job) + (job.metadata.ownerReferences ?? []).map { OperatorCache.ownerIndex($0.uid) }
+    })
     /// Supervisor Deployments (`role=supervisor`).
     let supervisors = ObjectStore<Deployment>()
-    /// Supervisor pods (`role=supervisor`), to reach a cluster's supervisor.
-    let supervisorPods = ObjectStore<Pod>()
+    /// Supervisor pods (`role=supervisor`), to reach a cluster's supervisor; indexed by their `clusterName` label.
+    let supervisorPods = ObjectStore<Pod>(index: { pod in pod.metadata.labels?["clusterName"].map { [$0] } ?? [] })
     /// Supervisor Services (`role=supervisor`), the address bootstraps report to.
     let supervisorServices = ObjectStore<KubeService>()
 
@@ -29,18 +32,27 @@ final class OperatorCache: Sendable {
     /// The key of `name` in the managed namespace.
     func key(_ name: String) -> ObjectKey { ObjectKey(namespace: namespace, name: name) }
 
-    /// The jobs that belong to cluster `cluster`.
+    /// The index value of the objects owned by the object with `uid`.
+    static func ownerIndex(_ uid: String) -> String { "uid:\(uid)" }
+
+    /// Whether a FlinkCluster named `name` is cached.
+    func clusterExists(_ name: String) -> Bool { clusters.get(key(name)) != nil }
+
+    /// The cluster `job` belongs to (`JobClusterResolver`), looking up only the clusters its name could refer to.
+    func clusterName(of job: FlinkJob) -> String? {
+        JobClusterResolver.clusterName(of: job, exists: clusterExists)
+    }
+
+    /// The jobs that belong to cluster `cluster`, sorted by name.
     func jobs(ofCluster cluster: String) -> [FlinkJob] {
-        let clusterNames = clusters.list().compactMap(\.metadata.name)
-        return jobs.list().filter { JobClusterResolver.clusterName(of: $0, clusters: clusterNames) == cluster }
+        jobs.indexed(cluster).filter { clusterName(of: $0) == cluster }.sorted { $0.key < $1.key }
     }
 
     /// The FlinkJob named `<cluster>-<job>` if it belongs to `cluster`.
     func job(cluster: String, job: String) -> FlinkJob? {
         let name = ResourceNames.flinkJob(cluster: cluster, job: job)
         guard let found = jobs.get(key(name)) else { return nil }
-        let clusterNames = clusters.list().compactMap(\.metadata.name)
-        let owner = JobClusterResolver.clusterName(of: found, clusters: clusterNames + [cluster])
+        let owner = JobClusterResolver.clusterName(of: found) { $0 == cluster || self.clusterExists($0) }
         return owner == cluster ? found : nil
     }
 
@@ -51,13 +63,13 @@ final class OperatorCache: Sendable {
 
     /// The supervisor pods of `cluster`.
     func supervisorPods(of cluster: String) -> [Pod] {
-        supervisorPods.snapshot().values.filter { $0.metadata.labels?["clusterName"] == cluster }
+        supervisorPods.indexed(cluster).sorted { $0.key < $1.key }
     }
 
     /// The IP of a running supervisor pod of `cluster`.
     func supervisorAddress(of cluster: String) -> String? {
-        supervisorPods.list()
-            .filter { $0.metadata.labels?["clusterName"] == cluster && !$0.metadata.isDeleting && $0.status?.phase == "Running" }
+        supervisorPods(of: cluster)
+            .filter { !$0.metadata.isDeleting && $0.status?.phase == "Running" }
             .compactMap { $0.status?.podIP }
             .first
     }

@@ -5,11 +5,11 @@ import ToolboxCore
 extension OperatorController {
     func reconcileDeployment(_ name: String) async throws {
         guard let deployment = cache.deployments.get(cache.key(name)) else { return }
-        // Filter the unsorted snapshot, then sort the few matches (`list()` would sort every cached job).
+        // The jobs it owns or that are named `<name>-...`, found through the cache's index (never a scan of all jobs).
         let prefix = "\(name)-"
-        let jobs = cache.jobs.snapshot().values.filter {
-            ToolboxLabels.isOwned($0.metadata, by: deployment.metadata.uid) || ($0.metadata.name ?? "").hasPrefix(prefix)
-        }.sorted { $0.key < $1.key }
+        let owned = deployment.metadata.uid.map { cache.jobs.indexed(OperatorCache.ownerIndex($0)) } ?? []
+        let named = cache.jobs.indexed(name).filter { ($0.metadata.name ?? "").hasPrefix(prefix) }
+        let jobs = Dictionary((owned + named).map { ($0.key, $0) }) { first, _ in first }.values.sorted { $0.key < $1.key }
         let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(cache.key(name)), jobs: jobs, now: now())
         for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment) }
     }
@@ -33,8 +33,7 @@ extension OperatorController {
 
     func reconcileJob(_ name: String) async throws {
         guard let job = cache.jobs.get(cache.key(name)) else { return }
-        let clusterNames = cache.clusters.snapshot().keys.map(\.name)
-        let cluster = JobClusterResolver.clusterName(of: job, clusters: clusterNames)
+        let cluster = cache.clusterName(of: job)
         let clusterExists = cluster.map { cache.clusters.get(cache.key($0)) != nil } ?? false
         let supervisorExists = cluster.map { cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: $0))) != nil } ?? false
         for action in OrphanJobReconciler.decide(job: job, clusterExists: clusterExists, supervisorExists: supervisorExists, now: now()) {

@@ -14,19 +14,29 @@ struct OperatorMetrics: Sendable {
         self.namespace = namespace
         leader = registry.gauge("toolbox_leader", help: "1 while this operator replica leads, else 0.")
         queueDepth = registry.gauge("toolbox_workqueue_depth", help: "Keys waiting in the reconcile queue.")
+        for state in StatusCounts.states {
+            set("flink_operator_cluster_status", "FlinkClusters", (state, 0))
+            set("flink_operator_job_status", "FlinkJobs", (state, 0))
+        }
     }
 
-    /// `flink_operator_cluster_status` / `flink_operator_job_status`: resources per supervisor status.
-    func updateStatusGauges(clusters: [FlinkCluster], jobs: [FlinkJob]) {
-        let states = ["Unknown", "Starting", "Started", "Stopping", "Stopped", "Terminated"]
-        let clusterStates = clusters.map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" }
-        let jobStates = jobs.map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" }
-        for state in states {
-            registry.gauge("flink_operator_cluster_status", help: "FlinkClusters by supervisor status.", labels: [("namespace", namespace), ("status", state)])
-                .set(Double(clusterStates.filter { $0 == state }.count))
-            registry.gauge("flink_operator_job_status", help: "FlinkJobs by supervisor status.", labels: [("namespace", namespace), ("status", state)])
-                .set(Double(jobStates.filter { $0 == state }.count))
-        }
+    /// `flink_operator_cluster_status` / `flink_operator_job_status`: resources per supervisor status, kept by
+    /// counting each change (an event costs O(1), not a pass over every cached resource).
+    let statusCounts = StatusCounts()
+
+    /// The supervisor status of a cached FlinkCluster changed (`nil`: it is gone).
+    func clusterStatusChanged(_ key: ObjectKey, to state: String?) {
+        statusCounts.change(.cluster, key, to: state).forEach { set("flink_operator_cluster_status", "FlinkClusters", $0) }
+    }
+
+    /// The supervisor status of a cached FlinkJob changed (`nil`: it is gone).
+    func jobStatusChanged(_ key: ObjectKey, to state: String?) {
+        statusCounts.change(.job, key, to: state).forEach { set("flink_operator_job_status", "FlinkJobs", $0) }
+    }
+
+    private func set(_ name: String, _ kind: String, _ count: (state: String, count: Int)) {
+        registry.gauge(name, help: "\(kind) by supervisor status.", labels: [("namespace", namespace), ("status", count.state)])
+            .set(Double(count.count))
     }
 
     /// Counts one reconcile and records its duration.

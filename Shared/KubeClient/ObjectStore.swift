@@ -13,6 +13,8 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
 
     private struct State {
         var objects: [ObjectKey: Object] = [:]
+        /// The secondary index: value -> keys of the objects the index function maps to it.
+        var index: [String: Set<ObjectKey>] = [:]
         var resourceVersion: String?
         var synced = false
         var waiters: [Int: Waiter] = [:]
@@ -31,9 +33,28 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
     }
 
     private let state = Mutex(State())
+    private let indexValues: (@Sendable (Object) -> [String])?
 
-    /// An empty, unsynced store.
-    public init() {}
+    /// An empty, unsynced store; `index`, if given, maps each object to the values it is found under by `indexed(_:)`
+    /// (client-go's Indexer: a lookup by cluster or owner is then proportional to the matches, not to the store).
+    public init(index: (@Sendable (Object) -> [String])? = nil) { self.indexValues = index }
+
+    /// The objects the index function maps to `value`, in no particular order (empty without an index function).
+    public func indexed(_ value: String) -> [Object] {
+        state.withLock { state in (state.index[value] ?? []).compactMap { state.objects[$0] } }
+    }
+
+    /// Moves `key` in the index from the values of `old` to those of `new`.
+    private func reindex(_ state: inout State, key: ObjectKey, old: Object?, new: Object?) {
+        guard let indexValues else { return }
+        let before = old.map(indexValues) ?? [], after = new.map(indexValues) ?? []
+        guard before != after else { return }
+        for value in before {
+            state.index[value]?.remove(key)
+            if state.index[value]?.isEmpty == true { state.index[value] = nil }
+        }
+        for value in after { state.index[value, default: []].insert(key) }
+    }
 
     /// The object with `key`, if cached.
     public func get(_ key: ObjectKey) -> Object? { state.withLock { $0.objects[key] } }
@@ -104,6 +125,10 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
             for (key, object) in fresh where state.objects[key].map({ $0.metadata.resourceVersion != object.metadata.resourceVersion }) ?? false {
                 changed.insert(key)
             }
+            if indexValues != nil {
+                state.index = [:]
+                for (key, object) in fresh { reindex(&state, key: key, old: nil, new: object) }
+            }
             state.objects = fresh
             state.resourceVersion = resourceVersion
             state.synced = true
@@ -117,6 +142,7 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
     package func upsert(_ object: Object) {
         wake(
             state.withLock { state in
+                reindex(&state, key: object.key, old: state.objects[object.key], new: object)
                 state.objects[object.key] = object
                 state.resourceVersion = object.metadata.resourceVersion ?? state.resourceVersion
                 return state.satisfied([object.key])
@@ -127,6 +153,7 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
     package func remove(_ object: Object) {
         wake(
             state.withLock { state in
+                reindex(&state, key: object.key, old: state.objects[object.key], new: nil)
                 state.objects[object.key] = nil
                 state.resourceVersion = object.metadata.resourceVersion ?? state.resourceVersion
                 return state.satisfied([object.key])

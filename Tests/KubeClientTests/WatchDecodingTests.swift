@@ -90,6 +90,28 @@ struct ObjectStoreTests {
         #expect(store.list().isEmpty)
         #expect(store.resourceVersion == "2")
     }
+
+    @Test("the index follows upserts, changes of the indexed value, removals and relists")
+    func indexFollowsChanges() {
+        func pod(_ name: String, _ group: String?) -> Pod {
+            var pod = Self.pod(name, "1")
+            pod.metadata.labels = group.map { ["group": $0] }
+            return pod
+        }
+        let store = ObjectStore<Pod>(index: { pod in pod.metadata.labels?["group"].map { [$0] } ?? [] })
+        func names(_ value: String) -> [String] { store.indexed(value).compactMap(\.metadata.name).sorted() }
+        store.upsert(pod("a", "x"))
+        store.upsert(pod("b", "x"))
+        store.upsert(pod("c", nil))
+        #expect(names("x") == ["a", "b"])
+        store.upsert(pod("b", "y"))
+        #expect(names("x") == ["a"] && names("y") == ["b"])
+        store.remove(pod("a", "x"))
+        #expect(names("x").isEmpty)
+        _ = store.replace(with: [pod("d", "y"), pod("e", "x")], resourceVersion: "9")
+        #expect(names("y") == ["d"] && names("x") == ["e"])
+        #expect(ObjectStore<Pod>().indexed("x").isEmpty)
+    }
 }
 
 @Suite("Resource paths and JSON")

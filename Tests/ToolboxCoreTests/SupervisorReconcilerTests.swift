@@ -163,6 +163,20 @@ struct OrphanJobTests {
         #expect(JobClusterResolver.clusterName(of: Self.job(clusterName: clusterName, label: label), clusters: ["a", "a-b", "b"]) == expected)
     }
 
+    @Test("a job's candidate clusters are its name's prefixes, spec.clusterName and the label; a lookup asks only those")
+    func candidates() {
+        var job = Self.job(clusterName: "other", label: nil)
+        job.metadata.name = "a-b-c"
+        #expect(JobClusterResolver.candidates(of: job) == ["a", "a-b", "other"])
+        job.spec.clusterName = nil
+        var asked: [String] = []
+        let resolved = JobClusterResolver.clusterName(of: job) { name in
+            asked.append(name)
+            return name == "a"
+        }
+        #expect(resolved == "a" && asked == ["a-b", "a"])
+    }
+
     @Test("a job without cluster or supervisor is marked Unknown and Degraded once, and its deletion is not blocked")
     func orphan() throws {
         let actions = OrphanJobReconciler.decide(job: Self.job(), clusterExists: false, supervisorExists: false, now: Fixtures.now)

@@ -7,10 +7,32 @@ public enum JobClusterResolver {
     /// `spec.clusterName`, else the `clusterName` label, else the longest existing cluster name `c` such that the job
     /// is named `c-...` (the original's only rule, which confused clusters `a` and `a-b`).
     public static func clusterName(of job: FlinkJob, clusters: [String]) -> String? {
+        let names = Set(clusters)
+        return clusterName(of: job) { names.contains($0) }
+    }
+
+    /// The same rule with a lookup: `exists` is asked only for the clusters the job's name could refer to, so a
+    /// cache resolves a job in time proportional to its name, not to the number of clusters.
+    public static func clusterName(of job: FlinkJob, exists: (String) -> Bool) -> String? {
         if let name = job.spec.clusterName, !name.isEmpty { return name }
         if let name = job.metadata.labels?["clusterName"], !name.isEmpty { return name }
-        let jobName = job.metadata.name ?? ""
-        return clusters.filter { jobName.hasPrefix("\($0)-") }.max { $0.count < $1.count }
+        return namePrefixes(of: job).last(where: exists)
+    }
+
+    /// Every cluster `job` may belong to: `spec.clusterName`, the `clusterName` label and each `c` it is named `c-...`
+    /// after (what a cache indexes jobs by, so the jobs of a cluster are found without a scan).
+    public static func candidates(of job: FlinkJob) -> [String] {
+        var names = namePrefixes(of: job)
+        for name in [job.spec.clusterName, job.metadata.labels?["clusterName"]] {
+            if let name, !name.isEmpty, !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// The prefixes `c` of the job's name such that it is named `c-...`, shortest first.
+    private static func namePrefixes(of job: FlinkJob) -> [String] {
+        let name = job.metadata.name ?? ""
+        return name.indices.filter { name[$0] == "-" && $0 != name.startIndex }.map { String(name[..<$0]) }
     }
 }
 

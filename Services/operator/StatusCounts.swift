@@ -1,0 +1,38 @@
+import KubeClient
+import Synchronization
+
+/// How many cached FlinkClusters and FlinkJobs are in each supervisor status, updated one change at a time.
+final class StatusCounts: Sendable {
+    /// The supervisor statuses the gauges report (a resource without one counts as `Unknown`).
+    static let states = ["Unknown", "Starting", "Started", "Stopping", "Stopped", "Terminated"]
+
+    /// Which resources a change is about.
+    enum Kind: Sendable { case cluster, job }
+
+    private struct State {
+        var current: [Kind: [ObjectKey: String]] = [:]
+        var counts: [Kind: [String: Int]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Records that `key` is now in `status` (nil: removed); returns the counts that changed, to publish.
+    func change(_ kind: Kind, _ key: ObjectKey, to status: String?) -> [(state: String, count: Int)] {
+        let new = status.map { Self.states.contains($0) ? $0 : "Unknown" }
+        return state.withLock { state in
+            let old = state.current[kind]?[key]
+            guard old != new else { return [] }
+            state.current[kind, default: [:]][key] = new
+            var changed: [(state: String, count: Int)] = []
+            if let old {
+                state.counts[kind, default: [:]][old, default: 0] -= 1
+                changed.append((old, state.counts[kind]?[old] ?? 0))
+            }
+            if let new {
+                state.counts[kind, default: [:]][new, default: 0] += 1
+                changed.append((new, state.counts[kind]?[new] ?? 0))
+            }
+            return changed
+        }
+    }
+}
