@@ -50,9 +50,15 @@ extension FlinkRESTClient {
         return data
     }
 
-    /// Flink's whole answer about one TaskManager (`/taskmanagers/{id}`), for pass-through.
+    /// Flink's whole answer about one TaskManager (`/taskmanagers/{id}`), for pass-through. Flink answers an id it does
+    /// not know (a TaskManager gone since it was listed) with a 500 `UnknownTaskExecutorException`: that is `notFound`.
     public func taskManagerDetails(_ taskManagerId: String) async throws -> Data {
-        let data = try await send(.GET, "/taskmanagers/\(taskManagerId)")
+        let data: Data
+        do {
+            data = try await send(.GET, "/taskmanagers/\(taskManagerId)")
+        } catch FlinkError.serverError(_, let errors) where errors.contains(where: { $0.contains("UnknownTaskExecutorException") }) {
+            throw FlinkError.notFound("TaskManager \(taskManagerId)")
+        }
         _ = try decode(TaskManagerInfo.self, data, "GET /taskmanagers/\(taskManagerId)")
         return data
     }

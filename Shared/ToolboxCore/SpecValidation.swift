@@ -112,8 +112,8 @@ public enum SpecValidation {
 /// The request-body schemas of `openapi/toolbox.yaml` (components/schemas), as the control plane checks them.
 public enum ContractSchemas {
     static let label = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
-    /// A job's name in a FlinkDeployment (with the deployment's name at most 47 characters: a CEL rule of the CRD).
-    static let name = BodySchema.string(minLength: 1, maxLength: 46, pattern: label)
+    /// A job's name in a FlinkDeployment (the value of its `jobName` label).
+    static let name = BodySchema.string(minLength: 1, maxLength: 63, pattern: label)
     static let pullPolicy = BodySchema.string(values: ["Never", "Always", "IfNotPresent"])
     /// Container commands, arguments and program arguments.
     static let strings = BodySchema.array(.string(maxLength: 32768), maxItems: 256)

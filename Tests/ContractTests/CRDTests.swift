@@ -21,7 +21,7 @@ private let invalidExamples: [String: String] = [
     "examples/invalid/bad-enum.yaml": "spec.cluster.runtime.pullPolicy",
     "examples/invalid/bad-service-account.yaml": "spec.cluster.jobManager.serviceAccount",
     "examples/invalid/huge-string.yaml": "spec.jobs[0].spec.bootstrap.className",
-    "examples/invalid/job-name-too-long.yaml": "spec.jobs: Invalid value",
+    "examples/invalid/job-name-too-long.yaml": "spec.jobs[0].name",
     "examples/invalid/bad-type.yaml": "spec.cluster.taskManagers",
     "examples/invalid/missing-required.yaml": "spec.cluster.runtime.image",
     "examples/invalid/unknown-field.yaml": "serviceType",

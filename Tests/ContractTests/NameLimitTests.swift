@@ -5,13 +5,11 @@ import Testing
 import ToolboxAPI
 import ToolboxCore
 
-/// The name limits the CRDs' CEL rules state (`x-kubernetes-validations` in openapi/toolbox.yaml), read from the contract.
+/// The name limits of the contract: the CEL rule on FlinkDeployment and FlinkCluster names, and a job name's length.
 private struct NameLimits: Decodable {
     /// FlinkDeployment and FlinkCluster names.
     let cluster: Int
-    /// A FlinkDeployment's name plus one job's name.
-    let deploymentAndJob: Int
-    /// A FlinkJob named `<cluster>-<job>`.
+    /// A job's own name (in a FlinkDeployment, or a FlinkJob's name without `<cluster>-`).
     let job: Int
 
     static let script = """
@@ -19,14 +17,16 @@ private struct NameLimits: Decodable {
         schemas = yaml.safe_load(open("openapi/toolbox.yaml"))["components"]["schemas"]
         def limits(kind):
             return [int(n) for r in schemas[kind]["x-kubernetes-validations"] for n in re.findall(r"<= (\\d+)", r["rule"])]
-        deployment, cluster, job = limits("FlinkDeployment"), limits("FlinkCluster"), limits("FlinkJob")
-        assert deployment[0] == cluster[0], (deployment, cluster)
-        print(json.dumps({"cluster": cluster[0], "deploymentAndJob": deployment[1], "job": job[1]}))
+        deployment, cluster = limits("FlinkDeployment"), limits("FlinkCluster")
+        assert deployment == cluster == [schemas["ClusterName"]["maxLength"]], (deployment, cluster)
+        job = schemas["FlinkDeploymentJob"]["properties"]["name"]["maxLength"]
+        assert limits("FlinkJob")[-1] == job, limits("FlinkJob")
+        print(json.dumps({"cluster": cluster[0], "job": job}))
         """
 
     static func load() throws -> NameLimits {
         let result = runTool(["python3", "-c", script])
-        try #require(result.status == 0, "cannot read the CEL rules of the contract:\n\(result.output)")
+        try #require(result.status == 0, "cannot read the name limits of the contract:\n\(result.output)")
         return try JSONDecoder().decode(NameLimits.self, from: Data(result.output.utf8))
     }
 }
@@ -82,23 +82,35 @@ struct NameLimitTests {
         )
     }
 
-    @Test("at the limits every Service, Job and label is a valid name; one character more and a Job name is not")
+    @Test("at the limits every Service, Job and label is a valid name; one character more and a Service name is not")
     func limitsAreExact() throws {
         let limits = try NameLimits.load()
-        #expect(limits.job == limits.deploymentAndJob + 1, "a FlinkJob <cluster>-<job> is the deployment's and job's names and a '-'")
-        let longest = try deployment(String(repeating: "d", count: limits.cluster), job: "j")
-        let longestNames = try derivedNames(longest)
-        for name in longestNames.services { #expect(isServiceName(name), "\(name) (\(name.count) characters) is not a valid Service name") }
-
-        let dLength = limits.deploymentAndJob - 7
-        let atLimit = try derivedNames(deployment(String(repeating: "d", count: dLength), job: String(repeating: "j", count: 7)))
-        for name in atLimit.services { #expect(isServiceName(name), "\(name) is not a valid Service name") }
-        for name in atLimit.jobs { #expect(ResourceNames.isValidName(name), "\(name) (\(name.count) characters) is not a valid Job name") }
-        for value in atLimit.labels { #expect(value.count <= 63, "label value \(value) is longer than 63") }
-
-        let over = try derivedNames(deployment(String(repeating: "d", count: dLength + 1), job: String(repeating: "j", count: 7)))
-        #expect(over.jobs.contains { !ResourceNames.isValidName($0) }, "the limit is not tight: \(over.jobs)")
+        let longest = try derivedNames(
+            deployment(String(repeating: "d", count: limits.cluster), job: String(repeating: "j", count: limits.job)))
+        for name in longest.services { #expect(isServiceName(name), "\(name) (\(name.count) characters) is not a valid Service name") }
+        for name in longest.jobs.dropLast() {
+            #expect(ResourceNames.isValidName(name), "\(name) (\(name.count) characters) is not a valid Job name")
+        }
+        for value in longest.labels { #expect(value.count <= 63, "label value \(value) is longer than 63") }
         let overCluster = try derivedNames(deployment(String(repeating: "d", count: limits.cluster + 1), job: "j"))
         #expect(overCluster.services.contains { !isServiceName($0) }, "the limit is not tight: \(overCluster.services)")
+        #expect(limits.job == 63, "a job's name is a label value, at most 63")
+    }
+
+    @Test("a Job name over 63 characters is shortened with a hash of the whole: stable, distinct, valid")
+    func boundedJobNames() {
+        let cluster = String(repeating: "c", count: 52)
+        let short = ResourceNames.bootstrapJob(cluster: "demo", job: "counter")
+        #expect(short == "bootstrap-demo-counter")
+        let long = ResourceNames.bootstrapJob(cluster: cluster, job: String(repeating: "j", count: 63))
+        let plan = ResourceNames.upgradeCheckJob(cluster: cluster, job: String(repeating: "j", count: 63))
+        let other = ResourceNames.bootstrapJob(cluster: cluster, job: String(repeating: "j", count: 62) + "k")
+        #expect(long.count == 63 && plan.count == 63 && other.count == 63)
+        #expect(Set([long, plan, other]).count == 3)
+        #expect(ResourceNames.isValidName(long) && ResourceNames.isValidName(plan) && ResourceNames.isValidName(other))
+        #expect(long == ResourceNames.bootstrapJob(cluster: cluster, job: String(repeating: "j", count: 63)))
+        // FNV-1a of the full name (python3: h = 0x811c9dc5; h = ((h ^ b) * 0x01000193) & 0xffffffff per byte), fixed
+        // here so that every process and every release names the same Job alike
+        #expect(ResourceNames.bounded(String(repeating: "a", count: 64)) == String(repeating: "a", count: 54) + "-d96f0f85")
     }
 }

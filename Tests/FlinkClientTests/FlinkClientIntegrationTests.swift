@@ -106,6 +106,13 @@ struct FlinkClientIntegrationTests {
         #expect(taskManagers.first?.host == "127.0.0.1")
         try cluster.control("kill-taskmanager")
         try await waitFor("lost TaskManager seen") { try await client.taskManagers().isEmpty }
+        // Flink answers the details of a TaskManager it lost with a 500 (UnknownTaskExecutorException): notFound.
+        do {
+            _ = try await client.taskManagerDetails(try #require(taskManagers.first?.id))
+            Issue.record("the details of a lost TaskManager were answered")
+        } catch let error as FlinkError {
+            guard case .notFound = error else { Issue.record("expected notFound for a lost TaskManager, got \(error)"); return }
+        }
         try cluster.control("start-taskmanager")
         try await waitFor("new TaskManager registered") { try await client.taskManagers().count == 1 }
         try await waitFor("job recovered") { try await client.jobDetails(resumed).allTasksRunning }

@@ -1,6 +1,6 @@
 """End to end: hostile custom resources are refused by the API server with the field named (the chart's CRDs, the real
-kubectl, localkube's structural-schema and CEL validation), and a FlinkDeployment at exactly the name limits runs: its
-bootstrap Job's name is 58 characters, its restore-check Job's would be 63. test_rbac_e2e (runs last) then shows that
+kubectl, localkube's structural-schema and CEL validation), and a FlinkDeployment at exactly the name limits runs
+(its bootstrap Job's name, 126 characters in full, is shortened with a hash). test_rbac_e2e (runs last) then shows that
 localkube refused none of the toolbox's writes over the whole run (refused-writes.jsonl)."""
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ INVALID = {
     "bad-service-account": 'spec.cluster.jobManager.serviceAccount: Invalid value: "Flink_Admin"',
     "bad-type": "spec.cluster.taskManagers: Invalid value",
     "huge-string": "spec.jobs[0].spec.bootstrap.className: Too long: may not be longer than 1024",
-    "job-name-too-long": 'spec.jobs: Invalid value: "object": metadata.name and each spec.jobs[].name together',
+    "job-name-too-long": "spec.jobs[0].name: Too long: may not be longer than 63",
     "missing-required": "spec.cluster.runtime.image: Required value",
     "unknown-field": 'unknown field "spec.cluster.jobManager.serviceType"',
 }
-DEPLOYMENT_AND_JOB = 47  # the CEL rule of the FlinkDeployment CRD (openapi/toolbox.yaml)
+CLUSTER_NAME = 52  # the CEL rule of the FlinkDeployment CRD (openapi/toolbox.yaml)
 
 
 def apply(system, text: str) -> subprocess.CompletedProcess:
@@ -77,17 +77,17 @@ def test_wrong_types_and_huge_values_are_refused(system):
 
 
 def test_deployment_at_the_name_limits_runs_and_goes(system):
-    """The longest names the CRD admits: every object the operator and the supervisor derive is created and valid."""
-    job = "j" * 7
-    name = "limit-" + "d" * (DEPLOYMENT_AND_JOB - len(job) - len("limit-"))
+    """The longest names the CRD admits (a 52-character deployment, a 63-character job): every object the operator and
+    the supervisor derive is created and valid; the bootstrap Job's name is shortened with a hash (ResourceNames)."""
+    job = "j" * 63
+    name = "limit-" + "d" * (CLUSTER_NAME - len("limit-"))
     resource = flink_deployment(system, name)
     resource["spec"]["jobs"][0]["name"] = job
-    assert apply(system, json.dumps(resource) + "\n").returncode == 0
+    assert apply(system, json.dumps(resource)).returncode == 0
     over = json.loads(json.dumps(resource))
     over["metadata"]["name"] = name + "d"
     refused = apply(system, json.dumps(over))
-    assert refused.returncode != 0 and "together must be at most 47" in refused.stderr, refused.stderr
+    assert refused.returncode != 0 and "must be at most 52 characters" in refused.stderr, refused.stderr
     system.wait_job(f"{name}-{job}", "Started", timeout=240, jobStatus="RUNNING")
-    assert len(f"bootstrap-{name}-{job}-plan") == 63  # the running job was submitted by the 58-character one
     assert not [e for e in refusals.read(system.state) if name in e["path"] or name in e["message"]]
     delete_and_expect_gone(system, "fd", name, name)

@@ -112,12 +112,12 @@ def test_cel_rules_of_the_crds(api, namespace):
     assert long_name.status == 422, long_name
     assert 'Invalid value: "object": metadata.name must be at most 52 characters' in long_name.json["message"]
     assert api.post(fc_path, flink_cluster("c" * 52)).status == 201
-    # a FlinkJob: <cluster>-<job> at most 48, or cluster and name together at most 47 without the prefix
-    assert api.post(fj_path, flink_job("c" * 52 + "-j", clusterName="c" * 52)).status == 422
-    assert api.post(fj_path, flink_job("a" * 20 + "-" + "j" * 27, clusterName="a" * 20)).status == 201
-    other = api.post(fj_path, flink_job("j" * 28, clusterName="a" * 20))
-    assert other.status == 422 and "together with spec.clusterName" in other.json["message"], other
-    assert api.post(fj_path, flink_job("j" * 27, clusterName="a" * 20)).status == 201
+    # a FlinkJob: its own name (without "<clusterName>-") at most 63, the value of its jobName label
+    assert api.post(fj_path, flink_job("c" * 52 + "-" + "j" * 63, clusterName="c" * 52)).status == 201
+    over = api.post(fj_path, flink_job("c" * 52 + "-" + "j" * 64, clusterName="c" * 52))
+    assert over.status == 422 and "the job's own name" in over.json["message"], over
+    assert api.post(fj_path, flink_job("j" * 63, clusterName="a" * 20)).status == 201
+    assert api.post(fj_path, flink_job("j" * 64)).status == 422
     # a rule over a map: every annotation key a qualified name
     body = flink_cluster("annotated")
     body["spec"]["taskManager"]["annotations"] = {"example.com/ok": "1", "not ok": "2"}

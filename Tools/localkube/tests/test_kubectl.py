@@ -70,7 +70,7 @@ def test_changed_apply_updates(kubectl, flink_ns, tmp_path):
     ("bad-service-account", "spec.cluster.jobManager.serviceAccount: Invalid value: \"Flink_Admin\""),
     ("huge-string", "spec.jobs[0].spec.bootstrap.className: Too long: may not be longer than 1024"),
     ("bad-annotation-key", "spec.cluster.taskManager.annotations: Invalid value: \"object\": every annotation key"),
-    ("job-name-too-long", "spec.jobs: Invalid value: \"object\": metadata.name and each spec.jobs[].name together"),
+    ("job-name-too-long", "spec.jobs[0].name: Too long: may not be longer than 63"),
 ])
 def test_invalid_examples_fail(kubectl, flink_ns, name, field):
     proc = kubectl("apply", "-n", flink_ns, "-f", str(REPO / "examples" / "invalid" / f"{name}.yaml"),
