@@ -136,13 +136,14 @@ class Store:
         old = self.objects.get(key, {}).get((ns, name))
         self.rv += 1
         meta["resourceVersion"] = str(self.rv)
+        data = json.dumps(obj, separators=(",", ":"))
         self._commit("INSERT OR REPLACE INTO objects (grp, res, ns, name, data) VALUES (?, ?, ?, ?, ?)",
-                     (key[0], key[1], ns, name, json.dumps(obj, separators=(",", ":"))))
-        stored = copy.deepcopy(obj)
+                     (key[0], key[1], ns, name, data))
+        stored = json.loads(data)  # what was persisted (and a copy several times cheaper than copy.deepcopy)
         self._index(key, ns, name, stored, old)
         self._count(key)
         self.hub.publish(Event(self.rv, "MODIFIED" if old else "ADDED", key, ns, stored, old))
-        return copy.deepcopy(stored)
+        return json.loads(data)
 
     def remove(self, key: tuple, ns: str, name: str) -> dict | None:
         """Delete an object; publish DELETED with the deletion resourceVersion. Returns its last state."""
