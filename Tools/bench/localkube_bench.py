@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,12 +36,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from operator_bench import (DEPLOYMENT_SPEC, GROUP, NAMESPACE, REPO, Kube, Watch, cpu_seconds, log,  # noqa: E402
                             memory, stop_process, wait_for_line)
-
-import yaml  # noqa: E402
-import re  # noqa: E402
 
 FINALIZER = "operator.nextbreakpoint.com"
 MERGE = "application/merge-patch+json"
@@ -227,7 +227,8 @@ def finish(lk: Localkube, size: int, started: dict, follower: Follower | None) -
     cpu = lk.cpu() - started["cpu0"]
     return {"requests_seconds": started["requests_seconds"], "wall_seconds": round(done, 2),
             "cpu_seconds": round(cpu, 2), "cpu_seconds_until_done": round(cpu_done, 2),
-            "cpu_ms_per_deployment": round(cpu * 1000 / size, 2), "wall_ms_per_deployment": round(done * 1000 / size, 2)}
+            "cpu_ms_per_deployment": round(cpu * 1000 / size, 2),
+            "wall_ms_per_deployment": round(done * 1000 / size, 2)}
 
 
 def run_size(root: Path, size: int, args) -> dict:
@@ -279,7 +280,8 @@ def main(argv=None) -> int:
             (out_dir / f"localkube-{size}.json").write_text(json.dumps(result, indent=2) + "\n")
             print(f"N={size:>6}  create: {result['create']['cpu_ms_per_deployment']:>7} ms CPU/FD, "
                   f"{result['create']['wall_seconds']:>7} s   delete: {result['delete']['cpu_ms_per_deployment']:>7} "
-                  f"ms CPU/FD, {result['delete']['wall_seconds']:>7} s   total {result['cpu_ms_per_deployment']} ms CPU/FD",
+                  f"ms CPU/FD, {result['delete']['wall_seconds']:>7} s   "
+                  f"total {result['cpu_ms_per_deployment']} ms CPU/FD",
                   flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)

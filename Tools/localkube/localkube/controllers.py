@@ -42,9 +42,10 @@ class Controllers:
         """Note what a stored change (a watch Event) concerns, for the next pass."""
         store, meta = self.api.store, ev.obj["metadata"]
         self.pending[(ev.key, ev.ns, meta["name"])] = None
-        for ref in (meta.get("ownerReferences") or []) + ((ev.old or {}).get("metadata", {}).get("ownerReferences") or []):
+        old_refs = (ev.old or {}).get("metadata", {}).get("ownerReferences") or []
+        for ref in (meta.get("ownerReferences") or []) + old_refs:
             self._if_terminating(store.uids.get(ref.get("uid")))
-        if ev.type == "DELETED":
+        if ev.type == "DELETED" and meta.get("uid"):
             for key, dep in store.dependents_of(meta.get("uid")):
                 self.pending[(key, dep["metadata"].get("namespace", ""), dep["metadata"]["name"])] = None
         if ev.ns:
@@ -82,17 +83,17 @@ class Controllers:
     def reconcile(self) -> None:
         """One pass of every controller over the pending objects."""
         batch, self.pending = self.pending, {}
-        retry: dict[tuple, None] = {}
-        try:
-            while batch:
-                where = next(iter(batch))
-                retry[where] = None
-                if self._reconcile_one(where):
-                    del retry[where]
-                del batch[where]
-        finally:
-            for where in list(retry) + list(batch):  # failed, or not reached (a pass failed): next pass
-                self.pending[where] = None
+        failed = []
+        for where in batch:
+            try:
+                done = self._reconcile_one(where)
+            except Exception:  # keep the controllers alive whatever one object does
+                log.exception("controller: %s %s/%s", where[0][1], where[1], where[2])
+                done = False
+            if not done:
+                failed.append(where)
+        for where in failed:  # looked at again in the next pass
+            self.pending[where] = None
         self._service_accounts()
 
     def _reconcile_one(self, where: tuple) -> bool:

@@ -179,4 +179,5 @@ class Store:
 
 def _owner_uids(obj: dict) -> set[str]:
     """The uids an object's ownerReferences name."""
-    return {r.get("uid") for r in obj.get("metadata", {}).get("ownerReferences") or [] if isinstance(r, dict)}
+    refs = obj.get("metadata", {}).get("ownerReferences") or []
+    return {r["uid"] for r in refs if isinstance(r, dict) and r.get("uid")}
