@@ -39,6 +39,15 @@ class Api:
         out["apiVersion"], out["kind"] = rt.api_version, rt.kind
         return out
 
+    def view(self, rt: ResourceType, obj: dict) -> dict:
+        """A stored object as served by `rt`, to serialise only (do not modify): a shallow copy (present() copies
+        deeply, which is most of what a watch event costs)."""
+        if is_new_events(rt):
+            return from_core(obj)
+        out = dict(obj)
+        out["apiVersion"], out["kind"] = rt.api_version, rt.kind
+        return out
+
     def get(self, rt: ResourceType, ns: str | None, name: str) -> dict:
         """One object or 404."""
         obj = self.store.peek(rt.key, ns or "", name)
