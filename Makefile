@@ -108,6 +108,13 @@ bench: deps
 	@start=$$(date +%s); swift build -c release --product operator; echo "release build of the operator: $$(( $$(date +%s) - start )) s"
 	$(PYTHON) Tools/bench/operator_bench.py $(BENCH_ARGS)
 
+## localkube-bench: localkube's own CPU and wall time per FlinkDeployment's worth of objects (what the operator writes
+## for one, written by a plain client; no operator, no Swift build) for 100, 1,000 and 5,000; writes
+## .bench/localkube-<N>.json. Options: make localkube-bench LOCALKUBE_BENCH_ARGS="--sizes 100,1000 --runtime"
+.PHONY: localkube-bench
+localkube-bench: deps
+	$(PYTHON) Tools/bench/localkube_bench.py $(LOCALKUBE_BENCH_ARGS)
+
 ## readme-test: run the README's examples (```bash blocks marked `# readme-test`) against a fresh system with the demo,
 ## started like `make run` in a temporary folder (needs the .build/debug executables, so it builds first)
 .PHONY: readme-test

@@ -104,10 +104,10 @@ def _default_service(obj: dict, create: bool, used: dict) -> None:
         if kind != "ExternalName":
             port.setdefault("targetPort", port.get("port"))
         if kind in ("NodePort", "LoadBalancer") and "nodePort" not in port:
-            port["nodePort"] = _free(used["ports"], 30000, 32767)
+            port["nodePort"] = _free(used["ports"], used.get("port_start", 30000), 32767)
     if kind != "ExternalName":
         if "clusterIP" not in spec or spec["clusterIP"] == "":
-            spec["clusterIP"] = _free_ip(used["ips"], used.get("prefix", "127.2."))
+            spec["clusterIP"] = _free_ip(used["ips"], used.get("prefix", "127.2."), used.get("ip_start", 10))
         spec.setdefault("clusterIPs", [spec["clusterIP"]])
         if spec["clusterIP"] != "None":
             spec.setdefault("ipFamilies", ["IPv4"])
@@ -119,7 +119,7 @@ def _default_service(obj: dict, create: bool, used: dict) -> None:
         obj["status"] = {"loadBalancer": {}}
 
 
-def _free(used: set, low: int, high: int) -> int:
+def _free(used, low: int, high: int) -> int:
     for port in range(low, high + 1):
         if port not in used:
             used.add(port)
@@ -127,8 +127,8 @@ def _free(used: set, low: int, high: int) -> int:
     raise ValueError("no free node port")
 
 
-def _free_ip(used: set, prefix: str) -> str:
-    for n in range(10, 65000):  # e.g. 127.2.0.0/16: loopback addresses localkube proxies (see netrange.py)
+def _free_ip(used, prefix: str, start: int = 10) -> str:
+    for n in range(start, 65000):  # e.g. 127.2.0.0/16: loopback addresses localkube proxies (see netrange.py)
         ip = f"{prefix}{n // 250}.{n % 250 + 1}"
         if ip not in used:
             used.add(ip)

@@ -16,16 +16,54 @@ SA_KEY = ("", "serviceaccounts")
 
 
 class Controllers:
-    """Runs a reconcile pass shortly after every write until nothing is left to do."""
+    """Runs a reconcile pass shortly after every write until nothing is left to do.
+
+    A pass looks only at the objects a write may concern (no scan of the store): the written object, its owners
+    that are being deleted (foreground deletion waits for its dependents), the dependents of a deleted object (now
+    dangling), a terminating namespace when an object in it changes and a terminating CRD when one of its instances
+    changes. Objects a pass could not handle (an error other than 404/409) are looked at again in the next pass."""
 
     def __init__(self, api: Api):
         self.api = api
         self.dirty = asyncio.Event()
+        self.pending: dict[tuple, None] = {}  # (key, ns, name) to look at in the next pass, in order
         api.on_change = self.kick
+        api.store.hub.listeners.append(self.observe)
+        for key in api.store.keys():
+            for ns in api.store.namespaces_of(key):
+                for obj in api.store.items(key, ns):
+                    self.pending[(key, ns, obj["metadata"]["name"])] = None
 
     def kick(self) -> None:
         """Request a pass (called after every write)."""
         self.dirty.set()
+
+    def observe(self, ev) -> None:
+        """Note what a stored change (a watch Event) concerns, for the next pass."""
+        store, meta = self.api.store, ev.obj["metadata"]
+        self.pending[(ev.key, ev.ns, meta["name"])] = None
+        old_refs = (ev.old or {}).get("metadata", {}).get("ownerReferences") or []
+        for ref in (meta.get("ownerReferences") or []) + old_refs:
+            self._if_terminating(store.uids.get(ref.get("uid")))
+        if ev.type == "DELETED" and meta.get("uid"):
+            for key, dep in store.dependents_of(meta.get("uid")):
+                self.pending[(key, dep["metadata"].get("namespace", ""), dep["metadata"]["name"])] = None
+        if ev.ns:
+            self._if_terminating((NS_KEY, "", ev.ns))
+        if self.api.registry.by_key(ev.key) is not None and self.api.registry.by_key(ev.key).custom:
+            self._if_terminating((CRD_KEY, "", f"{ev.key[1]}.{ev.key[0]}"))
+        elif ev.key == CRD_KEY:  # instances of a CRD (re)registered: look at them again
+            spec = ev.obj.get("spec") or {}
+            key = (spec.get("group", ""), (spec.get("names") or {}).get("plural", ""))
+            for ns in store.namespaces_of(key):
+                for obj in store.items(key, ns):
+                    self.pending[(key, ns, obj["metadata"]["name"])] = None
+
+    def _if_terminating(self, where: tuple | None) -> None:
+        if where is not None:
+            obj = self.api.store.peek(*where)
+            if obj is not None and obj["metadata"].get("deletionTimestamp"):
+                self.pending[where] = None
 
     async def run(self) -> None:
         """Loop forever: wait for a change, then reconcile."""
@@ -43,22 +81,35 @@ class Controllers:
                 self.api.store.internal = False
 
     def reconcile(self) -> None:
-        """One pass of every controller."""
-        objects = self._objects()
-        dependents: dict[str, list] = {}
-        for rt, obj in objects:
-            for ref in obj["metadata"].get("ownerReferences") or []:
-                dependents.setdefault(ref.get("uid"), []).append((rt, obj))
-        for rt, obj in objects:
-            meta = obj["metadata"]
-            if self.api.store.peek(rt.key, meta.get("namespace", ""), meta["name"]) is not obj:
-                self.kick()  # changed during this pass: look again in the next one
-                continue
-            if meta.get("deletionTimestamp"):
-                self._guard(self._deleting, rt, obj, dependents.get(meta.get("uid"), []))
-            elif meta.get("ownerReferences"):
-                self._guard(self._dangling, rt, obj)
+        """One pass of every controller over the pending objects."""
+        batch, self.pending = self.pending, {}
+        failed = []
+        for where in batch:
+            try:
+                done = self._reconcile_one(where)
+            except Exception:  # keep the controllers alive whatever one object does
+                log.exception("controller: %s %s/%s", where[0][1], where[1], where[2])
+                done = False
+            if not done:
+                failed.append(where)
+        for where in failed:  # looked at again in the next pass
+            self.pending[where] = None
         self._service_accounts()
+
+    def _reconcile_one(self, where: tuple) -> bool:
+        """The garbage collector's work on one object; False if it failed (to be retried)."""
+        key, ns, name = where
+        rt = self.api.registry.by_key(key)
+        obj = self.api.store.peek(key, ns, name)
+        if rt is None or obj is None:
+            return True
+        meta = obj["metadata"]
+        if meta.get("deletionTimestamp"):
+            deps = [(self.api.registry.by_key(k), d) for k, d in self.api.store.dependents_of(meta.get("uid"))]
+            return self._guard(self._deleting, rt, obj, [(drt, d) for drt, d in deps if drt is not None])
+        if meta.get("ownerReferences"):
+            return self._guard(self._dangling, rt, obj)
+        return True
 
     def _service_accounts(self) -> None:
         """Every active namespace has a `default` ServiceAccount (the serviceaccount controller)."""
@@ -69,20 +120,14 @@ class Controllers:
                 continue
             self._guard(self.api.create, sa_type, name, {"metadata": {"name": "default"}}, WriteOptions())
 
-    def _objects(self) -> list:
-        out = []
-        for key in self.api.store.keys():
-            rt = self.api.registry.by_key(key)
-            if rt is not None:
-                out.extend((rt, obj) for obj in list(self.api.store.items(key)))
-        return out
-
-    def _guard(self, fn, *args) -> None:
+    def _guard(self, fn, *args) -> bool:
         try:
             fn(*args)
         except ApiError as err:
             if err.code not in (404, 409):
                 log.warning("controller: %s", err.message)
+                return False
+        return True
 
     def _update_meta(self, rt, obj: dict, change) -> None:
         meta = obj["metadata"]
@@ -136,13 +181,14 @@ class Controllers:
 
     def _namespace(self, ns_obj: dict) -> None:
         name, remaining = ns_obj["metadata"]["name"], 0
-        for key in self.api.store.keys():
+        for key in list(self.api.store.keys()):
             rt = self.api.registry.by_key(key)
             if rt is None or not rt.namespaced:
                 continue
             for obj in list(self.api.store.items(key, name)):
                 remaining += 1
-                self._guard(self._delete, rt, obj, "Background")
+                if not self._guard(self._delete, rt, obj, "Background"):
+                    self.pending[(NS_KEY, "", name)] = None  # look again in the next pass
         if remaining == 0:
             self.api.remove(self.api.registry.by_key(NS_KEY), None, name)
 
@@ -152,6 +198,7 @@ class Controllers:
         rt = self.api.registry.by_key(key)
         items = list(self.api.store.items(key)) if rt is not None else []
         for obj in items:
-            self._guard(self._delete, rt, obj, "Background")
+            if not self._guard(self._delete, rt, obj, "Background"):
+                self.pending[(CRD_KEY, "", crd["metadata"]["name"])] = None  # look again in the next pass
         if not items:
             self._remove_finalizer(self.api.registry.by_key(CRD_KEY), crd, crdlib.CLEANUP_FINALIZER)

@@ -6,6 +6,7 @@ import copy
 import json
 
 from . import decode as dec
+from .addresses import ServiceAddresses
 from .defs import resolve
 from .events import core_field_selector, from_core, is_new_events, to_core
 from .errors import ApiError, already_exists, bad_request, cause, conflict, gone, invalid, not_found
@@ -27,6 +28,7 @@ class Api:
         self.net = net or NetRange()  # the loopback ranges of this instance (pod and Service IPs)
         self.on_change = None  # set by the controllers: called after every write
         self.live_pods: set[str] = set()  # uids of pods the kubelet runs (their deletion is graceful)
+        self.addresses = ServiceAddresses(store, self.net.service_prefix)
 
     # ---- reading -------------------------------------------------------------------------
     def present(self, rt: ResourceType, obj: dict) -> dict:
@@ -34,6 +36,15 @@ class Api:
         if is_new_events(rt):
             return from_core(obj)
         out = copy.deepcopy(obj)
+        out["apiVersion"], out["kind"] = rt.api_version, rt.kind
+        return out
+
+    def view(self, rt: ResourceType, obj: dict) -> dict:
+        """A stored object as served by `rt`, to serialise only (do not modify): a shallow copy (present() copies
+        deeply, which is most of what a watch event costs)."""
+        if is_new_events(rt):
+            return from_core(obj)
+        out = dict(obj)
         out["apiVersion"], out["kind"] = rt.api_version, rt.kind
         return out
 
@@ -97,14 +108,7 @@ class Api:
 
     def used_addresses(self) -> dict:
         """Cluster IPs and node ports already allocated to services, and this instance's cluster IP prefix."""
-        ips, ports = set(), set()
-        for svc in self.store.items(("", "services")):
-            spec = svc.get("spec") or {}
-            ips.add(spec.get("clusterIP"))
-            ports.update(p.get("nodePort") for p in spec.get("ports") or [])
-        from .network import busy_ips
-        ips |= busy_ips()  # loopback cluster IPs another localkube (or process) listens on
-        return {"ips": ips, "ports": ports, "prefix": self.net.service_prefix}
+        return self.addresses.used()
 
     def create(self, rt: ResourceType, ns: str | None, body, opts: dec.WriteOptions) -> dict:
         """POST: create a new object (generateName, AlreadyExists, defaults, validation)."""

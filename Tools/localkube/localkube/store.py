@@ -1,4 +1,7 @@
-"""SQLite-backed object storage with an in-memory index and one global resourceVersion."""
+"""SQLite-backed object storage with in-memory indexes and one global resourceVersion.
+
+Indexes (kept on every write, so that no reader scans every object): objects by resource then (namespace, name);
+names by resource then namespace; locations by uid; dependents by the uid in their ownerReferences."""
 from __future__ import annotations
 
 import copy
@@ -26,6 +29,8 @@ class Store:
         self.hub = hub
         self.objects: dict[tuple, dict[tuple, dict]] = {}
         self.uids: dict[str, tuple] = {}
+        self.names: dict[tuple, dict[str, set[str]]] = {}        # resource key -> namespace -> names
+        self.dependents: dict[str, dict[tuple, None]] = {}       # owner uid -> {(key, ns, name)} (insertion order)
         self.writes = 0             # writes made by API requests
         self.controller_writes = 0  # writes made by the built-in controllers (GC, namespaces, ...)
         self.internal = False       # set while a controller pass runs
@@ -41,11 +46,34 @@ class Store:
         """Close the database."""
         self.db.close()
 
-    def _index(self, key, ns, name, obj) -> None:
+    def _index(self, key, ns, name, obj, old: dict | None = None) -> None:
         self.objects.setdefault(key, {})[(ns, name)] = obj
+        self.names.setdefault(key, {}).setdefault(ns, set()).add(name)
         uid = obj.get("metadata", {}).get("uid")
         if uid:
             self.uids[uid] = (key, ns, name)
+        owners, before = _owner_uids(obj), _owner_uids(old) if old is not None else set()
+        for owner in before - owners:
+            self._drop_dependent(owner, (key, ns, name))
+        for owner in owners - before:
+            self.dependents.setdefault(owner, {})[(key, ns, name)] = None
+
+    def _unindex(self, key, ns, name, old: dict) -> None:
+        del self.objects[key][(ns, name)]
+        names = self.names[key][ns]
+        names.discard(name)
+        if not names:
+            del self.names[key][ns]
+        self.uids.pop(old["metadata"].get("uid", ""), None)
+        for owner in _owner_uids(old):
+            self._drop_dependent(owner, (key, ns, name))
+
+    def _drop_dependent(self, owner: str, where: tuple) -> None:
+        deps = self.dependents.get(owner)
+        if deps is not None:
+            deps.pop(where, None)
+            if not deps:
+                del self.dependents[owner]
 
     def get(self, key: tuple, ns: str, name: str) -> dict | None:
         """A deep copy of one object, or None."""
@@ -59,8 +87,28 @@ class Store:
     def items(self, key: tuple, ns: str | None = None) -> list[dict]:
         """Stored objects of a resource (do not modify), optionally of one namespace, sorted by ns/name."""
         objs = self.objects.get(key, {})
-        keys = sorted(k for k in objs if ns is None or k[0] == ns)
-        return [objs[k] for k in keys]
+        if ns is None:
+            return [objs[k] for k in sorted(objs)]
+        return [objs[(ns, name)] for name in sorted(self.names.get(key, {}).get(ns, ()))]
+
+    def count(self, key: tuple, ns: str | None = None) -> int:
+        """How many objects a resource has (in one namespace if given)."""
+        if ns is None:
+            return len(self.objects.get(key, {}))
+        return len(self.names.get(key, {}).get(ns, ()))
+
+    def namespaces_of(self, key: tuple) -> list[str]:
+        """The namespaces in which a resource has objects."""
+        return list(self.names.get(key, {}))
+
+    def dependents_of(self, uid: str) -> list[tuple[tuple, dict]]:
+        """(resource key, stored object) of every object with an ownerReference to `uid` (do not modify)."""
+        out = []
+        for key, ns, name in list(self.dependents.get(uid, ())):
+            obj = self.objects.get(key, {}).get((ns, name))
+            if obj is not None:
+                out.append((key, obj))
+        return out
 
     def keys(self) -> list[tuple]:
         """Resource keys that have objects."""
@@ -88,13 +136,14 @@ class Store:
         old = self.objects.get(key, {}).get((ns, name))
         self.rv += 1
         meta["resourceVersion"] = str(self.rv)
+        data = json.dumps(obj, separators=(",", ":"))
         self._commit("INSERT OR REPLACE INTO objects (grp, res, ns, name, data) VALUES (?, ?, ?, ?, ?)",
-                     (key[0], key[1], ns, name, json.dumps(obj, separators=(",", ":"))))
-        stored = copy.deepcopy(obj)
-        self._index(key, ns, name, stored)
+                     (key[0], key[1], ns, name, data))
+        stored = json.loads(data)  # what was persisted (and a copy several times cheaper than copy.deepcopy)
+        self._index(key, ns, name, stored, old)
         self._count(key)
         self.hub.publish(Event(self.rv, "MODIFIED" if old else "ADDED", key, ns, stored, old))
-        return copy.deepcopy(stored)
+        return json.loads(data)
 
     def remove(self, key: tuple, ns: str, name: str) -> dict | None:
         """Delete an object; publish DELETED with the deletion resourceVersion. Returns its last state."""
@@ -104,8 +153,7 @@ class Store:
         self.rv += 1
         self._commit("DELETE FROM objects WHERE grp=? AND res=? AND ns=? AND name=?",
                      (key[0], key[1], ns or "", name))
-        del self.objects[key][(ns or "", name)]
-        self.uids.pop(old["metadata"].get("uid", ""), None)
+        self._unindex(key, ns or "", name, old)
         gone = copy.deepcopy(old)
         gone["metadata"]["resourceVersion"] = str(self.rv)
         self._count(key)
@@ -127,3 +175,9 @@ class Store:
         """Read a server setting persisted with set_meta."""
         row = self.db.execute("SELECT v FROM meta WHERE k=?", (k,)).fetchone()
         return row[0] if row else default
+
+
+def _owner_uids(obj: dict) -> set[str]:
+    """The uids an object's ownerReferences name."""
+    refs = obj.get("metadata", {}).get("ownerReferences") or []
+    return {r["uid"] for r in refs if isinstance(r, dict) and r.get("uid")}

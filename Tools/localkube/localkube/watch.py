@@ -64,6 +64,7 @@ class Hub:
         self.history: deque[Event] = deque(maxlen=max(size, 1))
         self.evicted = 0  # every event with rv <= evicted is no longer available
         self.watchers: set[Watcher] = set()
+        self.by_key: dict[tuple, set[Watcher]] = {}  # the watchers of each resource (an event only goes to them)
         self.listeners: list[Callable[[Event], None]] = []
 
     def reset(self, rv: int) -> None:
@@ -76,7 +77,7 @@ class Hub:
         if len(self.history) == self.history.maxlen:
             self.evicted = self.history[0].rv
         self.history.append(ev)
-        for w in list(self.watchers):
+        for w in list(self.by_key.get(ev.key, ())):
             w.offer(ev)
         for listener in self.listeners:
             listener(ev)
@@ -99,15 +100,24 @@ class Hub:
                 if ev.rv > since:
                     watcher.offer(ev)
         self.watchers.add(watcher)
+        self.by_key.setdefault(watcher.key, set()).add(watcher)
 
     def unsubscribe(self, watcher: Watcher) -> None:
         """Forget a watcher."""
         self.watchers.discard(watcher)
+        self._forget(watcher)
         watcher.closed = True
+
+    def _forget(self, watcher: Watcher) -> None:
+        same = self.by_key.get(watcher.key)
+        if same is not None:
+            same.discard(watcher)
+            if not same:
+                del self.by_key[watcher.key]
 
     def close_key(self, key: tuple) -> None:
         """End the watches of one resource (its CRD was deleted)."""
-        for w in [w for w in self.watchers if w.key == key]:
+        for w in list(self.by_key.pop(key, ())):
             w.close()
             self.watchers.discard(w)
 
@@ -116,3 +126,4 @@ class Hub:
         for w in list(self.watchers):
             w.close()
         self.watchers.clear()
+        self.by_key.clear()

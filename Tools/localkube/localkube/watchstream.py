@@ -140,7 +140,7 @@ async def _pump(stream: WatchStream, watcher: Watcher, initial: list, initial_ev
         if item is None:
             return
         if item:
-            await stream.send(item[0], stream.ctx.api.present(stream.t.rt, item[1]))
+            await stream.send(item[0], stream.ctx.api.view(stream.t.rt, item[1]))
         if bookmarks and loop.time() >= next_bookmark and watcher.queue.empty():
             await stream.send("BOOKMARK", stream.bookmark())
             next_bookmark = loop.time() + interval
