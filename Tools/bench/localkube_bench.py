@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -36,10 +35,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from operator_bench import (DEPLOYMENT_SPEC, GROUP, NAMESPACE, REPO, Kube, Watch, cpu_seconds, log,  # noqa: E402
+from operator_bench import (DEPLOYMENT_SPEC, GROUP, NAMESPACE, REPO, Kube, Watch, apply_toolbox_crds, cpu_seconds, log,  # noqa: E402
                             memory, stop_process, wait_for_line)
 
 FINALIZER = "operator.nextbreakpoint.com"
@@ -100,15 +98,7 @@ class Localkube:
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         match = wait_for_line(out, r"localkube listening on (\S+) kubeconfig=(\S+)", self.process, 60)
         self.kube = Kube(Path(match.group(2)), self.dir)
-        for file in sorted((REPO / "deploy/helm/flink-k8s-toolbox-crd/templates").glob("*.yaml")):
-            crd = yaml.safe_load(re.sub(r"\{\{[^}]*\}\}", "test", file.read_text()))
-            self.kube.ok("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
-        for plural in ("flinkdeployments", "flinkclusters", "flinkjobs"):
-            deadline = time.monotonic() + 30
-            while self.kube.request("GET", f"{GROUP}/namespaces/{NAMESPACE}/{plural}?limit=1")[0] != 200:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{plural} not served")
-                time.sleep(0.05)
+        apply_toolbox_crds(self.kube)
         self.kube.ok("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace",
                                                      "metadata": {"name": NAMESPACE}})
 

@@ -236,6 +236,21 @@ def wait_for_line(path: Path, pattern: str, process: subprocess.Popen, timeout: 
     raise RuntimeError(f"no /{pattern}/ in {path} after {timeout} s")
 
 
+def apply_toolbox_crds(kube: Kube) -> None:
+    """Creates the chart's CRDs and waits until their resources are served."""
+    templates = REPO / "deploy/helm/flink-k8s-toolbox-crd/templates"
+    for file in sorted(templates.glob("*.yaml")):
+        # Helm's template labels filled in, as Tests/TestSupport/LocalKubeServer.swift applyToolboxCRDs does.
+        crd = yaml.safe_load(re.sub(r"\{\{[^}]*\}\}", "test", file.read_text()))
+        kube.ok("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
+    for plural in ("flinkdeployments", "flinkclusters", "flinkjobs"):
+        deadline = time.monotonic() + 30
+        while kube.request("GET", f"{GROUP}/namespaces/{NAMESPACE}/{plural}?limit=1")[0] != 200:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{plural} not served")
+            time.sleep(0.05)
+
+
 class Environment:
     """A fresh localkube (API only) with the CRDs and namespace `bench`, and one operator."""
 
@@ -261,17 +276,7 @@ class Environment:
         self.start_operator()
 
     def apply_crds(self) -> None:
-        templates = REPO / "deploy/helm/flink-k8s-toolbox-crd/templates"
-        for file in sorted(templates.glob("*.yaml")):
-            # Helm's template labels filled in, as Tests/TestSupport/LocalKubeServer.swift applyToolboxCRDs does.
-            crd = yaml.safe_load(re.sub(r"\{\{[^}]*\}\}", "test", file.read_text()))
-            self.kube.ok("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
-        for plural in ("flinkdeployments", "flinkclusters", "flinkjobs"):
-            deadline = time.monotonic() + 30
-            while self.kube.request("GET", f"{GROUP}/namespaces/{NAMESPACE}/{plural}?limit=1")[0] != 200:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{plural} not served")
-                time.sleep(0.05)
+        apply_toolbox_crds(self.kube)
 
     def start_operator(self) -> None:
         out = self.dir / "operator.out"
