@@ -34,7 +34,29 @@ pids=$base/pids
 
 log() { echo "cluster.sh: $*" >&2; }
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A free port below the kernel's ephemeral range (ip_local_port_range starts at 32768): a port the kernel
+# handed out with bind(0) would be handed out again to the TaskManager's data/RPC servers (which bind 0),
+# and the JobManager's REST server then fails with "Could not start rest endpoint on any port".
+free_port() {
+  python3 - "$@" <<'PY'
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+taken = {int(p) for p in sys.argv[1:]}
+for _ in range(1000):
+    port = random.randrange(20000, min(low, 32768))
+    if port in taken:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        s.close()
+else:
+    sys.exit("cluster.sh: no free port below the ephemeral range")
+PY
+}
 overview() { curl -sf --max-time 2 "$FLINK_REST_URL/overview" 2>/dev/null; }
 load_env() {
   [ -f "$base/cluster.env" ] || { log "no cluster in $base (not started?)"; exit 1; }
@@ -144,7 +166,7 @@ start)
   command -v jq >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >&2; }
   started=$(date +%s%N)
   rest_port=${rest_port:-$(free_port)}
-  rpc_port=$(free_port) # not 6123, so that several clusters can run side by side
+  rpc_port=$(free_port "$rest_port") # not 6123, so that several clusters can run side by side
   rm -rf "$pids" "$base/state" "$base/next-tm" "$base/cluster.env"
   mkdir -p "$pids" "$base/log" "$base/state/tmp" "$base/state/upload" "$base/savepoints" "$base/checkpoints"
   write_config
