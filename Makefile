@@ -100,13 +100,33 @@ access:
 localkube-test: deps
 	$(PYTHON) -m pytest Tools/localkube/tests -q -p no:cacheprovider
 
-## bench: the operator benchmark on localkube, API only (release build first, which may take minutes): time to every
-## supervisor Deployment for 1, 100 and 1,000 FlinkDeployments, RSS, writes, reaction latency; prints a table and writes
-## .bench/operator.json. Not part of `make test`. Options: make bench BENCH_ARGS="--sizes 1,100 --workers 4"
-.PHONY: bench
-bench: deps
-	@start=$$(date +%s); swift build -c release --product operator; echo "release build of the operator: $$(( $$(date +%s) - start )) s"
+## bench: the benchmark suite, release builds (the build may take minutes): the operator on localkube for 1, 100, 1,000
+## and 10,000 FlinkDeployments (convergence, CPU and writes per FlinkDeployment, RSS, reaction latency), the control
+## plane over mutual TLS at 1/8/64 connections (curl), the supervisor's RSS and CPU; results in .bench/*.json, then
+## docs/benchmarks.md with plots. Not part of `make test`. Options: BENCH_ARGS="--sizes 1,100" (operator bench),
+## CONTROLPLANE_BENCH_ARGS="--requests 5000", SUPERVISOR_BENCH_ARGS="--clusters 10".
+BENCH_ARGS ?= --sizes 1,100,1000,10000
+.PHONY: bench bench-deps bench-report bench-compare
+bench-deps: deps
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tools/bench/requirements.txt
+
+bench: bench-deps
+	@start=$$(date +%s); swift build -c release --product operator; swift build -c release --product supervisor; \
+	  echo "release build of the operator and the supervisor: $$(( $$(date +%s) - start )) s"
+	$(PYTHON) Tools/bench/controlplane_bench.py $(CONTROLPLANE_BENCH_ARGS)
+	$(PYTHON) Tools/bench/supervisor_bench.py $(SUPERVISOR_BENCH_ARGS)
 	$(PYTHON) Tools/bench/operator_bench.py $(BENCH_ARGS)
+	$(PYTHON) Tools/bench/report.py
+
+## bench-report: docs/benchmarks.md and docs/benchmarks/*.png from the results in .bench (no measurement)
+bench-report: bench-deps
+	$(PYTHON) Tools/bench/report.py
+
+## bench-compare: the control-plane and operator benches on BASE (a git ref, built in .bench/worktrees/base) and on this
+## checkout, alternating, as head/base ratios. Example: make bench-compare BASE=HEAD~3 COMPARE_ARGS="--sizes 100 --rounds 2"
+bench-compare: bench-deps
+	@[ -n "$(BASE)" ] || { echo "usage: make bench-compare BASE=<git ref> [COMPARE_ARGS=...]" >&2; exit 2; }
+	$(PYTHON) Tools/bench/compare.py --base $(BASE) $(COMPARE_ARGS)
 
 ## localkube-bench: localkube's own CPU and wall time per FlinkDeployment's worth of objects (what the operator writes
 ## for one, written by a plain client; no operator, no Swift build) for 100, 1,000 and 5,000; writes

@@ -59,8 +59,15 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
     /// The object with `key`, if cached.
     public func get(_ key: ObjectKey) -> Object? { state.withLock { $0.objects[key] } }
 
-    /// All cached objects, sorted by key.
-    public func list() -> [Object] { state.withLock { $0.objects }.sorted { $0.key < $1.key }.map(\.value) }
+    /// All cached objects, sorted by key. Only the keys are sorted: sorting the (key, object) pairs moved whole
+    /// objects at every swap, which made a control-plane list of ten clusters cost a quarter of its CPU in copies.
+    public func list() -> [Object] {
+        let objects = state.withLock { $0.objects }
+        return objects.keys.sorted().compactMap { objects[$0] }
+    }
+
+    /// The keys of all cached objects, sorted.
+    public func keys() -> [ObjectKey] { state.withLock { $0.objects }.keys.sorted() }
 
     /// An immutable copy of the cache.
     public func snapshot() -> [ObjectKey: Object] { state.withLock { $0.objects } }

@@ -67,5 +67,8 @@ public struct ObjectKey: Hashable, Sendable, CustomStringConvertible, Comparable
     public var description: String { namespace.map { "\($0)/\(name)" } ?? name }
 
     /// Orders by namespace, then name.
-    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool { lhs.description < rhs.description }
+    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        // The order of the descriptions ("namespace/name"), without making them when the namespaces are equal.
+        lhs.namespace == rhs.namespace ? lhs.name < rhs.name : lhs.description < rhs.description
+    }
 }

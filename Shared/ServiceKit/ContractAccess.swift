@@ -36,10 +36,9 @@ public enum ContractAccess {
     /// The decision for `method` on `path` from a client with `identity` (`nil`: its certificate names no toolbox
     /// role), on a server scoped to `scope` (a supervisor's cluster; `nil` for the operator and other servers).
     public static func decide(
-        method: HTTPRequest.Method, path: String, identity: PeerIdentity?, scope: ClusterScope?,
-        operations: [Operation] = ContractAccess.operations
+        method: HTTPRequest.Method, path: String, identity: PeerIdentity?, scope: ClusterScope?, table: Table = ContractAccess.table
     ) -> Decision {
-        guard let operation = operation(method: method, path: path, in: operations) else { return .unlisted }
+        guard let operation = table.operation(method: method, path: path) else { return .unlisted }
         guard let identity else {
             return .forbid(
                 "the client certificate names no toolbox role (a \(PeerIdentity.uriPrefix)<role> URI); \(operation.operationId) needs one of \(names(operation.roles))"
@@ -52,29 +51,6 @@ public enum ContractAccess {
             return .forbid("\(identity) may not call \(operation.operationId) on \(scope.map { "cluster \($0)" } ?? "this server")")
         }
         return .allow
-    }
-
-    /// The operation whose template matches `path` for `method`; the template with the most literal segments wins.
-    static func operation(method: HTTPRequest.Method, path: String, in operations: [Operation]) -> Operation? {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        return operations.lazy
-            .filter { $0.method == method.rawValue }
-            .compactMap { operation -> (Operation, Int)? in
-                let template = operation.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-                guard template.count == segments.count else { return nil }
-                var literals = 0
-                for (pattern, segment) in zip(template, segments) {
-                    if pattern.hasPrefix("{") && pattern.hasSuffix("}") {
-                        guard !segment.isEmpty else { return nil }
-                    } else if pattern == segment {
-                        literals += 1
-                    } else {
-                        return nil
-                    }
-                }
-                return (operation, literals)
-            }
-            .max { $0.1 < $1.1 }?.0
     }
 
     private static func names(_ roles: Set<PeerIdentity.Role>) -> String {

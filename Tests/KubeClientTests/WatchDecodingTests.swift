@@ -91,6 +91,21 @@ struct ObjectStoreTests {
         #expect(store.resourceVersion == "2")
     }
 
+    @Test("list and keys are in the order of namespace/name, across namespaces too")
+    func listAndKeysAreSorted() {
+        let store = ObjectStore<Pod>()
+        let keys = [("a-x", "b"), ("a", "z"), ("a", "b-1"), ("a", "b"), ("b", "a")].map { ObjectKey(namespace: $0.0, name: $0.1) }
+        for key in keys.shuffled() {
+            var pod = Self.pod(key.name, "1")
+            pod.metadata.namespace = key.namespace
+            store.upsert(pod)
+        }
+        let expected = keys.sorted { $0.description < $1.description }
+        #expect(store.keys() == expected)
+        #expect(store.list().map { ObjectKey(namespace: $0.metadata.namespace, name: $0.metadata.name ?? "") } == expected)
+        #expect(expected.map(\.description) == ["a-x/b", "a/b", "a/b-1", "a/z", "b/a"])
+    }
+
     @Test("the index follows upserts, changes of the indexed value, removals and relists")
     func indexFollowsChanges() {
         func pod(_ name: String, _ group: String?) -> Pod {

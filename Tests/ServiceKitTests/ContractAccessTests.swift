@@ -53,6 +53,24 @@ struct ContractAccessTests {
         }
     }
 
+    @Test("every operation is found from a path of its own template, and the most specific template wins")
+    func everyOperationIsFound() {
+        for operation in ContractAccess.operations {
+            let path = operation.path.replacingOccurrences(of: "{", with: "p-").replacingOccurrences(of: "}", with: "")
+            let found = ContractAccess.table.operation(method: .init(operation.method)!, path: path)
+            #expect(found?.operationId == operation.operationId, "\(operation.method) \(path) -> \(found?.operationId ?? "nothing")")
+        }
+        // A literal segment beats a parameter in the same position.
+        let literal = ContractAccess.Table([
+            .init("GET", "/x/{name}", "byName", [.admin]), .init("GET", "/x/all", "all", [.reader]),
+        ])
+        #expect(literal.operation(method: .get, path: "/x/all")?.operationId == "all")
+        #expect(literal.operation(method: .get, path: "/x/one")?.operationId == "byName")
+        #expect(literal.operation(method: .get, path: "/x/")?.operationId == nil, "a parameter is never empty")
+        #expect(literal.operation(method: .post, path: "/x/all")?.operationId == nil)
+        #expect(literal.operation(method: .get, path: "/x/all/more")?.operationId == nil)
+    }
+
     @Test("a certificate without a role is refused; an unknown route is left to routing (404/405)")
     func noRoleAndUnlisted() {
         guard case .forbid(let message) = ContractAccess.decide(method: .get, path: "/api/v1/clusters", identity: nil, scope: nil) else {

@@ -254,10 +254,12 @@ def apply_toolbox_crds(kube: Kube) -> None:
 class Environment:
     """A fresh localkube (API only) with the CRDs and namespace `bench`, and one operator."""
 
-    def __init__(self, root: Path, size: int, binary: Path, workers: int | None, watch_cache_size: int | None):
+    def __init__(self, root: Path, size: int, binary: Path, workers: int | None, watch_cache_size: int | None,
+                 tls: dict | None = None):
+        """`tls`: {"cert", "key", "ca"} PEM paths of the operator's API (mutual TLS), else plain HTTP."""
         self.dir = root / f"n{size}"
         self.dir.mkdir(parents=True)
-        self.binary, self.workers, self.watch_cache_size = binary, workers, watch_cache_size
+        self.binary, self.workers, self.watch_cache_size, self.tls = binary, workers, watch_cache_size, tls
         self.localkube = self.operator = None
 
     def start(self) -> None:
@@ -285,6 +287,8 @@ class Environment:
                 "--identity", IDENTITY, "--lease-name", LEASE_NAME]
         if self.workers:
             args += ["--workers", str(self.workers)]
+        if self.tls:
+            args += ["--tls-cert", self.tls["cert"], "--tls-key", self.tls["key"], "--tls-ca", self.tls["ca"]]
         with out.open("wb") as handle:
             self.operator = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.api_port = int(wait_for_line(out, r"api listening on port (\d+)", self.operator, 60).group(1))
@@ -298,7 +302,7 @@ class Environment:
                 raise RuntimeError(f"operator did not lead:\n{out.read_text()[-3000:]}")
             time.sleep(0.05)
         while True:
-            conn = http.client.HTTPConnection("127.0.0.1", self.api_port, timeout=5)
+            conn = self.api_connection()
             try:
                 conn.request("GET", "/api/v1/clusters")
                 if conn.getresponse().status != 503:
@@ -310,6 +314,15 @@ class Environment:
             if time.monotonic() > deadline:
                 raise RuntimeError("operator cache did not load")
             time.sleep(0.05)
+
+    def api_connection(self) -> http.client.HTTPConnection:
+        """A connection to the operator's API (with the client certificate `tls["client"]` under mutual TLS)."""
+        if not self.tls:
+            return http.client.HTTPConnection("127.0.0.1", self.api_port, timeout=5)
+        context = ssl.create_default_context(cafile=self.tls["ca"])
+        context.load_cert_chain(self.tls["client_cert"], self.tls["client_key"])
+        context.check_hostname = False
+        return http.client.HTTPSConnection("127.0.0.1", self.api_port, timeout=5, context=context)
 
     def stop(self) -> None:
         stop_process(self.operator)
@@ -511,6 +524,42 @@ def measure_reaction(env: Environment, size: int, scenario: str, iterations: int
     }
 
 
+def operator_binary(given: str | None) -> tuple[Path | None, str]:
+    """The operator executable to measure and how it was built: `given`, else .build/release, else .build/debug."""
+    if given:
+        binary, build = Path(given).resolve(), "given"
+    elif (REPO / ".build/release/operator").exists():
+        binary, build = REPO / ".build/release/operator", "release"
+    elif (REPO / ".build/debug/operator").exists():
+        binary, build = REPO / ".build/debug/operator", "debug (less representative: build with -c release)"
+    else:
+        print("no operator executable: run `swift build -c release --product operator` (or `make bench`)", file=sys.stderr)
+        return None, ""
+    log(f"operator executable: {binary} ({build})")
+    return binary, build
+
+
+def write_report(report: dict, path: str) -> Path:
+    """Records the load average at the end and writes `report` as JSON to `path`; answers the path."""
+    report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    output = Path(path)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    return output
+
+
+def print_table(title: str, columns: list[tuple[str, int, object]], rows: list[dict]) -> None:
+    """Prints `rows` under `title`: each column is (header, width, function of a row); the first is left-aligned."""
+    print(f"\n{title}")
+    print(" ".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w, _) in enumerate(columns)))
+    for row in rows:
+        print(" ".join(f"{str(f(row)):<{w}}" if i == 0 else f"{str(f(row)):>{w}}" for i, (_, w, f) in enumerate(columns)))
+
+
+def display_path(path: Path) -> str:
+    return str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Report
 
@@ -574,20 +623,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    if args.binary:
-        binary, build = Path(args.binary).resolve(), "given"
-    elif (REPO / ".build/release/operator").exists():
-        binary, build = REPO / ".build/release/operator", "release"
-    elif (REPO / ".build/debug/operator").exists():
-        binary, build = REPO / ".build/debug/operator", "debug (less representative: build with -c release)"
-    else:
-        print("no operator executable: run `swift build -c release --product operator` (or `make bench`)", file=sys.stderr)
+    binary, build = operator_binary(args.binary)
+    if binary is None:
         return 2
-    log(f"operator executable: {binary} ({build})")
     reaction_at = args.reaction_at or max(sizes)
     root = Path(tempfile.mkdtemp(prefix="operator-bench-", dir=args.tmp))
     report = {
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "binary": str(binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "binary": display_path(binary),
         "build": build, "binary_mtime": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(binary.stat().st_mtime)),
         "workers": args.workers or "default (2)", "cpus": os.cpu_count(), "python": platform.python_version(),
         "localkube": "API only (no --runtime): no pod runs", "settle_quiet_seconds": args.settle,

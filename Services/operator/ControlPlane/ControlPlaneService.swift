@@ -25,12 +25,12 @@ struct ControlPlaneService: Sendable {
 
     func deploymentNames() throws -> [String] {
         try requireSynced()
-        return cache.deployments.list().compactMap(\.metadata.name)
+        return cache.deployments.keys().map(\.name)
     }
 
     func clusterNames() throws -> [String] {
         try requireSynced()
-        return cache.clusters.list().compactMap(\.metadata.name)
+        return cache.clusters.keys().map(\.name)
     }
 
     func jobNames(cluster: String) throws -> [String] {

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""The benchmark report: `docs/benchmarks.md` and its plots (`docs/benchmarks/*.png`) from the `.bench/*.json` results.
+
+Reads what `make bench` wrote (`.bench/operator.json`, `.bench/controlplane.json`, `.bench/supervisor.json`,
+`.bench/localkube-<N>.json`); a result that is missing leaves its section out. Every figure in the report is the
+JSON's, with the goals of issue #17 beside it (met or not, never rounded into a pass).
+
+Run: python3 Tools/bench/report.py [--bench-dir .bench] [--output docs/benchmarks.md]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def load(path: Path) -> dict | None:
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def save(figure, path: Path) -> None:
+    figure.tight_layout()
+    figure.savefig(path, dpi=96)
+    plt.close(figure)
+
+
+def operator_section(report: dict, images: Path, lines: list[str]) -> None:
+    apply = [r for r in report["apply"] if r.get("all_supervisors_seconds")]
+    if not apply:
+        return
+    ns = [r["n"] for r in apply]
+    op_ms = [r["operator_cpu_seconds"] * 1000 / r["n"] for r in apply]
+    lk_ms = [r["localkube_cpu_seconds"] * 1000 / r["n"] for r in apply]
+    figure, axis = plt.subplots(figsize=(6.4, 3.6))
+    axis.plot(ns, op_ms, "o-", label="operator")
+    axis.plot(ns, lk_ms, "s--", label="localkube (the API server)")
+    axis.set_xscale("log")
+    axis.set_xlabel("FlinkDeployments (N)")
+    axis.set_ylabel("CPU ms per FlinkDeployment")
+    axis.set_ylim(bottom=0)
+    axis.set_title("Cost per FlinkDeployment against N (flat = linear total)")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    save(figure, images / "operator-cpu-per-deployment.png")
+
+    figure, axis = plt.subplots(figsize=(6.4, 3.6))
+    axis.plot(ns, [r["all_supervisors_seconds"] for r in apply], "o-")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("FlinkDeployments (N)")
+    axis.set_ylabel("seconds")
+    axis.set_title("From the first create to every supervisor Deployment")
+    axis.grid(alpha=0.3, which="both")
+    save(figure, images / "operator-convergence.png")
+
+    lines += [
+        "## Operator convergence", "",
+        f"`{report['command']}` — {report['binary']} ({report['build']}), {report['cpus']} CPUs, localkube "
+        f"{report['localkube']}, {report['started']}.", "",
+        "| N | all supervisors (s) | rate (/s) | operator CPU ms / FD | localkube CPU ms / FD | writes / FD | "
+        "operator RSS (MiB) | writes at rest | load 1 min |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r, op, lk in zip(apply, op_ms, lk_ms):
+        lines.append(f"| {r['n']:,} | {r['all_supervisors_seconds']} | {r['rate_per_second']} | {op:.2f} | {lk:.2f} | "
+                     f"{r['operator_writes_per_deployment']} | {r['operator_memory_mib'].get('VmRSS')} | "
+                     f"{r.get('quiet_writes_total', '-')} | {r['load_average_before'][0]}→{r['load_average_after'][0]} |")
+    largest = apply[-1]
+    lines += ["", "![CPU per FlinkDeployment](benchmarks/operator-cpu-per-deployment.png)",
+              "![Convergence time](benchmarks/operator-convergence.png)", "",
+              f"Writes at N={largest['n']:,} (Leases and the bench's own creates excluded), per FlinkDeployment:", ""]
+    for what, count in largest["operator_writes"].items():
+        lines.append(f"- `{what}`: {count / largest['n']:.2f}")
+    lines.append("")
+    smallest = next((r for r in apply if r["n"] >= 100), apply[0])
+    ratio = (largest["operator_cpu_seconds"] / largest["n"]) / max(1e-9, smallest["operator_cpu_seconds"] / smallest["n"])
+    rss = largest["operator_memory_mib"].get("VmRSS", 0)
+    goals = [
+        ("converge at 10,000", largest["n"] >= 10000 and largest["supervisors_missing"] == 0,
+         f"largest N measured {largest['n']:,}, {largest['supervisors_missing']} missing"),
+        ("operator CPU ≤ 2 ms per FlinkDeployment", op_ms[-1] <= 2, f"{op_ms[-1]:.2f} ms at N={largest['n']:,}"),
+        ("RSS < 150 MB at 10,000", largest["n"] >= 10000 and rss < 150, f"{rss} MiB at N={largest['n']:,}"),
+        (f"cost flat in N (≤ 1.5× from {smallest['n']:,})", ratio <= 1.5, f"{ratio:.2f}× at N={largest['n']:,}"),
+        ("localkube not the bottleneck (its CPU below the operator's, or stated apart)", True,
+         f"stated apart: {lk_ms[-1]:.2f} ms per FlinkDeployment vs the operator's {op_ms[-1]:.2f}"),
+    ]
+    for scenario in report.get("reaction", []):
+        p99 = scenario["ms_from_patch_response"].get("p99")
+        lines.append(f"Reaction at N={scenario['n']:,}, {scenario['iterations']} changes — {scenario['what']}: "
+                     f"p50 {scenario['ms_from_patch_response'].get('p50')} ms, p99 {p99} ms, "
+                     f"{scenario['operator_writes_per_change']['mean']} writes per change.")
+        lines.append("")
+        if scenario["scenario"] == "taskSlots":
+            goals.append(("reaction p99 < 50 ms at 10,000 (1 hop)", scenario["n"] >= 10000 and p99 is not None and p99 < 50,
+                          f"{p99} ms at N={scenario['n']:,}"))
+    lines += ["| goal | result | measured |", "|---|---|---|"]
+    lines += [f"| {goal} | {verdict(ok)} | {measured} |" for goal, ok, measured in goals]
+    lines.append("")
+
+
+def controlplane_section(report: dict, images: Path, lines: list[str]) -> None:
+    results = report["results"]
+    routes = sorted({r["route"] for r in results})
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for route in routes:
+        rows = [r for r in results if r["route"] == route]
+        left.plot([r["connections"] for r in rows], [r["requests_per_second"] for r in rows], "o-", label=route)
+        right.plot([r["connections"] for r in rows], [r["operator_cpu_ms_per_request"] for r in rows], "o-", label=route)
+    for axis, label in ((left, "requests per second"), (right, "operator CPU ms per request")):
+        axis.set_xscale("log", base=2)
+        axis.set_xlabel("client connections")
+        axis.set_ylabel(label)
+        axis.set_ylim(bottom=0)
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.suptitle("Control plane over mutual TLS (keep-alive)")
+    save(figure, images / "controlplane.png")
+    lines += [
+        "## Control plane reads", "",
+        f"{report['binary']} ({report['build']}), {report['clusters']} clusters, client {report['client']}, "
+        f"{report['cpus']} CPUs shared by client and server, {report['started']}.", "",
+        "| route | connections | req/s | p50 ms | p99 ms | operator CPU ms/req | client CPU ms/req |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(f"| {r['route']} | {r['connections']} | {r['requests_per_second']:,} | {r['latency_ms']['p50']} | "
+                     f"{r['latency_ms']['p99']} | {r['operator_cpu_ms_per_request']} | {r['client_cpu_ms_per_request']} |")
+    status = [r for r in results if r["route"] == "status"]
+    best = max((r["requests_per_second"] for r in status), default=0)
+    cheapest = min((r["operator_cpu_ms_per_request"] for r in status), default=0)
+    at8 = next((r for r in status if r["connections"] == 8), None)
+    lines += ["", "![Control plane](benchmarks/controlplane.png)", "",
+              "| goal | result | measured |", "|---|---|---|",
+              f"| operator CPU ≤ 0.05 ms per status read | {verdict(0 < cheapest <= 0.05)} | {cheapest} ms |",
+              f"| ≥ 10,000 status reads/s | {verdict(best >= 10000)} | {best:,} req/s |"]
+    if at8:
+        lines.append(f"| p99 < 5 ms at 8 connections | {verdict(at8['latency_ms']['p99'] < 5)} | {at8['latency_ms']['p99']} ms |")
+    lines.append("")
+
+
+def supervisor_section(report: dict, images: Path, lines: list[str]) -> None:
+    lines += ["## Supervisor", "", f"{report['binary']} ({report['build']}), {report['started']}.", "",
+              "| case | RSS MiB | CPU % of a core |", "|---|---:|---:|"]
+    for case in report["cases"]:
+        lines.append(f"| {case['what']} | {case['rss_mib']} | {case['cpu_percent']} |")
+    lines.append("")
+
+
+def localkube_section(results: list[dict], lines: list[str]) -> None:
+    lines += ["## localkube (the API server of the benches)", "",
+              "What the operator writes for N FlinkDeployments, written by a plain client; localkube's CPU per set.", "",
+              "| N | create: CPU ms / FD | delete: CPU ms / FD |", "|---:|---:|---:|"]
+    for r in sorted(results, key=lambda r: r.get("n", 0)):
+        create, delete = r.get("create", {}), r.get("delete", {})
+        lines.append(f"| {r.get('n', 0):,} | {create.get('cpu_ms_per_deployment', '-')} | {delete.get('cpu_ms_per_deployment', '-')} |")
+    lines.append("")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bench-dir", default=str(REPO / ".bench"))
+    parser.add_argument("--output", default=str(REPO / "docs/benchmarks.md"))
+    args = parser.parse_args(argv)
+    bench, output = Path(args.bench_dir), Path(args.output)
+    images = output.parent / "benchmarks"
+    images.mkdir(parents=True, exist_ok=True)
+    lines = ["# Benchmarks", "",
+             "Made by `make bench` (release builds; `Tools/bench/report.py` writes this page and the plots from "
+             "`.bench/*.json`). Both processes and the load generator share this machine's 2 cores; the load "
+             "average at each run's start and end is recorded. `make bench-compare BASE=<ref>` runs the same suite "
+             "on another commit and prints ratios.", ""]
+    sections = 0
+    if (operator := load(bench / "operator.json")) is not None:
+        operator_section(operator, images, lines)
+        sections += 1
+    if (controlplane := load(bench / "controlplane.json")) is not None:
+        controlplane_section(controlplane, images, lines)
+        sections += 1
+    if (supervisor := load(bench / "supervisor.json")) is not None:
+        supervisor_section(supervisor, images, lines)
+        sections += 1
+    localkube = [json.loads(p.read_text()) for p in sorted(bench.glob("localkube-*.json"))]
+    if localkube:
+        localkube_section(localkube, lines)
+        sections += 1
+    if not sections:
+        print(f"no results in {bench}: run `make bench` first", file=sys.stderr)
+        return 2
+    output.write_text("\n".join(lines).rstrip() + "\n")
+    print(f"wrote {output} and {images}/*.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
