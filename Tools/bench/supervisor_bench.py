@@ -5,8 +5,9 @@ On a fresh localkube (API only: no pod runs) the operator manages `--clusters` F
 bench then starts one supervisor process per cluster, as its Deployment would (`supervisor run --namespace ...
 --cluster-name ...`), with the JobManager URL pointing at a closed local port: each supervisor leads its Lease,
 reconciles its cluster (JobManager and TaskManager objects are written, and never run) and then waits on Flink,
-polling at its interval. After a warm-up, it measures over a window: each supervisor's RSS, the CPU all of them used
-(as % of one core, and per supervisor), and the writes they made (Leases apart). For 1 and 100 clusters by default.
+polling at its interval. After that and a warm-up, it measures over a window: each supervisor's RSS, the CPU all of them used
+(as % of one core, and per supervisor), and the writes they made (Leases apart). The warm-up starts once no
+write but Leases happened for 5 s (every supervisor done with what it can do without a JobManager). For 1 and 100 clusters by default.
 
 Results go to `.bench/supervisor.json`.
 
@@ -71,6 +72,8 @@ def measure(binary: Path, build: str, operator: Path, count: int, args, root: Pa
         with ThreadPoolExecutor(8) as pool:
             supervisors = list(pool.map(lambda n: start_supervisor(binary, env, n, args.polling_interval), names))
         startup = time.monotonic() - started
+        # At rest: every supervisor has done what it can without a JobManager (no write but Leases for 5 s).
+        settled = ob.wait_settled(env.kube, 5.0, 600)
         time.sleep(args.warmup)
         dead = [p.args for p in supervisors if p.poll() is not None]
         if dead:
@@ -89,7 +92,7 @@ def measure(binary: Path, build: str, operator: Path, count: int, args, root: Pa
             phases[phase] = phases.get(phase, 0) + 1
         return {
             "clusters": count, "binary": ob.display_path(binary), "build": build,
-            "startup_seconds": round(startup, 2), "window_seconds": args.window,
+            "startup_seconds": round(startup, 2), "settled_after_seconds": round(settled, 1), "window_seconds": args.window,
             "polling_interval_seconds": args.polling_interval,
             "rss_mib": {"mean": round(sum(rss) / len(rss), 1), "max": max(rss), "total": round(sum(rss), 1)},
             "cpu_percent_of_a_core": {"all": round(sum(cpu) * 100 / args.window, 2),
