@@ -204,10 +204,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 def memory(pid: int) -> dict:
+    """MiB: VmRSS and VmHWM, RssAnon (private, what the process adds) and RssFile (mapped files: the executable and
+    shared libraries, shared by every process that maps them), and Pss (each shared page divided among its users)."""
     values = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
+            values[key] = round(int(rest.split()[0]) / 1024, 1)
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key == "Pss":
             values[key] = round(int(rest.split()[0]) / 1024, 1)
     return values
 

@@ -85,7 +85,11 @@ def measure(binary: Path, build: str, operator: Path, count: int, args, root: Pa
         cpu = [ob.cpu_seconds(p.pid) - b for p, b in zip(supervisors, before_cpu)]
         writes = ob.subtract(ob.operator_writes(env.kube.stats()), before_writes)
         operator_cpu = ob.cpu_seconds(env.operator.pid) - operator_cpu
-        rss = [ob.memory(p.pid).get("VmRSS", 0) for p in supervisors]
+        memories = [ob.memory(p.pid) for p in supervisors]
+        rss = [m.get("VmRSS", 0) for m in memories]
+
+        def mean(key: str) -> float:
+            return round(sum(m.get(key, 0) for m in memories) / len(memories), 1)
         phases = {}
         for item in env.kube.ok("GET", clusters)["items"]:
             phase = (item.get("status") or {}).get("supervisorStatus") or (item.get("status") or {}).get("clusterStatus") or "-"
@@ -94,7 +98,9 @@ def measure(binary: Path, build: str, operator: Path, count: int, args, root: Pa
             "clusters": count, "binary": ob.display_path(binary), "build": build,
             "startup_seconds": round(startup, 2), "settled_after_seconds": round(settled, 1), "window_seconds": args.window,
             "polling_interval_seconds": args.polling_interval,
-            "rss_mib": {"mean": round(sum(rss) / len(rss), 1), "max": max(rss), "total": round(sum(rss), 1)},
+            "rss_mib": {"mean": round(sum(rss) / len(rss), 1), "max": max(rss), "total": round(sum(rss), 1),
+                        "anonymous_mean": mean("RssAnon"), "file_mean": mean("RssFile"), "pss_mean": mean("Pss"),
+                        "pss_total": round(sum(m.get("Pss", 0) for m in memories), 1)},
             "cpu_percent_of_a_core": {"all": round(sum(cpu) * 100 / args.window, 2),
                                       "per_supervisor": round(sum(cpu) * 100 / args.window / count, 3)},
             "writes_in_window": writes, "writes_per_supervisor_per_minute": round(sum(writes.values()) * 60 / args.window / count, 2),
@@ -136,7 +142,8 @@ def main(argv=None) -> int:
     output = ob.write_report(report, args.output)
     ob.print_table(f"supervisors ({build}), pod execution off, {args.window} s window after {args.warmup} s", [
         ("clusters", 8, lambda c: c["clusters"]), ("RSS mean MiB", 12, lambda c: c["rss_mib"]["mean"]),
-        ("RSS max", 8, lambda c: c["rss_mib"]["max"]), ("CPU % all", 9, lambda c: c["cpu_percent_of_a_core"]["all"]),
+        ("RSS max", 8, lambda c: c["rss_mib"]["max"]), ("anon MiB", 8, lambda c: c["rss_mib"]["anonymous_mean"]),
+        ("PSS MiB", 8, lambda c: c["rss_mib"]["pss_mean"]), ("CPU % all", 9, lambda c: c["cpu_percent_of_a_core"]["all"]),
         ("CPU %/sup", 9, lambda c: c["cpu_percent_of_a_core"]["per_supervisor"]),
         ("writes/sup/min", 14, lambda c: c["writes_per_supervisor_per_minute"]), ("status", 0, lambda c: c["cluster_status"])],
         report["cases"])
