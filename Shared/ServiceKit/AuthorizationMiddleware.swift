@@ -73,7 +73,4 @@ final class ConnectionIdentities: Sendable {
         }
         return identity
     }
-
-    /// Connections with a known identity (for tests).
-    var count: Int { known.withLock { $0.count } }
 }

@@ -92,6 +92,8 @@ def main(argv=None) -> int:
         checkout_base(commit)
         base_binary = build(WORKTREE)
     binaries = {"base": base_binary, "head": Path(args.head_binary).resolve() if args.head_binary else build(REPO)}
+    if args.head_binary:
+        head = f"the given {args.head_binary}"
     OUT.mkdir(parents=True, exist_ok=True)
     runs: dict[str, list[dict]] = {"base": [], "head": []}
     for round_ in range(args.rounds):
