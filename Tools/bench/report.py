@@ -117,6 +117,19 @@ def operator_section(report: dict, images: Path, lines: list[str]) -> None:
     lines.append("")
 
 
+def other_runs_section(reports: list[dict], lines: list[str]) -> None:
+    """Further operator runs (`.bench/operator-*.json`): the spread between runs on this shared machine."""
+    lines += ["Other runs (`.bench/operator-*.json`), to show the spread between runs on this shared machine:", "",
+              "| started | binary | N | all supervisors (s) | operator CPU ms / FD | operator RSS (MiB) | load 1 min |",
+              "|---|---|---:|---:|---:|---:|---:|"]
+    for report in reports:
+        for r in report["apply"]:
+            lines.append(f"| {report['started']} | {report['binary']} ({report['build']}) | {r['n']:,} | {r['all_supervisors_seconds']} | "
+                         f"{r['operator_cpu_seconds'] * 1000 / r['n']:.2f} | {r['operator_memory_mib'].get('VmRSS')} | "
+                         f"{r['load_average_before'][0]}→{r['load_average_after'][0]} |")
+    lines.append("")
+
+
 def controlplane_section(report: dict, images: Path, lines: list[str]) -> None:
     results = report["results"]
     routes = sorted({r["route"] for r in results})
@@ -220,6 +233,9 @@ def main(argv=None) -> int:
     if (operator := load(bench / "operator.json")) is not None:
         operator_section(operator, images, lines)
         sections += 1
+    others = [json.loads(p.read_text()) for p in sorted(bench.glob("operator-*.json"))]
+    if others:
+        other_runs_section(others, lines)
     if (controlplane := load(bench / "controlplane.json")) is not None:
         controlplane_section(controlplane, images, lines)
         sections += 1
