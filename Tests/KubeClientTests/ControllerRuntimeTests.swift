@@ -119,13 +119,13 @@ struct ObjectStoreWaitTests {
     func wokenByChange() async {
         let store = ObjectStore<Pod>()
         let key = Self.pod("p", version: "1").key
-        let started = ContinuousClock.now
-        async let seen = store.wait(for: key, timeout: .seconds(30)) { $0?.metadata.resourceVersion == "2" }
+        // A wait that reaches its timeout answers false, so true means the change ended it (no bound on real time:
+        // a loaded machine may run the waiter late).
+        async let seen = store.wait(for: key, timeout: .seconds(600)) { $0?.metadata.resourceVersion == "2" }
         try? await Task.sleep(for: .milliseconds(20))
         store.upsert(Self.pod("p", version: "1"))
         store.upsert(Self.pod("p", version: "2"))
         #expect(await seen)
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test("a wait whose condition already holds returns at once; one that never holds times out false")
