@@ -29,7 +29,11 @@ public final class LocalKubeServer: @unchecked Sendable {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var args = unblockedLauncher + ["python3", "-m", "localkube", "--state-dir", directory.path, "--port", "0", "--bookmark-interval", "1"] + arguments
+        // --exit-with-parent: a test run that is killed leaves no localkube behind.
+        var args =
+            unblockedLauncher
+            + ["python3", "-m", "localkube", "--state-dir", directory.path, "--port", "0", "--bookmark-interval", "1", "--exit-with-parent"]
+            + arguments
         if tls { args.append("--tls") }
         if let token { args += ["--token", token] }
         process.arguments = args

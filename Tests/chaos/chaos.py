@@ -219,7 +219,7 @@ class System:
             out.flush()
             process = subprocess.Popen(
                 [sys.executable, "-m", "localkube", "--state-dir", str(self.state), "--runtime", "--image-map",
-                 str(self.image_map), "--port", port, "--log-level", "INFO"],
+                 str(self.image_map), "--port", port, "--log-level", "INFO", "--exit-with-parent"],
                 cwd=REPO, env=dict(os.environ, PYTHONPATH=str(REPO / "Tools" / "localkube")), stdout=out,
                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         (self.run_dir / "localkube.pid").write_text(str(process.pid))

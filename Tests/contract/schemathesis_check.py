@@ -85,7 +85,8 @@ def start_localkube(work):
     state.mkdir()
     out = work / "localkube.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "localkube", "--state-dir", str(state), "--port", "0", "--bookmark-interval", "1"],
+        [sys.executable, "-m", "localkube", "--state-dir", str(state), "--port", "0", "--bookmark-interval", "1",
+         "--exit-with-parent"],
         cwd=REPO / "Tools/localkube", stdout=out.open("w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     wait_for_line(out, r"^localkube listening on (\S+)", process, 60)

@@ -88,7 +88,7 @@ class Localkube:
     def start(self) -> None:
         """Start localkube, apply the CRDs and create the namespace."""
         out = self.dir / "localkube.out"
-        args = [sys.executable, "-m", "localkube", "--state-dir", str(self.dir / "localkube"), "--port", "0"]
+        args = [sys.executable, "-m", "localkube", "--state-dir", str(self.dir / "localkube"), "--port", "0", "--exit-with-parent"]
         if self.profile:
             args[1:3] = ["-m", "cProfile", "-o", str(self.dir / "localkube.prof"), "-m", "localkube"]
         if self.runtime:

@@ -270,7 +270,7 @@ class Environment:
 
     def start(self) -> None:
         out = self.dir / "localkube.out"
-        args = [sys.executable, "-m", "localkube", "--state-dir", str(self.dir / "localkube"), "--port", "0"]
+        args = [sys.executable, "-m", "localkube", "--state-dir", str(self.dir / "localkube"), "--port", "0", "--exit-with-parent"]
         if self.watch_cache_size:
             args += ["--watch-cache-size", str(self.watch_cache_size)]
         with out.open("wb") as handle:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -28,8 +29,21 @@ def parse_args(argv=None) -> argparse.Namespace:
                              "RBAC, and give each pod its service account's token for it (default: on with "
                              "--runtime; the main port stays the admin's)")
     parser.add_argument("--secure-port", type=int, default=0, help="port of the secure (RBAC) port (0 = any)")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop (as on SIGTERM) when the process that started localkube is gone, so a test run "
+                             "that is killed leaves no server behind")
     parser.add_argument("--log-level", default="WARNING", help="Python logging level (stderr)")
     return parser.parse_args(argv)
+
+
+async def stop_when_orphaned(parent: int, stop: asyncio.Event) -> None:
+    """Sets `stop` once this process's parent is no longer `parent` (it exited, and init adopted localkube)."""
+    while not stop.is_set():
+        if os.getppid() != parent:
+            logging.getLogger("localkube").warning("parent %d is gone: stopping", parent)
+            stop.set()
+            return
+        await asyncio.sleep(1)
 
 
 async def amain(args: argparse.Namespace) -> None:
@@ -38,6 +52,8 @@ async def amain(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if args.exit_with_parent:
+        asyncio.create_task(stop_when_orphaned(os.getppid(), stop))
     server = Server(args.state_dir, args.bookmark_interval, args.watch_cache_size, args.token, args.tls,
                     runtime=args.runtime or bool(args.image_map), image_map=args.image_map,
                     rbac=args.rbac, secure_port=args.secure_port)

@@ -33,7 +33,7 @@ class LocalKube:
         """Start the server and wait for its announcement line."""
         env = dict(os.environ, PYTHONPATH=str(LOCALKUBE_DIR))
         self.proc = subprocess.Popen([sys.executable, "-m", "localkube", "--state-dir", str(self.state_dir),
-                                      "--port", "0", *self.args], stdout=subprocess.PIPE,
+                                      "--port", "0", "--exit-with-parent", *self.args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env, text=True)
         deadline = time.time() + timeout
         line = self.proc.stdout.readline().strip()

@@ -70,3 +70,23 @@ def test_crash_and_restart(tmp_path):
         assert lk.stop() == 0
     assert not alive(container_pid(again))
     assert os.path.exists(state / "state.db")
+
+
+def test_exit_with_parent(tmp_path):
+    """With --exit-with-parent, localkube stops by itself once whoever started it is gone (a killed test run)."""
+    state = tmp_path / "state"
+    start = ("import subprocess, sys; child = subprocess.Popen([sys.executable, '-m', 'localkube', '--state-dir', "
+             "sys.argv[1], '--port', '0', '--exit-with-parent'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(child.pid, flush=True); child.wait()")
+    parent = subprocess.Popen([sys.executable, "-c", start, str(state)], stdout=subprocess.PIPE, text=True,
+                              cwd=os.path.join(os.path.dirname(__file__), ".."))
+    child = int(parent.stdout.readline())
+    try:
+        wait_for(lambda: (state / "kubeconfig").exists(), 30)  # serving
+        assert alive(child)
+        parent.kill()
+        parent.wait()
+        wait_for(lambda: not alive(child), 30)
+    finally:
+        if alive(child):
+            os.kill(child, signal.SIGKILL)
