@@ -61,13 +61,20 @@ struct BootstrapOptions: ParsableArguments {
     @Flag(help: "Let a job restored from a savepoint skip state of operators it no longer has.")
     var allowNonRestoredState = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Flink job id of this start: 32 hex digits or a UUID (the supervisor gives its bootstrap Job's uid, so every attempt of one start submits one id, which Flink runs at most once). Empty or absent: a new id (a Kubernetes before 1.27 has no such label).",
+            valueName: "id"))
+    var flinkJobId: String?
+
     /// What the runner does.
     var plan: BootstrapPlan {
         BootstrapPlan(
             clusterName: clusterName, jobName: jobName, jarPath: jarPath, className: className, parallelism: parallelism,
             savepointPath: savepointPath, arguments: arguments, attempts: attempts, retryDelay: retryDelay, dryRun: dryRun,
             flinkConfiguration: Dictionary(flinkConfig.map(Self.option), uniquingKeysWith: { _, last in last }),
-            planOnly: planOnly, bootstrapDigest: bootstrapDigest, allowNonRestoredState: allowNonRestoredState
+            planOnly: planOnly, bootstrapDigest: bootstrapDigest, allowNonRestoredState: allowNonRestoredState,
+            flinkJobId: flinkJobId.flatMap { $0.isEmpty ? nil : BootstrapPlan.flinkJobId(from: $0) }
         )
     }
 
@@ -91,5 +98,8 @@ struct BootstrapOptions: ParsableArguments {
     func validate() throws {
         guard parallelism > 0 else { throw ValidationError("--parallelism must be positive") }
         guard attempts > 0, retryDelay >= 0 else { throw ValidationError("--attempts must be positive and --retry-delay not negative") }
+        if let flinkJobId, !flinkJobId.isEmpty, BootstrapPlan.flinkJobId(from: flinkJobId) == nil {
+            throw ValidationError("--flink-job-id must be 32 hex digits or a UUID, not '\(flinkJobId)'")
+        }
     }
 }

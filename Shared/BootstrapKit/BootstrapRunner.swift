@@ -28,11 +28,15 @@ public struct BootstrapPlan: Sendable, Hashable {
     public var bootstrapDigest: String?
     /// Let a job restored from a savepoint skip state of operators it no longer has.
     public var allowNonRestoredState: Bool
+    /// The Flink job id of this start, the same for every attempt of it (32 lowercase hex digits; the supervisor
+    /// gives the bootstrap Job's uid): a restarted container or a new pod of the same Job submits the same id, which
+    /// Flink refuses to run twice. `nil`: a new id for this process (a bootstrap run by hand).
+    public var flinkJobId: String?
 
     public init(
         clusterName: String, jobName: String, jarPath: String, className: String, parallelism: Int = 1, savepointPath: String? = nil,
         arguments: [String] = [], attempts: Int = 5, retryDelay: Double = 2, dryRun: Bool = false, flinkConfiguration: [String: String] = [:],
-        planOnly: Bool = false, bootstrapDigest: String? = nil, allowNonRestoredState: Bool = false
+        planOnly: Bool = false, bootstrapDigest: String? = nil, allowNonRestoredState: Bool = false, flinkJobId: String? = nil
     ) {
         self.clusterName = clusterName
         self.jobName = jobName
@@ -48,6 +52,16 @@ public struct BootstrapPlan: Sendable, Hashable {
         self.planOnly = planOnly
         self.bootstrapDigest = bootstrapDigest
         self.allowNonRestoredState = allowNonRestoredState
+        self.flinkJobId = flinkJobId
+    }
+
+    /// `text` as a Flink job id: 32 hex digits, or a UUID (a Kubernetes uid) with its dashes dropped; lower case.
+    /// `nil` when it is neither.
+    public static func flinkJobId(from text: String) -> String? {
+        let hex = text.count == 36 && [8, 13, 18, 23].allSatisfy({ text[text.index(text.startIndex, offsetBy: $0)] == "-" })
+            ? text.replacingOccurrences(of: "-", with: "") : text
+        guard hex.count == 32, hex.allSatisfy(\.isHexDigit) else { return nil }
+        return hex.lowercased()
     }
 }
 
@@ -62,7 +76,7 @@ public struct BootstrapRunner: Sendable {
     let logger: Logger
     /// Reads the JAR (the container's file by default).
     let readJar: @Sendable (String) -> Data?
-    /// The Flink job id of the run: one for every attempt of the run call.
+    /// A Flink job id for a run whose plan names none: one for every attempt of the run call.
     let newJobId: @Sendable () -> String
     /// Awaited once between a run Flink accepted and its first report (a test hook; nothing by default).
     let beforeReport: @Sendable (_ flinkJobId: String) async throws -> Void
@@ -97,8 +111,13 @@ public struct BootstrapRunner: Sendable {
                 try await beforeReport(jobId)
                 try await retrying("report") { try await report(.started, flinkJobId: $0, message: nil) }
             } catch {
-                logger.error("cannot report job \(jobId); cancelling it so a retry does not run it twice")
-                try? await flink.cancel(jobId)
+                if plan.flinkJobId == nil {
+                    logger.error("cannot report job \(jobId); cancelling it so a retry does not run it twice")
+                    try? await flink.cancel(jobId)
+                } else {
+                    // A retry submits the same id: Flink refuses to run it twice, and the retry reports this job.
+                    logger.error("cannot report job \(jobId); it keeps running for the next attempt of this start to report")
+                }
                 throw error
             }
             progress.update { $0.phase = .succeeded }
@@ -167,14 +186,26 @@ public struct BootstrapRunner: Sendable {
     private func submit() async throws -> String {
         let jarId = try await upload()
         progress.update { $0.phase = .running }
+        if plan.flinkJobId == nil {
+            logger.warning("no Flink job id given for this start: a restarted bootstrap could not tell its earlier run")
+        }
         // One job id for every run attempt: a retry after a lost answer cannot start the job twice.
         let request = RunRequest(
             entryClass: plan.className, parallelism: plan.parallelism, arguments: plan.arguments,
             savepointPath: plan.savepointPath.flatMap { $0.isEmpty ? nil : $0 },
-            allowNonRestoredState: plan.allowNonRestoredState && !(plan.savepointPath ?? "").isEmpty, jobId: newJobId(),
+            allowNonRestoredState: plan.allowNonRestoredState && !(plan.savepointPath ?? "").isEmpty, jobId: plan.flinkJobId ?? newJobId(),
             flinkConfiguration: plan.flinkConfiguration.isEmpty ? nil : plan.flinkConfiguration
         )
-        let jobId = try await retrying("run") { _ in try await flink.runJar(jarId, request) }
+        let jobId = try await retrying("run") { _ in
+            do {
+                return try await flink.runJar(jarId, request)
+            } catch let error as FlinkError where error.isDuplicateSubmission {
+                // An earlier attempt of this start (a retry after a lost answer, a restarted container or pod) ran it.
+                guard let submitted = request.jobId else { throw error }
+                logger.info("Flink job \(submitted) was submitted by an earlier attempt of this start; reporting it")
+                return submitted
+            }
+        }
         logger.info("run accepted: Flink job \(jobId)")
         progress.update { $0.flinkJobId = jobId }
         try? await flink.deleteJar(jarId)

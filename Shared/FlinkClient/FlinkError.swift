@@ -21,6 +21,20 @@ public enum FlinkError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Flink refused a run because a job with the requested id was submitted already (running or ended): Flink 1.x
+    /// answers `DuplicateJobSubmissionException`, 2.x `DuplicateApplicationSubmissionException` (400 from 1.20 and
+    /// 2.3; matched on any status code, as the wrapping differs between versions).
+    public var isDuplicateSubmission: Bool {
+        switch self {
+        case .rejected(_, let errors), .serverError(_, let errors):
+            return errors.contains { error in
+                ["DuplicateJobSubmissionException", "DuplicateApplicationSubmissionException", "has already been submitted"]
+                    .contains { error.contains($0) }
+            }
+        default: return false
+        }
+    }
+
     /// A CamelCase reason for a Kubernetes condition or Event naming this error, e.g. `FlinkRejected`.
     /// (With `isRetryable` this is what KubeClient's `ClassifiedError` asks for; FlinkClient does not import KubeClient.)
     public var terminalReason: String {

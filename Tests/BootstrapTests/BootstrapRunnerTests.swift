@@ -13,11 +13,13 @@ struct TransportError: Error, Equatable {}
 enum Step: Sendable, Equatable {
     case succeed
     case fail(any Error & Sendable)
+    /// The call took effect (a run started the job) but its answer was lost: the caller sees the error.
+    case lost(any Error & Sendable)
 
     static func == (lhs: Step, rhs: Step) -> Bool {
         switch (lhs, rhs) {
         case (.succeed, .succeed): true
-        case (.fail(let a), .fail(let b)): "\(a)" == "\(b)"
+        case (.fail(let a), .fail(let b)), (.lost(let a), .lost(let b)): "\(a)" == "\(b)"
         default: false
         }
     }
@@ -25,11 +27,14 @@ enum Step: Sendable, Equatable {
     static func pick(_ script: [Step], _ index: Int) -> Step { script.isEmpty ? .succeed : script[min(index, script.count - 1)] }
 }
 
-/// A JobManager that follows a script, and records every call. Like Flink, a run with a fixed job id answers that id.
+/// A JobManager that follows a script, and records every call. Like Flink, a run with a fixed job id answers that id,
+/// and a run with the id of a job submitted before is refused (as Flink 2.3 answers it).
 final class ScriptedFlink: BootstrapFlink {
     struct Calls {
         var uploads = 0
         var runs: [RunRequest] = []
+        /// The ids of the jobs Flink runs, in the order they were submitted.
+        var started: [String] = []
         var deletedJars: [String] = []
         var cancelled: [String] = []
         var plans: [[String]] = []
@@ -57,16 +62,31 @@ final class ScriptedFlink: BootstrapFlink {
             return calls.uploads - 1
         }
         if case .fail(let error) = Step.pick(upload, index) { throw error }
+        if case .lost(let error) = Step.pick(upload, index) { throw error }
         return "jar-\(index)_\(fileName)"
     }
 
+    static let duplicate = FlinkError.rejected(
+        code: 400,
+        errors: ["org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\nCaused by: "
+            + "org.apache.flink.runtime.client.DuplicateApplicationSubmissionException: Job has already been submitted."])
+
     func runJar(_ jarId: String, _ request: RunRequest) async throws -> String {
-        let index = calls.withLock { calls in
+        let (step, duplicate, jobId) = calls.withLock { calls in
             calls.runs.append(request)
-            return calls.runs.count - 1
+            let step = Step.pick(run, calls.runs.count - 1)
+            let jobId = request.jobId ?? "generated-\(calls.runs.count)"
+            if case .fail = step { return (step, false, jobId) }
+            let duplicate = calls.started.contains(jobId)
+            if !duplicate { calls.started.append(jobId) }
+            return (step, duplicate, jobId)
         }
-        if case .fail(let error) = Step.pick(run, index) { throw error }
-        return request.jobId ?? "generated-by-flink"
+        switch step {
+        case .fail(let error), .lost(let error): throw error
+        case .succeed:
+            if duplicate { throw Self.duplicate }
+            return jobId
+        }
     }
 
     func deleteJar(_ jarId: String) async throws { calls.withLock { $0.deletedJars.append(jarId) } }
@@ -79,6 +99,7 @@ final class ScriptedFlink: BootstrapFlink {
             return calls.plans.count - 1
         }
         if case .fail(let error) = Step.pick(plan, index) { throw error }
+        if case .lost(let error) = Step.pick(plan, index) { throw error }
         return vertices
     }
 }
@@ -116,7 +137,9 @@ struct BootstrapRunnerTests {
         arguments: ["--input", "x"], attempts: 3, retryDelay: 0
     )
 
-    static func runner(flink: ScriptedFlink, supervisor: ScriptedSupervisor, progress: BootstrapProgress? = nil) -> BootstrapRunner {
+    static func runner(
+        flink: ScriptedFlink, supervisor: ScriptedSupervisor, progress: BootstrapProgress? = nil, plan: BootstrapPlan = Self.plan
+    ) -> BootstrapRunner {
         BootstrapRunner(
             plan: plan, flink: flink, reporter: supervisor, progress: progress ?? BootstrapProgress(clusterName: "demo", jobName: "wordcount"),
             logger: Logger(label: "bootstrap-test") { _ in SwiftLogNoOpLogHandler() }, readJar: { _ in Data("jar".utf8) }
@@ -237,5 +260,61 @@ struct BootstrapRunnerTests {
         #expect(held.withLock { $0 } == [jobId])
         #expect(supervisor.recorded.map(\.report.outcome) == [.failed])
         #expect(flink.recorded.cancelled == [jobId])
+    }
+
+    /// The plan as the supervisor's bootstrap Job gives it: the Job's uid is the Flink job id of the start.
+    static let startPlan: BootstrapPlan = {
+        var plan = Self.plan
+        plan.flinkJobId = BootstrapPlan.flinkJobId(from: "6D5F0B4E-2C1A-4B7E-9F3D-0A1B2C3D4E5F")
+        return plan
+    }()
+
+    @Test("a Flink job id is 32 hex digits or a UUID, in lower case; anything else is refused")
+    func flinkJobIds() {
+        #expect(BootstrapPlan.flinkJobId(from: "6D5F0B4E-2C1A-4B7E-9F3D-0A1B2C3D4E5F") == "6d5f0b4e2c1a4b7e9f3d0a1b2c3d4e5f")
+        #expect(BootstrapPlan.flinkJobId(from: "0123456789abcdef0123456789ABCDEF") == "0123456789abcdef0123456789abcdef")
+        for bad in ["", "$(BOOTSTRAP_JOB_UID)", "0123456789abcdef", "0123456789abcdef0123456789abcdeg", "6d5f0b4e-2c1a-4b7e-9f3d-0a1b2c3d4e5", "6d5f0b4e2-c1a-4b7e-9f3d-0a1b2c3d4e5f"] {
+            #expect(BootstrapPlan.flinkJobId(from: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("a run whose answer was lost is retried under its id: Flink refuses it as a duplicate, and the job that runs is reported")
+    func lostRunAnswer() async throws {
+        let flink = ScriptedFlink(run: [.lost(FlinkError.timeout("run")), .succeed])
+        let supervisor = ScriptedSupervisor()
+        try await Self.runner(flink: flink, supervisor: supervisor, plan: Self.startPlan).run()
+        let jobId = try #require(Self.startPlan.flinkJobId)
+        #expect(flink.recorded.runs.map(\.jobId) == [jobId, jobId])
+        #expect(flink.recorded.started == [jobId])
+        #expect(supervisor.accepted.map(\.flinkJobId) == [jobId])
+        #expect(flink.recorded.cancelled.isEmpty)
+    }
+
+    @Test("a bootstrap killed after its run and before its report: the next attempt of the start reports that job and starts no other")
+    func restartedBootstrapAdoptsItsRun() async throws {
+        let flink = ScriptedFlink()
+        // The first attempt's reports all fail (the process is as good as killed): it must not cancel the job.
+        let unreachable = ScriptedSupervisor([.fail(TransportError())])
+        await #expect(throws: TransportError.self) {
+            try await Self.runner(flink: flink, supervisor: unreachable, plan: Self.startPlan).run()
+        }
+        let jobId = try #require(Self.startPlan.flinkJobId)
+        #expect(flink.recorded.started == [jobId])
+        #expect(flink.recorded.cancelled.isEmpty, "the next attempt reports it")
+        // The restarted container (or a new pod of the same Job) runs the same plan.
+        let supervisor = ScriptedSupervisor()
+        let progress = BootstrapProgress(clusterName: "demo", jobName: "wordcount")
+        try await Self.runner(flink: flink, supervisor: supervisor, progress: progress, plan: Self.startPlan).run()
+        #expect(flink.recorded.started == [jobId], "Flink runs the start's job once")
+        #expect(supervisor.accepted.map(\.outcome) == [.started] && supervisor.accepted.map(\.flinkJobId) == [jobId])
+        #expect(progress.snapshot.phase == .succeeded && progress.snapshot.flinkJobId == jobId)
+    }
+
+    @Test("without the start's id, two bootstraps are two jobs: which is why the bootstrap Job passes its uid")
+    func withoutStartIdEachProcessRunsItsOwn() async throws {
+        let flink = ScriptedFlink()
+        try await Self.runner(flink: flink, supervisor: ScriptedSupervisor()).run()
+        try await Self.runner(flink: flink, supervisor: ScriptedSupervisor()).run()
+        #expect(Set(flink.recorded.started).count == 2)
     }
 }

@@ -50,6 +50,15 @@ struct FlinkClientIntegrationTests {
         try await waitFor("job running") { try await client.jobDetails(jobId).allTasksRunning }
         try await waitFor("counts") { counts(in: output).count >= 3 }
         #expect(try await client.jobs().contains { $0.id == jobId && $0.status == "RUNNING" })
+        // A second run with the same job id (a restarted bootstrap of the same start) is refused, and known as such.
+        do {
+            _ = try await client.runJar(
+                jarId, RunRequest(entryClass: TestJobs.counting, parallelism: 2, arguments: ["--output", output.path], jobId: jobId))
+            Issue.record("Flink \(version) ran job id \(jobId) twice")
+        } catch let error as FlinkError {
+            #expect(error.isDuplicateSubmission, "\(error)")
+        }
+        #expect(try await client.jobs().filter { $0.status == "RUNNING" }.map(\.id) == [jobId])
         // Checkpoints (every 2 s in the test cluster's configuration): counted, the latest with its path.
         #expect(try await client.jobManagerConfiguration()["execution.checkpointing.interval"] == "2s")
         try await waitFor("a completed checkpoint") { try await client.checkpointStatistics(jobId).latest != nil }

@@ -187,8 +187,12 @@ struct SupervisorResourcesBootstrapTests {
         #expect(term?["weight"] == 100 && term?["podAffinityTerm"]?["labelSelector"]?["matchLabels"]?["jobName"] == "wordcount")
         let container = try #require(pod["containers"]?.arrayValue?.first)
         #expect(container["name"] == "bootstrap" && container["image"] == "jobs:1" && container["imagePullPolicy"] == "IfNotPresent")
-        #expect(container["args"]?.strings == Self.base)
-        #expect(container["env"]?.names == ["POD_NAME", "POD_NAMESPACE"])
+        // The Flink job id of this start is the Job's uid, which Kubernetes puts on the Job's pods as a label.
+        #expect(container["args"]?.strings == Self.base + ["--flink-job-id", "$(BOOTSTRAP_JOB_UID)"])
+        #expect(container["env"]?.names == ["POD_NAME", "POD_NAMESPACE", "BOOTSTRAP_JOB_UID"])
+        #expect(
+            container["env"]?.arrayValue?.last?["valueFrom"]?["fieldRef"]?["fieldPath"]
+                == "metadata.labels['batch.kubernetes.io/controller-uid']")
         #expect(container["resources"] == ["limits": ["cpu": "1", "memory": "256Mi"], "requests": ["cpu": "100m", "memory": "256Mi"]])
         #expect(container["volumeMounts"] == [["name": "tmp", "mountPath": "/tmp"]])
     }

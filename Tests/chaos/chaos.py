@@ -1009,6 +1009,10 @@ def main() -> int:
                 if entry["kind"] in ("fault", "op", "op-error", "not-converged", "monitor-error"):
                     print(f"  {json.dumps(entry)}")
             print("\n" + failure_logs(system))
+            # again at the end: a CI log shows its tail, and the logs above would push the cause out of it
+            print(f"\nFAILED (seed {args.seed}, run folder {run_dir}):")
+            for v in result["violations"]:
+                print(f"  [{v['t']}] {v['invariant']}: {v['detail'][:2000]}")
             return 1
         print(f"\nOK: no invariant violated (seed {args.seed}); results in .bench/chaos-{tag}.json")
         return 0

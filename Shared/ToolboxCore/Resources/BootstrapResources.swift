@@ -41,12 +41,24 @@ public enum BootstrapResources {
     public static let upgradeCheckRole = "upgrade-check"
 
     /// The Job `bootstrap-<cluster>-<job>`, owned by the FlinkJob; the supervisor deletes it when done.
+    ///
+    /// Its Flink job id is the Job's uid (`--flink-job-id`, from the `batch.kubernetes.io/controller-uid` label the
+    /// Job controller puts on its pods): every container restart and pod of one start submits the same id, and Flink
+    /// runs an id at most once, so a bootstrap killed between its run call and its report cannot start the job twice.
+    /// Each start creates a new Job, hence a new id.
     public static func batchJob(for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings) -> BatchJob {
         let clusterName = cluster.metadata.name ?? ""
         let name = ResourceNames.bootstrapJob(cluster: clusterName, job: jobName(of: job, cluster: clusterName))
-        let runArguments = arguments(for: job, cluster: cluster, settings: settings)
-        return batchJob(name: name, role: role, arguments: runArguments, for: job, cluster: cluster, settings: settings)
+        let runArguments = arguments(for: job, cluster: cluster, settings: settings) + ["--flink-job-id", "$(\(jobUIDVariable))"]
+        return batchJob(
+            name: name, role: role, arguments: runArguments, for: job, cluster: cluster, settings: settings,
+            env: [ContainerAssembly.fieldEnv(jobUIDVariable, "metadata.labels['\(controllerUIDLabel)']")])
     }
+
+    /// The label the Job controller puts on a Job's pods: the Job's uid.
+    public static let controllerUIDLabel = "batch.kubernetes.io/controller-uid"
+    /// The bootstrap container's variable holding its Job's uid.
+    public static let jobUIDVariable = "BOOTSTRAP_JOB_UID"
 
     /// The plan-only Job `bootstrap-<cluster>-<job>-plan` (role `upgrade-check`) of the restore-compatibility check:
     /// it asks Flink for the plan of `job`'s bootstrap spec and reports it with `digest`; it never runs the job.
@@ -65,7 +77,8 @@ public enum BootstrapResources {
     public static let digestAnnotation = "flink-operator/bootstrap-digest"
 
     private static func batchJob(
-        name: String, role: String, arguments: [String], for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings
+        name: String, role: String, arguments: [String], for job: FlinkJob, cluster: FlinkCluster, settings: BootstrapSettings,
+        env: [JSONValue] = []
     ) -> BatchJob {
         let clusterName = cluster.metadata.name ?? ""
         let labels = ToolboxLabels.job(cluster: clusterName, job: jobName(of: job, cluster: clusterName)).merging(["role": role]) { _, new in new }
@@ -80,20 +93,22 @@ public enum BootstrapResources {
             "ttlSecondsAfterFinished": 600,
             "template": [
                 "metadata": ["labels": ContainerAssembly.labelsValue(labels)],
-                "spec": podSpec(for: job, arguments: arguments, labels: labels, settings: settings),
+                "spec": podSpec(for: job, arguments: arguments, env: env, labels: labels, settings: settings),
             ],
         ]
         return BatchJob(metadata: metadata, spec: spec)
     }
 
-    private static func podSpec(for job: FlinkJob, arguments: [String], labels: [String: String], settings: BootstrapSettings) -> JSONValue {
+    private static func podSpec(
+        for job: FlinkJob, arguments: [String], env: [JSONValue], labels: [String: String], settings: BootstrapSettings
+    ) -> JSONValue {
         let bootstrap = job.spec.bootstrap
         var container: JSONValue = [
             "name": "bootstrap",
             "image": .string(bootstrap.image),
             "imagePullPolicy": .string(bootstrap.pullPolicy?.rawValue ?? "IfNotPresent"),
             "args": ContainerAssembly.strings(arguments),
-            "env": .array(ContainerAssembly.podIdentityEnv),
+            "env": .array(ContainerAssembly.podIdentityEnv + env),
             "resources": ContainerAssembly.encoded(bootstrap.resources) ?? SupervisorDeployment.defaultResources,
         ]
         container["securityContext"] = PodSecurity.toolboxContainer(overriddenBy: ContainerAssembly.encoded(bootstrap.securityContext))
