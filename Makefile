@@ -102,9 +102,10 @@ localkube-test: deps
 
 ## bench: the benchmark suite, release builds (the build may take minutes): the operator on localkube for 1, 100, 1,000
 ## and 10,000 FlinkDeployments (convergence, CPU and writes per FlinkDeployment, RSS, reaction latency), the control
-## plane over mutual TLS at 1/8/64 connections (curl), the supervisor's RSS and CPU; results in .bench/*.json, then
-## docs/benchmarks.md with plots. Not part of `make test`. Options: BENCH_ARGS="--sizes 1,100" (operator bench),
-## CONTROLPLANE_BENCH_ARGS="--requests 5000", SUPERVISOR_BENCH_ARGS="--clusters 10".
+## plane over mutual TLS at 1/8/64 connections (curl), the supervisor's RSS and CPU (1 and 100 at rest; one whose
+## cluster runs 3 jobs on real Flink); results in .bench/*.json, then docs/benchmarks.md with plots. Not part of
+## `make test`. Options: BENCH_ARGS="--sizes 1,100" (operator bench), CONTROLPLANE_BENCH_ARGS="--requests 5000",
+## SUPERVISOR_BENCH_ARGS="--clusters 10", SUPERVISOR_JOBS_BENCH_ARGS="--jobs 2 --window 30".
 BENCH_ARGS ?= --sizes 1,100,1000,10000
 .PHONY: bench bench-deps bench-report bench-compare
 bench-deps: deps
@@ -112,9 +113,12 @@ bench-deps: deps
 
 bench: bench-deps
 	@start=$$(date +%s); swift build -c release --product operator; swift build -c release --product supervisor; \
-	  echo "release build of the operator and the supervisor: $$(( $$(date +%s) - start )) s"
+	  swift build -c release --product bootstrap; \
+	  echo "release build of the operator, the supervisor and the bootstrap: $$(( $$(date +%s) - start )) s"
 	$(PYTHON) Tools/bench/controlplane_bench.py $(CONTROLPLANE_BENCH_ARGS)
 	$(PYTHON) Tools/bench/supervisor_bench.py $(SUPERVISOR_BENCH_ARGS)
+	$(MAKE) flink-deps
+	$(PYTHON) Tools/bench/supervisor_jobs_bench.py $(SUPERVISOR_JOBS_BENCH_ARGS)
 	$(PYTHON) Tools/bench/operator_bench.py $(BENCH_ARGS)
 	$(PYTHON) Tools/bench/report.py
 

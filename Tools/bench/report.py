@@ -170,7 +170,7 @@ def controlplane_section(report: dict, images: Path, lines: list[str]) -> None:
     lines.append("")
 
 
-def supervisor_section(report: dict, images: Path, lines: list[str]) -> None:
+def supervisor_section(report: dict, jobs: dict | None, images: Path, lines: list[str]) -> None:
     cases = report["cases"]
     lines += ["## Supervisors", "",
               f"{report['binary']} ({report['build']}), {report['started']}; pod execution off: each cluster waits on a "
@@ -203,7 +203,25 @@ def supervisor_section(report: dict, images: Path, lines: list[str]) -> None:
               f"| ~0 CPU at rest | {verdict(worst_cpu < 1)} | {worst_cpu} % of a core per supervisor at most |",
               f"| one more supervisor < 30 MB (PSS with {cases[-1]['clusters']} on the machine) | "
               f"{verdict(cases[-1]['rss_mib'].get('pss_mean', 1e9) * 1.048576 < 30)} | {cases[-1]['rss_mib'].get('pss_mean')} MiB |",
-              "| with 3 running jobs | **not measured** | the bench runs no Flink (pod execution off) |", ""]
+              jobs_goal(jobs), ""]
+    if jobs:
+        lines += [f"With running jobs (`Tools/bench/supervisor_jobs_bench.py`, {jobs['binary']}, {jobs['date']}): "
+                  f"{jobs['what']}; polling interval {jobs['polling_interval_seconds']} s, a {jobs['window_seconds']:.0f} s "
+                  f"window once no write but Leases happened for 5 s.", "",
+                  "| jobs | RSS (MiB) | private (MiB) | PSS (MiB) | CPU (% of a core) | Flink REST calls / min | "
+                  "Kubernetes writes / min | all jobs RUNNING after (s) |", "|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {jobs['jobs']} | {jobs['rss_mib']} | {jobs['private_mib']} | {jobs['pss_mib']} | "
+                  f"{jobs['cpu_percent_of_a_core']} | {jobs['flink_calls_per_minute']} | {jobs['writes_per_minute']} | "
+                  f"{jobs['running_after_seconds']} |", ""]
+
+
+def jobs_goal(jobs: dict | None) -> str:
+    """The goal row of a supervisor with running jobs."""
+    if not jobs:
+        return "| with 3 running jobs | **not measured** | no `.bench/supervisor-jobs.json` (`Tools/bench/supervisor_jobs_bench.py`) |"
+    return (f"| supervisor RSS < 30 MB with {jobs['jobs']} running jobs | {verdict(jobs['rss_mib'] * 1.048576 < 30)} | "
+            f"{jobs['rss_mib']} MiB RSS, {jobs['private_mib']} MiB private, {jobs['pss_mib']} MiB PSS; "
+            f"{jobs['cpu_percent_of_a_core']} % of a core |")
 
 
 def localkube_section(results: list[dict], lines: list[str]) -> None:
@@ -240,7 +258,7 @@ def main(argv=None) -> int:
         controlplane_section(controlplane, images, lines)
         sections += 1
     if (supervisor := load(bench / "supervisor.json")) is not None:
-        supervisor_section(supervisor, images, lines)
+        supervisor_section(supervisor, load(bench / "supervisor-jobs.json"), images, lines)
         sections += 1
     localkube = [json.loads(p.read_text()) for p in sorted(bench.glob("localkube-*.json"))]
     if localkube:
