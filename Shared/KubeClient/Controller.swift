@@ -101,7 +101,7 @@ public struct Controller<R: Reconciler>: Sendable {
             let outcome = try await reconciler.reconcile(key)
             terminal.forget(key)
             await queue.forget(key)
-            if case .requeue(let delay) = outcome { queue.add(key, after: delay) }
+            if case .requeue(let delay) = outcome { await queue.add(key, after: delay) }
             observer(key, ReconcileRecord(result: "success", duration: .now - started))
         } catch {
             switch policy.classify(error) {

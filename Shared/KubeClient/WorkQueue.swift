@@ -4,12 +4,18 @@
 /// - A key being processed is never handed out twice; if it is added meanwhile, it is queued again when `done`.
 /// - `addRateLimited` re-adds a key after a capped exponential backoff with jitter that grows with its failures;
 ///   `forget` resets it.
+/// - A key has at most one delayed add: a later `add(_:after:)` (or `addRateLimited`) replaces the earlier one, since
+///   the pass that asked last knew the most. (A timer per call would let every event start a new chain of
+///   rechecks that never merge: a supervisor at rest reconciled 2.4 times a second instead of once per interval.)
 public actor WorkQueue<Key: Hashable & Sendable> {
     private var queue: [Key] = []
     private var head = 0
     private var dirty: Set<Key> = []
     private var processing: Set<Key> = []
     private var failures: [Key: Int] = [:]
+    /// The pending delayed add of each key: its token (which a timer must still hold to fire) and its timer.
+    private var delayed: [Key: (token: Int, timer: Task<Void, Never>)] = [:]
+    private var nextToken = 0
     private var waiters: [(id: Int, continuation: CheckedContinuation<Key?, Never>)] = []
     private var nextWaiterID = 0
     private var shuttingDown = false
@@ -41,13 +47,27 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         }
     }
 
-    /// Queues `key` after `delay`.
-    public nonisolated func add(_ key: Key, after delay: Duration) {
-        Task { [clock] in
-            try? await clock.sleep(for: delay)
-            await self.add(key)
+    /// Queues `key` after `delay`, replacing the key's pending delayed add if it has one.
+    public func add(_ key: Key, after delay: Duration) {
+        guard !shuttingDown else { return }
+        nextToken += 1
+        let token = nextToken
+        delayed[key]?.timer.cancel()
+        let timer = Task { [clock] in
+            do { try await clock.sleep(for: delay) } catch { return }
+            await self.fire(key, token: token)
         }
+        delayed[key] = (token, timer)
     }
+
+    private func fire(_ key: Key, token: Int) {
+        guard delayed[key]?.token == token else { return }
+        delayed[key] = nil
+        add(key)
+    }
+
+    /// Keys with a pending delayed add.
+    public var delayedCount: Int { delayed.count }
 
     /// Queues `key` after a backoff that doubles with each consecutive failure of that key, up to `maxDelay`;
     /// returns the delay.
@@ -112,6 +132,8 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// Stops handing out keys; waiting `next()` calls return `nil`.
     public func shutDown() {
         shuttingDown = true
+        delayed.values.forEach { $0.timer.cancel() }
+        delayed.removeAll()
         let pending = waiters
         waiters.removeAll()
         pending.forEach { $0.continuation.resume(returning: nil) }

@@ -126,4 +126,36 @@ struct WorkQueueTests {
         await queue.add("a")
         #expect(await queue.next() == "a")
     }
+
+    @Test("a key has one delayed add: re-scheduling it replaces the pending one, so rechecks never pile up")
+    func oneDelayedAddPerKey() async {
+        let queue = WorkQueue<String>()
+        for _ in 0..<100 { await queue.add("a", after: .milliseconds(20)) }
+        await queue.add("b", after: .milliseconds(20))
+        #expect(await queue.delayedCount == 2)
+        var handedOut: Set<String> = []
+        for _ in 0..<2 {
+            if let key = await queue.next() { handedOut.insert(key) }
+        }
+        #expect(handedOut == ["a", "b"])
+        #expect(await queue.delayedCount == 0, "each fired timer was the key's only one")
+    }
+
+    @Test("the latest delayed add wins: a key asked for in an hour, then in 1 ms, comes back now", .timeLimit(.minutes(1)))
+    func latestDelayedAddWins() async {
+        let queue = WorkQueue<String>()
+        await queue.add("a", after: .seconds(3600))
+        await queue.add("a", after: .milliseconds(1))
+        #expect(await queue.next() == "a")
+        await queue.done("a")
+        #expect(await queue.delayedCount == 0, "the hour-long timer was replaced, not left pending")
+    }
+
+    @Test("shutting down drops pending delayed adds")
+    func shutDownDropsDelayed() async {
+        let queue = WorkQueue<String>()
+        await queue.add("a", after: .seconds(3600))
+        await queue.shutDown()
+        #expect(await queue.delayedCount == 0)
+    }
 }

@@ -49,8 +49,9 @@ def deployment(name: str, jobs: int, flink: str, shared: Path, polling: int) -> 
                     "bootstrap": {"image": "flink-k8s-toolbox-bootstrap:1.5.0", "jarPath": "/opt/jobs/toolbox-test-jobs.jar",
                                   "className": COUNTING,
                                   "arguments": ["--rate", "10", "--output", str(shared / f"bench-job{i}.txt")]},
-                    "savepoint": {"savepointMode": "Manual",
-                                  "savepointTargetPath": f"file://{shared / 'bench-savepoints'}"}}}
+                    "savepoint": {"savepointMode": "Manual", "savepointInterval": 0,
+                                  "savepointTargetPath": f"file://{shared / 'bench-savepoints'}"},
+                    "restart": {"restartPolicy": "Never", "restartDelay": 5, "restartTimeout": 180}}}
                     for i in range(1, jobs + 1)]}}
 
 
@@ -94,11 +95,11 @@ def container_pid(pod: dict) -> int | None:
     return None
 
 
-def flink_calls(ip: str) -> float:
-    """The Flink REST calls a supervisor made so far (the count of its request-duration histogram, every route)."""
+def flink_calls(ip: str) -> dict[str, float]:
+    """The Flink REST calls a supervisor made so far, by the labels of its request-duration histogram (the route)."""
     text = urllib.request.urlopen(f"http://{ip}:8080/metrics", timeout=5).read().decode()
-    return sum(float(v) for v in re.findall(r"^flink_supervisor_flink_request_duration_seconds_count(?:\{[^}]*\})? (\S+)$",
-                                            text, re.M))
+    calls = re.findall(r"^flink_supervisor_flink_request_duration_seconds_count(?:\{([^}]*)\})? (\S+)$", text, re.M)
+    return {labels or "-": float(value) for labels, value in calls}
 
 
 def wait(what: str, timeout: float, condition):
@@ -141,7 +142,7 @@ def measure(args) -> dict:
         time.sleep(args.window)
         cpu = ob.cpu_seconds(pid) - cpu
         writes = ob.subtract(ob.operator_writes(kube.stats()), writes)
-        calls = flink_calls(ip) - calls
+        calls = ob.subtract(flink_calls(ip), calls)
         memory = ob.memory(pid)
         if not running():
             raise RuntimeError("a job left RUNNING during the window")
@@ -153,7 +154,8 @@ def measure(args) -> dict:
             "pss_mib": memory.get("Pss", 0),
             "cpu_percent_of_a_core": round(cpu * 100 / args.window, 3),
             "writes_in_window": writes, "writes_per_minute": round(sum(writes.values()) * 60 / args.window, 2),
-            "flink_calls_per_minute": round(calls * 60 / args.window, 1),
+            "flink_calls_per_minute": round(sum(calls.values()) * 60 / args.window, 1),
+            "flink_calls_in_window": calls,
             "what": f"one supervisor, its cluster running {args.jobs} CountingJobs on real Flink {args.flink} (pods as processes)",
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "load": os.getloadavg()[0],
         }
