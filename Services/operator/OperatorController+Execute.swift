@@ -11,7 +11,14 @@ extension OperatorController {
         let named = cache.jobs.indexed(name).filter { ($0.metadata.name ?? "").hasPrefix(prefix) }
         let jobs = Dictionary((owned + named).map { ($0.key, $0) }) { first, _ in first }.values.sorted { $0.key < $1.key }
         let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(cache.key(name)), jobs: jobs, now: now())
-        for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment) }
+        var created = CreationEvent()
+        do {
+            for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment, created: &created) }
+        } catch {
+            await record(created, on: deployment)
+            throw error
+        }
+        await record(created, on: deployment)
     }
 
     func reconcileCluster(_ name: String) async throws -> ReconcileOutcome {
@@ -21,14 +28,27 @@ extension OperatorController {
         let liveness = SupervisorLiveness(pods: cache.supervisorPods(of: name), now: now(), abandonAfter: abandonAfter)
         var outcome = ReconcileOutcome.done
         let actions = SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, service: service, settings: settings, liveness: liveness)
-        for action in actions {
-            if case .recheck(let seconds) = action {
-                outcome = .requeue(after: .milliseconds(Int(seconds * 1000)))
-            } else {
-                try await execute(action, on: cluster)
+        var created = CreationEvent()
+        do {
+            for action in actions {
+                if case .recheck(let seconds) = action {
+                    outcome = .requeue(after: .milliseconds(Int(seconds * 1000)))
+                } else {
+                    try await execute(action, on: cluster, created: &created)
+                }
             }
+        } catch {
+            await record(created, on: cluster)
+            throw error
         }
+        await record(created, on: cluster)
         return outcome
+    }
+
+    /// One Normal Event for what a pass created (nothing when it created nothing).
+    private func record<Object: KubeResource>(_ created: CreationEvent, on object: Object) async {
+        guard let event = created.event else { return }
+        await events.normal(object, reason: event.reason, message: event.message)
     }
 
     func reconcileJob(_ name: String) async throws {
@@ -48,7 +68,7 @@ extension OperatorController {
         }
     }
 
-    private func execute(_ action: DeploymentAction, on deployment: FlinkDeployment) async throws {
+    private func execute(_ action: DeploymentAction, on deployment: FlinkDeployment, created: inout CreationEvent) async throws {
         switch action {
         case .addFinalizer:
             try await client.addFinalizer(ResourceNames.operatorFinalizer, to: deployment)
@@ -56,7 +76,7 @@ extension OperatorController {
             try await client.removeFinalizer(ResourceNames.operatorFinalizer, from: deployment)
         case .createCluster(let cluster):
             try await createIgnoringExisting(cluster)
-            await events.normal(deployment, reason: "ClusterCreated", message: "created FlinkCluster \(cluster.metadata.name ?? "")")
+            created.add(reason: "ClusterCreated", object: "FlinkCluster \(cluster.metadata.name ?? "")")
         case .patchCluster(let name, let operations):
             _ = try await client.patch(FlinkCluster.self, name: name, namespace: cache.namespace, patch: .json(operations))
             await events.normal(
@@ -66,7 +86,7 @@ extension OperatorController {
             await events.normal(deployment, reason: "ClusterDeleted", message: "deleted FlinkCluster \(name)")
         case .createJob(let job):
             try await createIgnoringExisting(job)
-            await events.normal(deployment, reason: "JobCreated", message: "created FlinkJob \(job.metadata.name ?? "")")
+            created.add(reason: "JobCreated", object: "FlinkJob \(job.metadata.name ?? "")")
         case .patchJob(let name, let operations):
             _ = try await client.patch(FlinkJob.self, name: name, namespace: cache.namespace, patch: .json(operations))
             await events.normal(deployment, reason: "JobUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkJob \(name)")
@@ -82,7 +102,7 @@ extension OperatorController {
         }
     }
 
-    private func execute(_ action: SupervisorAction, on cluster: FlinkCluster) async throws {
+    private func execute(_ action: SupervisorAction, on cluster: FlinkCluster, created: inout CreationEvent) async throws {
         switch action {
         case .addFinalizer:
             try await client.addFinalizer(ResourceNames.operatorFinalizer, to: cluster)
@@ -90,7 +110,7 @@ extension OperatorController {
             try await client.removeFinalizer(ResourceNames.operatorFinalizer, from: cluster)
         case .createDeployment(let supervisorDeployment):
             try await createIgnoringExisting(supervisorDeployment)
-            await events.normal(cluster, reason: "SupervisorCreated", message: "created supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
+            created.add(reason: "SupervisorCreated", object: "supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
         case .replaceDeployment(let supervisorDeployment):
             _ = try await client.update(supervisorDeployment)
             await events.normal(cluster, reason: "SupervisorUpdated", message: "updated supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
@@ -105,7 +125,7 @@ extension OperatorController {
             break  // returned to the runtime as the reconcile's outcome
         case .createService(let service):
             try await createIgnoringExisting(service)
-            await events.normal(cluster, reason: "SupervisorServiceCreated", message: "created supervisor Service \(service.metadata.name ?? "")")
+            created.add(reason: "SupervisorServiceCreated", object: "supervisor Service \(service.metadata.name ?? "")")
         case .deleteService(let name):
             try await deleteIgnoringMissing(KubeService.self, name)
             await events.normal(cluster, reason: "SupervisorServiceDeleted", message: "deleted supervisor Service \(name)")

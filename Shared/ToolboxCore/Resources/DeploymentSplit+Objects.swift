@@ -4,13 +4,17 @@ import ToolboxAPI
 /// The objects a FlinkDeployment is split into (the patches and digest that keep them in line are in
 /// `Operator/DeploymentSplit.swift`).
 extension DeploymentSplit {
-    /// The FlinkCluster of a deployment: same name and namespace, the declared spec verbatim, owned by the deployment;
+    /// The FlinkCluster of a deployment: same name and namespace, the declared spec verbatim, owned by the deployment
+    /// and carrying the operator's finalizer;
     /// the declared `taskManagers` is noted as applied (`DeploymentSplit.scalePatch`).
     public static func cluster(of deployment: FlinkDeployment) -> FlinkCluster {
         let name = deployment.metadata.name ?? ""
         var metadata = ObjectMeta(name: name, namespace: deployment.metadata.namespace)
         metadata.labels = ToolboxLabels.cluster(name).merging([ToolboxLabels.deploymentName: name]) { _, new in new }
         metadata.ownerReferences = ToolboxLabels.ownerReference(to: deployment).map { [$0] }
+        // Created with the operator's finalizer, which the supervisor's reconcile would otherwise add by a patch
+        // (a write and a watch event per cluster, and one more pass before the supervisor Deployment is created).
+        metadata.finalizers = [ResourceNames.operatorFinalizer]
         if let taskManagers = deployment.spec.cluster.taskManagers { metadata.annotations = [declaredTaskManagersKey: String(taskManagers)] }
         return FlinkCluster(metadata: metadata, spec: deployment.spec.cluster)
     }
