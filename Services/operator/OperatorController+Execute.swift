@@ -61,7 +61,7 @@ extension OperatorController {
             case .updateStatus(let status):
                 var updated = job
                 updated.status = status
-                _ = try await client.updateStatus(updated)
+                try await client.updateStatusUnread(updated)
             case .removeSupervisorFinalizer:
                 try await client.removeFinalizer(ResourceNames.supervisorFinalizer, from: job)
             }
@@ -78,7 +78,7 @@ extension OperatorController {
             try await createIgnoringExisting(cluster)
             created.add(reason: "ClusterCreated", object: "FlinkCluster \(cluster.metadata.name ?? "")")
         case .patchCluster(let name, let operations):
-            _ = try await client.patch(FlinkCluster.self, name: name, namespace: cache.namespace, patch: .json(operations))
+            try await client.patchUnread(FlinkCluster.self, name: name, namespace: cache.namespace, patch: .json(operations), subresource: nil)
             await events.normal(
                 deployment, reason: "ClusterUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkCluster \(name)")
         case .deleteCluster(let name):
@@ -88,7 +88,7 @@ extension OperatorController {
             try await createIgnoringExisting(job)
             created.add(reason: "JobCreated", object: "FlinkJob \(job.metadata.name ?? "")")
         case .patchJob(let name, let operations):
-            _ = try await client.patch(FlinkJob.self, name: name, namespace: cache.namespace, patch: .json(operations))
+            try await client.patchUnread(FlinkJob.self, name: name, namespace: cache.namespace, patch: .json(operations), subresource: nil)
             await events.normal(deployment, reason: "JobUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkJob \(name)")
         case .deleteJob(let name):
             try await deleteIgnoringMissing(FlinkJob.self, name)
@@ -96,7 +96,7 @@ extension OperatorController {
         case .updateStatus(let status):
             var updated = deployment
             updated.status = status
-            _ = try await client.updateStatus(updated)
+            try await client.updateStatusUnread(updated)
         case .event(let warning, let reason, let message):
             await events.record(deployment, type: warning ? "Warning" : "Normal", reason: reason, message: message)
         }
@@ -112,7 +112,7 @@ extension OperatorController {
             try await createIgnoringExisting(supervisorDeployment)
             created.add(reason: "SupervisorCreated", object: "supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
         case .replaceDeployment(let supervisorDeployment):
-            _ = try await client.update(supervisorDeployment)
+            try await client.updateUnread(supervisorDeployment)
             await events.normal(cluster, reason: "SupervisorUpdated", message: "updated supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
         case .deleteDeployment(let name):
             try await deleteIgnoringMissing(Deployment.self, name)
@@ -136,7 +136,7 @@ extension OperatorController {
 
     private func createIgnoringExisting<Object: KubeResource>(_ object: Object) async throws {
         do {
-            _ = try await client.create(object)
+            try await client.createUnread(object)
         } catch let error as KubeError where error.kind == .alreadyExists {
             logger.debug("\(Object.resource.kind) \(object.key) exists already (cache behind)")
         }

@@ -57,7 +57,7 @@ public final class EventRecorder: Sendable {
         do {
             if let previous, now.timeIntervalSince(previous.last) < aggregationWindow {
                 let patch: JSONValue = ["count": .number(Double(previous.count + 1)), "lastTimestamp": .string(KubeJSON.formatTimestamp(now))]
-                _ = try await client.patch(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch), subresource: nil)
+                try await client.patchUnread(Event.self, name: previous.name, namespace: namespace, patch: .merge(patch), subresource: nil)
                 remember(identity, Seen(name: previous.name, count: previous.count + 1, last: now))
                 return
             }
@@ -69,7 +69,7 @@ public final class EventRecorder: Sendable {
             event.count = 1
             event.firstTimestamp = KubeJSON.formatTimestamp(now)
             event.lastTimestamp = event.firstTimestamp
-            _ = try await client.create(event)
+            try await client.createUnread(event)
             remember(identity, Seen(name: name, count: 1, last: now))
         } catch {
             logger.warning("cannot record event \(reason) on \(Object.resource.kind) \(object.key): \(error)")

@@ -21,7 +21,8 @@ extension KubeAPI {
             JSONPatchOperation(op: "add", path: "/metadata/finalizers", value: .array(finalizers.map { .string($0) })),
         ]
         do {
-            _ = try await patch(Object.self, name: object.metadata.name ?? "", namespace: object.metadata.namespace, patch: .json(operations))
+            try await patchUnread(
+                Object.self, name: object.metadata.name ?? "", namespace: object.metadata.namespace, patch: .json(operations), subresource: nil)
         } catch let error as KubeError where error.kind == .notFound {}
     }
 }

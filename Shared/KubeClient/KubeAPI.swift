@@ -30,11 +30,29 @@ public protocol KubeAPI: Sendable {
     ) async throws
     /// Sets the desired replicas through the scale subresource.
     func scale<Object: KubeResource>(_ type: Object.Type, name: String, namespace: String?, replicas: Int) async throws -> Scale
+    /// `create` for a caller that does not read the answer (`KubeClient` leaves it undecoded; the default decodes it).
+    func createUnread<Object: KubeResource>(_ object: Object) async throws
+    /// `patch` for a caller that does not read the answer (`KubeClient` leaves it undecoded; the default decodes it).
+    func patchUnread<Object: KubeResource>(
+        _ type: Object.Type, name: String, namespace: String?, patch: Patch, subresource: String?
+    ) async throws
 }
 
 extension KubeClient: KubeAPI {}
 
 extension KubeAPI {
+    /// The default `createUnread`: a `create` whose answer is dropped.
+    public func createUnread<Object: KubeResource>(_ object: Object) async throws {
+        _ = try await create(object)
+    }
+
+    /// The default `patchUnread`: a `patch` whose answer is dropped.
+    public func patchUnread<Object: KubeResource>(
+        _ type: Object.Type, name: String, namespace: String?, patch: Patch, subresource: String?
+    ) async throws {
+        _ = try await self.patch(type, name: name, namespace: namespace, patch: patch, subresource: subresource)
+    }
+
     /// Reads one object in the default namespace.
     public func get<Object: KubeResource>(_ type: Object.Type, name: String) async throws -> Object {
         try await get(type, name: name, namespace: nil)

@@ -88,6 +88,31 @@ struct KubeClientCRUDTests {
         }
     }
 
+    @Test("writes whose answer is not read take effect, and fail with the same typed errors")
+    func unreadWrites() async throws {
+        try await withLocalKube(crds: true) { _, client in
+            try await client.createUnread(configMap("a", data: ["k": "1"]))
+            #expect(try await client.get(ConfigMap.self, name: "a").data == ["k": "1"])
+            await expectKind(.alreadyExists) { try await client.createUnread(configMap("a", data: [:])) }
+            try await client.patchUnread(ConfigMap.self, name: "a", namespace: nil, patch: .merge(["data": ["k": "2"]]), subresource: nil)
+            var stored = try await client.get(ConfigMap.self, name: "a")
+            #expect(stored.data == ["k": "2"])
+            stored.data = ["k": "3"]
+            try await client.updateUnread(stored)
+            #expect(try await client.get(ConfigMap.self, name: "a").data == ["k": "3"])
+            await expectKind(.conflict) { try await client.updateUnread(stored) }  // its resourceVersion is stale now
+
+            let spec = Components.Schemas.FlinkClusterSpec(
+                taskManagers: 1, runtime: .init(image: "flink:1.20"), jobManager: .init(serviceMode: .clusterIP),
+                taskManager: .init(taskSlots: 2), supervisor: .init(image: "toolbox:1.5.0")
+            )
+            var cluster = try await client.create(FlinkCluster(metadata: ObjectMeta(name: "demo", namespace: "default"), spec: spec))
+            cluster.status = .init(resourceStatus: .updated, supervisorStatus: .started)
+            try await client.updateStatusUnread(cluster)
+            #expect(try await client.get(FlinkCluster.self, name: "demo").status?.supervisorStatus == .started)
+        }
+    }
+
     @Test("server faults surface as retryable errors")
     func faults() async throws {
         try await withLocalKube { server, client in
