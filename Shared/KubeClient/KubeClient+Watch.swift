@@ -141,8 +141,18 @@ enum WatchEventDecoder {
 
     private struct Typed<Object: Decodable>: Decodable { var object: Object }
 
+    private struct Change<Object: Decodable>: Decodable {
+        var type: WatchEventType
+        var object: Object
+    }
+
+    /// Added, modified and deleted events, the stream's bulk, are read in one parse of the line; a bookmark, an
+    /// error or an object that does not decode goes the way that reads the event's header first (two parses).
     static func decode<Object: KubeResource>(_ type: Object.Type, line: Data) throws -> WatchEvent<Object> {
         let decoder = KubeJSON.decoder
+        if let change = try? decoder.decode(Change<Object>.self, from: line), change.type != .bookmark, change.type != .error {
+            return WatchEvent(type: change.type, object: change.object, resourceVersion: change.object.metadata.resourceVersion)
+        }
         guard let header = try? decoder.decode(Header.self, from: line) else {
             throw KubeError(kind: .decoding, code: 0, message: "bad watch event: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
