@@ -7,8 +7,8 @@ import ServiceKit
 import ServiceLifecycle
 import ToolboxCore
 
-/// The `operator` executable: watches FlinkDeployments, FlinkClusters and FlinkJobs and serves the control plane.
-@main
+/// The `operator` executable: watches FlinkDeployments, FlinkClusters and FlinkJobs and serves the control plane
+/// (started by `main.swift`).
 struct OperatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator",
