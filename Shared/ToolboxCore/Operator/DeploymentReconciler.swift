@@ -107,13 +107,14 @@ public enum DeploymentReconciler {
     }
 }
 
-/// Compares statuses ignoring `timestamp`, which changes whenever something else does.
+/// Compares statuses ignoring `timestamp`, which changes whenever something else does: field by field (the
+/// generated types are Hashable), not by the digests of their JSON, which cost two encodings per pass.
 enum StatusComparison {
     static func same(_ new: Components.Schemas.FlinkDeploymentStatus, _ old: Components.Schemas.FlinkDeploymentStatus?) -> Bool {
         guard var old else { return false }
         var new = new
         old.timestamp = nil
         new.timestamp = nil
-        return SpecDigest.of(old) == SpecDigest.of(new)
+        return old == new
     }
 }
