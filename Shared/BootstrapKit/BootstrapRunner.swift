@@ -58,7 +58,8 @@ public struct BootstrapPlan: Sendable, Hashable {
     /// `text` as a Flink job id: 32 hex digits, or a UUID (a Kubernetes uid) with its dashes dropped; lower case.
     /// `nil` when it is neither.
     public static func flinkJobId(from text: String) -> String? {
-        let hex = text.count == 36 && [8, 13, 18, 23].allSatisfy({ text[text.index(text.startIndex, offsetBy: $0)] == "-" })
+        let hex =
+            text.count == 36 && [8, 13, 18, 23].allSatisfy({ text[text.index(text.startIndex, offsetBy: $0)] == "-" })
             ? text.replacingOccurrences(of: "-", with: "") : text
         guard hex.count == 32, hex.allSatisfy(\.isHexDigit) else { return nil }
         return hex.lowercased()

@@ -68,8 +68,10 @@ final class ScriptedFlink: BootstrapFlink {
 
     static let duplicate = FlinkError.rejected(
         code: 400,
-        errors: ["org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\nCaused by: "
-            + "org.apache.flink.runtime.client.DuplicateApplicationSubmissionException: Job has already been submitted."])
+        errors: [
+            "org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\nCaused by: "
+                + "org.apache.flink.runtime.client.DuplicateApplicationSubmissionException: Job has already been submitted."
+        ])
 
     func runJar(_ jarId: String, _ request: RunRequest) async throws -> String {
         let (step, duplicate, jobId) = calls.withLock { calls in
@@ -273,7 +275,10 @@ struct BootstrapRunnerTests {
     func flinkJobIds() {
         #expect(BootstrapPlan.flinkJobId(from: "6D5F0B4E-2C1A-4B7E-9F3D-0A1B2C3D4E5F") == "6d5f0b4e2c1a4b7e9f3d0a1b2c3d4e5f")
         #expect(BootstrapPlan.flinkJobId(from: "0123456789abcdef0123456789ABCDEF") == "0123456789abcdef0123456789abcdef")
-        for bad in ["", "$(BOOTSTRAP_JOB_UID)", "0123456789abcdef", "0123456789abcdef0123456789abcdeg", "6d5f0b4e-2c1a-4b7e-9f3d-0a1b2c3d4e5", "6d5f0b4e2-c1a-4b7e-9f3d-0a1b2c3d4e5f"] {
+        for bad in [
+            "", "$(BOOTSTRAP_JOB_UID)", "0123456789abcdef", "0123456789abcdef0123456789abcdeg", "6d5f0b4e-2c1a-4b7e-9f3d-0a1b2c3d4e5",
+            "6d5f0b4e2-c1a-4b7e-9f3d-0a1b2c3d4e5f",
+        ] {
             #expect(BootstrapPlan.flinkJobId(from: bad) == nil, "\(bad)")
         }
     }

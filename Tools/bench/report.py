@@ -119,13 +119,15 @@ def operator_section(report: dict, images: Path, lines: list[str]) -> None:
 
 def other_runs_section(reports: list[dict], lines: list[str]) -> None:
     """Further operator runs (`.bench/operator-*.json`): the spread between runs on this shared machine."""
-    lines += ["Other runs (`.bench/operator-*.json`), to show the spread between runs on this shared machine:", "",
-              "| started | binary | N | all supervisors (s) | operator CPU ms / FD | operator RSS (MiB) | load 1 min |",
-              "|---|---|---:|---:|---:|---:|---:|"]
-    for report in reports:
+    lines += ["Other runs (`.bench/operator-*.json`): the steps of the profile-driven fixes, and the spread between runs on "
+              "this shared machine:", "",
+              "| started | code | N | all supervisors (s) | operator CPU ms / FD | writes / FD | operator RSS (MiB) | load 1 min |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for report in sorted(reports, key=lambda r: r["started"]):
         for r in report["apply"]:
-            lines.append(f"| {report['started']} | {report['binary']} ({report['build']}) | {r['n']:,} | {r['all_supervisors_seconds']} | "
-                         f"{r['operator_cpu_seconds'] * 1000 / r['n']:.2f} | {r['operator_memory_mib'].get('VmRSS')} | "
+            lines.append(f"| {report['started']} | {report.get('code', report['binary'] + ' (' + report['build'] + ')')} | {r['n']:,} | "
+                         f"{r['all_supervisors_seconds']} | {r['operator_cpu_seconds'] * 1000 / r['n']:.2f} | "
+                         f"{r['operator_writes_per_deployment']} | {r['operator_memory_mib'].get('VmRSS')} | "
                          f"{r['load_average_before'][0]}→{r['load_average_after'][0]} |")
     lines.append("")
 
