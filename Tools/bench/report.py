@@ -70,7 +70,7 @@ def operator_section(report: dict, images: Path, lines: list[str]) -> None:
     lines += [
         "## Operator convergence", "",
         f"`{report['command']}` — {report['binary']} ({report['build']}), {report['cpus']} CPUs, localkube "
-        f"{report['localkube']}, {report['started']}.", "",
+        f"{report['localkube']}, {report['started']}" + (f"; code {report['code']}" if report.get("code") else "") + ".", "",
         "| N | all supervisors (s) | rate (/s) | operator CPU ms / FD | localkube CPU ms / FD | writes / FD | "
         "operator RSS (MiB) | writes at rest | load 1 min |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -36,7 +36,10 @@ def test_namespace_and_owner_indexes_follow_writes(tmp_path):
     assert reopened.count(KEY, "a") == 2
 
 
-def test_service_addresses_allocate_the_lowest_free_ip(tmp_path):
+def test_service_addresses_allocate_the_lowest_free_ip(tmp_path, monkeypatch):
+    # The machine's own listening addresses count as taken too; another localkube on this machine (a test or chaos
+    # run beside this one) would hold some of 127.2.0.x, so the machine is left out here and tested below.
+    monkeypatch.setattr("localkube.addresses.busy_ips", lambda: set())
     store = Store(str(tmp_path / "state.db"), Hub(10))
     addresses = ServiceAddresses(store, "127.2.")
     for i in range(300):
@@ -51,3 +54,11 @@ def test_service_addresses_allocate_the_lowest_free_ip(tmp_path):
     assert _free_ip(used["ips"], used["prefix"], used["ip_start"]) == "127.2.0.16"
     used = addresses.used()
     assert "127.2.0.11" in used["ips"] and "127.2.0.16" not in used["ips"]
+
+
+def test_service_addresses_skip_what_the_machine_listens_on(tmp_path, monkeypatch):
+    """An address a process on the machine listens on (another localkube's Service) is not allocated."""
+    monkeypatch.setattr("localkube.addresses.busy_ips", lambda: {"127.2.0.11", "127.2.0.12"})
+    store = Store(str(tmp_path / "state.db"), Hub(10))
+    used = ServiceAddresses(store, "127.2.").used()
+    assert _free_ip(used["ips"], used["prefix"], used["ip_start"]) == "127.2.0.13"
