@@ -11,14 +11,9 @@ extension OperatorController {
         let named = cache.jobs.indexed(name).filter { ($0.metadata.name ?? "").hasPrefix(prefix) }
         let jobs = Dictionary((owned + named).map { ($0.key, $0) }) { first, _ in first }.values.sorted { $0.key < $1.key }
         let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(cache.key(name)), jobs: jobs, now: now())
-        var created = CreationEvent()
-        do {
+        try await recordingCreations(on: deployment) { created in
             for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment, created: &created) }
-        } catch {
-            await record(created, on: deployment)
-            throw error
         }
-        await record(created, on: deployment)
     }
 
     func reconcileCluster(_ name: String) async throws -> ReconcileOutcome {
@@ -28,8 +23,7 @@ extension OperatorController {
         let liveness = SupervisorLiveness(pods: cache.supervisorPods(of: name), now: now(), abandonAfter: abandonAfter)
         var outcome = ReconcileOutcome.done
         let actions = SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, service: service, settings: settings, liveness: liveness)
-        var created = CreationEvent()
-        do {
+        try await recordingCreations(on: cluster) { created in
             for action in actions {
                 if case .recheck(let seconds) = action {
                     outcome = .requeue(after: .milliseconds(Int(seconds * 1000)))
@@ -37,18 +31,20 @@ extension OperatorController {
                     try await execute(action, on: cluster, created: &created)
                 }
             }
-        } catch {
-            await record(created, on: cluster)
-            throw error
         }
-        await record(created, on: cluster)
         return outcome
     }
 
-    /// One Normal Event for what a pass created (nothing when it created nothing).
-    private func record<Object: KubeResource>(_ created: CreationEvent, on object: Object) async {
-        guard let event = created.event else { return }
-        await events.normal(object, reason: event.reason, message: event.message)
+    /// Runs `body`, then records one Normal Event for what it created (none when it created nothing), also when
+    /// `body` fails partway.
+    private func recordingCreations<Object: KubeResource>(
+        on object: Object, _ body: (inout CreationEvent) async throws -> Void
+    ) async throws {
+        var created = CreationEvent()
+        var failure: (any Error)?
+        do { try await body(&created) } catch { failure = error }
+        if let event = created.event { await events.normal(object, reason: event.reason, message: event.message) }
+        if let failure { throw failure }
     }
 
     func reconcileJob(_ name: String) async throws {

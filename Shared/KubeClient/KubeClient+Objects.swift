@@ -29,9 +29,7 @@ extension KubeClient {
 
     /// Creates `object` in its namespace (or the client's).
     public func create<Object: KubeResource>(_ object: Object) async throws -> Object {
-        let path = Object.resource.collectionPath(namespace: ns(object.metadata.namespace))
-        let data = try await send(.POST, path, body: try KubeJSON.encoder.encode(object), resource: Object.resource.plural)
-        return try decode(Object.self, data)
+        try decode(Object.self, try await post(object))
     }
 
     /// Replaces `object`; fails with `.conflict` when its resourceVersion is stale.
@@ -48,10 +46,7 @@ extension KubeClient {
     public func patch<Object: KubeResource>(
         _ type: Object.Type, name: String, namespace: String? = nil, patch: Patch, subresource: String? = nil
     ) async throws -> Object {
-        let path = Object.resource.objectPath(name: name, namespace: ns(namespace), subresource: subresource)
-        let resource = subresource.map { "\(Object.resource.plural)/\($0)" } ?? Object.resource.plural
-        let data = try await send(.PATCH, path, body: try patch.body(), contentType: patch.contentType, resource: resource)
-        return try decode(Object.self, data)
+        try decode(Object.self, try await send(patch, to: Object.self, name: name, namespace: namespace, subresource: subresource))
     }
 
     /// Deletes an object; its dependents follow `propagation`.
@@ -84,6 +79,22 @@ extension KubeClient {
         try decode(Object.self, try await putUnread(object, subresource: subresource))
     }
 
+    /// POSTs `object` to its collection; the server's answer, undecoded.
+    private func post<Object: KubeResource>(_ object: Object) async throws -> Data {
+        let path = Object.resource.collectionPath(namespace: ns(object.metadata.namespace))
+        return try await send(.POST, path, body: try KubeJSON.encoder.encode(object), resource: Object.resource.plural)
+    }
+
+    /// Sends `patch` to an object or its subresource; the server's answer, undecoded.
+    private func send<Object: KubeResource>(
+        _ patch: Patch, to type: Object.Type, name: String, namespace: String?, subresource: String?
+    ) async throws -> Data {
+        let path = Object.resource.objectPath(name: name, namespace: ns(namespace), subresource: subresource)
+        let resource = subresource.map { "\(Object.resource.plural)/\($0)" } ?? Object.resource.plural
+        return try await send(.PATCH, path, body: try patch.body(), contentType: patch.contentType, resource: resource)
+    }
+
+    /// PUTs `object` (or its subresource); the server's answer, undecoded.
     private func putUnread<Object: KubeResource>(_ object: Object, subresource: String?) async throws -> Data {
         guard let name = object.metadata.name else { throw KubeError(kind: .badRequest, code: 0, message: "object has no name") }
         let path = Object.resource.objectPath(name: name, namespace: ns(object.metadata.namespace), subresource: subresource)
@@ -99,8 +110,7 @@ extension KubeClient {
 
     /// `create` without decoding the stored object the server answers.
     public func createUnread<Object: KubeResource>(_ object: Object) async throws {
-        let path = Object.resource.collectionPath(namespace: ns(object.metadata.namespace))
-        _ = try await send(.POST, path, body: try KubeJSON.encoder.encode(object), resource: Object.resource.plural)
+        _ = try await post(object)
     }
 
     /// `update` without decoding the stored object the server answers.
@@ -117,9 +127,7 @@ extension KubeClient {
     public func patchUnread<Object: KubeResource>(
         _ type: Object.Type, name: String, namespace: String?, patch: Patch, subresource: String?
     ) async throws {
-        let path = Object.resource.objectPath(name: name, namespace: ns(namespace), subresource: subresource)
-        let resource = subresource.map { "\(Object.resource.plural)/\($0)" } ?? Object.resource.plural
-        _ = try await send(.PATCH, path, body: try patch.body(), contentType: patch.contentType, resource: resource)
+        _ = try await send(patch, to: type, name: name, namespace: namespace, subresource: subresource)
     }
 
     func ns(_ namespace: String?) -> String { namespace ?? defaultNamespace }

@@ -1,7 +1,7 @@
 /// The objects one reconcile pass created, told in one Event instead of one each (Events were 5 of the 14 writes a
 /// FlinkDeployment took to converge): one object keeps its kind's own reason (`ClusterCreated`, `JobCreated`, ...),
 /// several are `Created` with every object named.
-public struct CreationEvent: Sendable, Equatable {
+public struct CreationEvent: Sendable {
     /// What was created, in order: the Event reason for that one object and what to call it.
     public private(set) var created: [(reason: String, object: String)] = []
 
@@ -16,9 +16,5 @@ public struct CreationEvent: Sendable, Equatable {
         guard let first = created.first else { return nil }
         if created.count == 1 { return (first.reason, "created \(first.object)") }
         return ("Created", "created " + created.map(\.object).joined(separator: ", "))
-    }
-
-    public static func == (lhs: CreationEvent, rhs: CreationEvent) -> Bool {
-        lhs.created.map(\.reason) == rhs.created.map(\.reason) && lhs.created.map(\.object) == rhs.created.map(\.object)
     }
 }
