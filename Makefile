@@ -55,7 +55,7 @@ build: deps
 ## contract: the OpenAPI contract is valid, the CRDs and the access table are in sync with it, the manual's examples
 ## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering (the operator's
 ## `helm test` pod included) passes kubernetes-validate --strict and the pod security check (Tools/helm/pod_security.py),
-## and the chart tests pass (Tools/helm/tests: values.schema.json enforced by Helm, labels, CRDs kept, the test pod)
+## and the chart tests pass (Tools/helm/tests: values.schema.json enforced by Helm, labels, CRDs kept, NOTES, test pods)
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
 	$(PYTHON) Tools/crdgen/crdgen.py --check
@@ -102,6 +102,13 @@ access:
 ## localkube: the single-machine Kubernetes API server's own tests, with real kubectl
 localkube-test: deps
 	$(PYTHON) -m pytest Tools/localkube/tests -q -p no:cacheprovider
+
+## helm-test: the charts on localkube, installed by the real Helm engine (Tools/helm/helm): `helm test` of the operator
+## chart (its test pods reach the operator through the Service, with PEM and keystore TLS, and fail while it is down)
+## and the CRDs kept by `helm uninstall` (Tests/helm; under a minute after the debug build)
+.PHONY: helm-test
+helm-test: build
+	$(PYTHON) -m pytest Tests/helm -q -p no:cacheprovider
 
 ## bench: the benchmark suite, release builds (the build may take minutes): the operator on localkube for 1, 100, 1,000
 ## and 10,000 FlinkDeployments (convergence, CPU and writes per FlinkDeployment, RSS, reaction latency), the control
@@ -230,7 +237,7 @@ e2e-matrix: build
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py
 
-test: deps lint contract flink-deps localkube-test readme-test manual-test schemathesis e2e-test chaos images-check
+test: deps lint contract flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 

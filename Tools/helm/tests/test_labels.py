@@ -15,7 +15,9 @@ APP_VERSION = "1.5.0"
 # Value sets that render different objects: the defaults, and every rendering of the Makefile's contract target.
 VARIANTS = [(chart, []) for chart in CHARTS] + [
     (next(name for name, path in CHARTS.items() if path == chart), sets) for chart, sets in makefile_contract_sets()
-] + [("operator", ["tests.enabled=false"]), ("operator", ["secretName=ssl", "tests.secretForm=keystore"])]
+] + [("operator", ["tests.enabled=false"]), ("operator", ["secretName=ssl", "tests.secretForm=keystore"]),
+      ("operator", [f"monitoring.{part}.enabled=true" for part in ("serviceMonitor", "podMonitor", "prometheusRule",
+                                                                   "grafanaDashboard")])]
 
 
 def expected_labels(chart: str) -> dict:
@@ -46,7 +48,9 @@ def test_the_components_name_what_each_object_serves():
     assert components["roles"][("Role", "flink-operator")] == "operator"
     assert components["roles"][("ServiceAccount", "flink-bootstrap")] == "bootstrap"
     assert components["operator"] == {("Deployment", "flink-operator"): "operator",
-                                      ("Service", "flink-operator"): "operator", ("Pod", "flink-operator-test"): "test"}
+                                      ("Service", "flink-operator"): "operator",
+                                      ("Pod", "flink-operator-test-version"): "test",
+                                      ("Pod", "flink-operator-test-control-plane"): "test"}
 
 
 def test_the_crds_are_kept_on_uninstall():
