@@ -53,8 +53,9 @@ build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
 ## contract: the OpenAPI contract is valid, the CRDs and the access table are in sync with it, the manual's examples
-## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes
-## kubernetes-validate --strict and the pod security check (Tools/helm/pod_security.py)
+## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering (the operator's
+## `helm test` pod included) passes kubernetes-validate --strict and the pod security check (Tools/helm/pod_security.py),
+## and the chart tests pass (Tools/helm/tests: values.schema.json enforced by Helm, labels, CRDs kept, NOTES, test pods)
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
 	$(PYTHON) Tools/crdgen/crdgen.py --check
@@ -63,9 +64,10 @@ contract: deps
 	hadolint --no-color deploy/docker/*.Dockerfile examples/jobs/Dockerfile
 	$(PYTHON) Tools/helm/lint.py deploy/helm/flink-k8s-toolbox-crd deploy/helm/flink-k8s-toolbox-roles \
 	  deploy/helm/flink-k8s-toolbox-operator
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-crd --name crd > $(TOOLS)/crd.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name roles --namespace flink-operator \
 	  --set targetNamespace=flink-jobs > $(TOOLS)/roles.yaml
-	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/roles.yaml > /dev/null
+	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/crd.yaml $(TOOLS)/roles.yaml > /dev/null
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set targetNamespace=flink-jobs > $(TOOLS)/operator-plain.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
@@ -75,7 +77,7 @@ contract: deps
 	  --set observedNamespace=flink-jobs --set replicas=2 > $(TOOLS)/operator-observed.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set secretName=ssl --set keystore.pathKey=api.p12 --set truststore.secretKey=trust-password \
-	  --set taskTimeout=180 --set pollingInterval=5 > $(TOOLS)/operator-keystore.yaml
+	  --set taskTimeout=180 --set pollingInterval=5 --set tests.secretForm=keystore > $(TOOLS)/operator-keystore.yaml
 	grep -q -- '--tls-dir' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--tls-dir' $(TOOLS)/operator-plain.yaml
 	grep -q -- '- "flink-bootstrap-ssl"' $(TOOLS)/operator-tls.yaml && ! grep -q -- '--bootstrap-tls-secret' $(TOOLS)/operator-plain.yaml
 	! grep -q -- 'items:' $(TOOLS)/operator-tls.yaml && grep -q -- 'key: api.p12' $(TOOLS)/operator-keystore.yaml
@@ -85,6 +87,7 @@ contract: deps
 	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml > /dev/null
 	$(PYTHON) Tools/helm/pod_security.py $(TOOLS)/operator-plain.yaml $(TOOLS)/operator-tls.yaml \
 	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml
+	$(PYTHON) -m pytest Tools/helm/tests -q -p no:cacheprovider
 
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
@@ -99,6 +102,13 @@ access:
 ## localkube: the single-machine Kubernetes API server's own tests, with real kubectl
 localkube-test: deps
 	$(PYTHON) -m pytest Tools/localkube/tests -q -p no:cacheprovider
+
+## helm-test: the charts on localkube, installed by the real Helm engine (Tools/helm/helm): `helm test` of the operator
+## chart (its test pods reach the operator through the Service, with PEM and keystore TLS, and fail while it is down)
+## and the CRDs kept by `helm uninstall` (Tests/helm; under a minute after the debug build)
+.PHONY: helm-test
+helm-test: build
+	$(PYTHON) -m pytest Tests/helm -q -p no:cacheprovider
 
 ## bench: the benchmark suite, release builds (the build may take minutes): the operator on localkube for 1, 100, 1,000
 ## and 10,000 FlinkDeployments (convergence, CPU and writes per FlinkDeployment, RSS, reaction latency), the control
@@ -227,7 +237,7 @@ e2e-matrix: build
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py
 
-test: deps lint contract flink-deps localkube-test readme-test manual-test schemathesis e2e-test chaos images-check
+test: deps lint contract flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 

@@ -70,9 +70,10 @@ for pair in flink-operator-ssl:operator-api flink-supervisor-ssl:supervisor flin
     --from-file=ca.crt=secrets/ca_cert.pem --dry-run=client -o yaml | kube apply -f - >/dev/null
 done
 # The operator chart, as the manual installs it (`helm install ... --set secretName=flink-operator-ssl`), in the jobs
-# namespace. The operator finds localkube through $KUBECONFIG, which localkube sets in every pod.
+# namespace, without its `helm test` pod (applied manifests make no release to test). The operator finds localkube
+# through $KUBECONFIG, which localkube sets in every pod.
 python3 Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name flink-k8s-toolbox-operator \
-  --namespace flink-jobs --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl \
+  --namespace flink-jobs --skip-tests --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl \
   --set supervisorSecretName=flink-supervisor-ssl --set bootstrapSecretName=flink-bootstrap-ssl | kube apply -f - >/dev/null
 if ! kube -n flink-jobs rollout status deployment/flink-operator --timeout=90s >/dev/null; then
   echo "the operator pod did not become ready; its log:" >&2

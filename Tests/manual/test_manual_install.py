@@ -118,9 +118,14 @@ def test_the_manual_installs_upgrades_and_removes_the_toolbox(cluster):
         assert out.returncode == 0, detail
         if outcome == "OK":
             assert out.stdout.strip() and out.stdout.strip() != "null", detail
-    # Everything the manual installed is gone with its uninstall commands.
+    # Everything the manual installed is gone with its uninstall commands, but the CRDs: they carry
+    # helm.sh/resource-policy: keep, so `helm uninstall flink-k8s-toolbox-crd` leaves them (and the second
+    # `helm install flink-k8s-toolbox-crd` above took them over again).
     left = cluster.kubectl("get", "crd,namespaces", "-o", "name").stdout.split()
-    assert not [name for name in left if "nextbreakpoint" in name or name.endswith("/flink-operator")], left
+    assert not [name for name in left if name.endswith("/flink-operator")], left
+    assert sorted(name for name in left if "nextbreakpoint" in name) == [
+        f"customresourcedefinition.apiextensions.k8s.io/{plural}.nextbreakpoint.com"
+        for plural in ("flinkclusters", "flinkdeployments", "flinkjobs")], left
 
 
 def test_keystore_secrets_serve_supervisors_and_bootstraps(cluster):

@@ -4,9 +4,16 @@
 {{- default (default .Release.Namespace .Values.targetNamespace) .Values.observedNamespace -}}
 {{- end -}}
 
-{{/* Labels of every object of the chart. */}}
+{{/* Labels of every object of the chart: the recommended app.kubernetes.io/* set (as the crd and operator charts
+give theirs) and Helm's chart label. The argument is (list $ "<component>"): the process the object serves,
+operator, supervisor or bootstrap. */}}
 {{- define "toolbox.labels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ $root.Chart.Name }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/component: {{ index . 1 }}
 app.kubernetes.io/part-of: flink-k8s-toolbox
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+helm.sh/chart: {{ $root.Chart.Name }}-{{ $root.Chart.Version }}
 {{- end -}}
