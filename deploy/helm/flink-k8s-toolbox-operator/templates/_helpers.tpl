@@ -50,3 +50,10 @@ chart: {{ .Chart.Name }}-{{ .Chart.Version }}
 release: {{ .Release.Name }}
 heritage: {{ .Release.Service }}
 {{- end -}}
+
+{{/* The chart's labels with `.extra` (a map of values, e.g. monitoring.serviceMonitor.labels) over them: one key
+each, the extra value winning (a Prometheus selecting on `release` gets its own). Call with (dict "root" $ "extra" ...). */}}
+{{- define "operator.labelsWith" -}}
+{{- $base := include "operator.labels" .root | fromYaml -}}
+{{- toYaml (merge (deepCopy (default (dict) .extra)) $base) -}}
+{{- end -}}
