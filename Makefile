@@ -6,7 +6,8 @@ export PATH := $(TOOLS)/bin:$(PATH)
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl jq
-PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt Tools/helm/requirements.txt
+PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt Tools/helm/requirements.txt \
+  Tools/monitoring/requirements.txt
 
 .PHONY: deps build test contract crds run stop clean localkube-test flink-deps
 
@@ -88,6 +89,33 @@ contract: deps
 	$(PYTHON) Tools/helm/pod_security.py $(TOOLS)/operator-plain.yaml $(TOOLS)/operator-tls.yaml \
 	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml
 	$(PYTHON) -m pytest Tools/helm/tests -q -p no:cacheprovider
+
+## monitoring: the operator chart's monitoring bundle (deploy/helm/flink-k8s-toolbox-operator/monitoring): promtool
+## checks the alerting rules and runs their unit tests (Tests/monitoring/*.test.yaml); every PromQL expression of the
+## rules and of the Grafana dashboard parses and names only metrics the toolbox exports (Tools/monitoring/
+## check_queries.py reads those from the Swift sources); the chart rendered with the bundle on passes kubernetes-validate
+## --strict except ServiceMonitor/PodMonitor/PrometheusRule (CRDs it has no schema for), which are validated against
+## Tools/monitoring/monitoring-crds.schema.yaml instead; the rendered rules pass promtool, unchanged or with a fixed
+## savepoint age limit; and the checkers' own tests show each of them can fail
+MONITORING := deploy/helm/flink-k8s-toolbox-operator/monitoring
+.PHONY: monitoring
+monitoring: deps
+	promtool check rules $(MONITORING)/alerts.yaml
+	promtool test rules Tests/monitoring/alerts.test.yaml
+	$(PYTHON) Tools/monitoring/check_queries.py
+	@mkdir -p $(TOOLS)/monitoring
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
+	  -f Tests/monitoring/values-monitoring.yaml > $(TOOLS)/monitoring/operator.yaml
+	$(PYTHON) Tools/monitoring/check_rendered.py $(TOOLS)/monitoring/operator.yaml --core $(TOOLS)/monitoring/operator-core.yaml \
+	  --rules $(TOOLS)/monitoring/rules.yaml --same-rules-as $(MONITORING)/alerts.yaml
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
+	  -f Tests/monitoring/values-monitoring.yaml -f Tests/monitoring/values-max-age.yaml > $(TOOLS)/monitoring/operator-max-age.yaml
+	$(PYTHON) Tools/monitoring/check_rendered.py $(TOOLS)/monitoring/operator-max-age.yaml \
+	  --core $(TOOLS)/monitoring/operator-max-age-core.yaml --rules $(TOOLS)/monitoring/rules-max-age.yaml
+	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/monitoring/operator-core.yaml $(TOOLS)/monitoring/operator-max-age-core.yaml > /dev/null
+	promtool check rules $(TOOLS)/monitoring/rules.yaml $(TOOLS)/monitoring/rules-max-age.yaml
+	promtool test rules Tests/monitoring/alerts-max-age.test.yaml
+	$(PYTHON) -m pytest Tests/monitoring -q -p no:cacheprovider
 
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
@@ -191,7 +219,7 @@ chaos-table:
 	$(PYTHON) Tests/chaos/chaos.py --table
 
 ## unit: the fast edit-test loop: pure decisions and fake-backed tests only (no sockets, no Flink, no localkube)
-UNIT_FILTER := ToolboxCoreTests\.|BootstrapTests\.|SupervisorTests\.|FlinkClientTests\.FlinkErrorTests|KubeClientTests\.(BackoffTests|ControllerRuntimeTests|ObjectStoreWaitTests|ErrorPolicyTests|KubeConfigurationTests|LeaseDecisionTests|LeaseObservationTests|RepeatLimiterTests|WatchDecodingTests|ObjectStoreTests|ResourcePathTests|WorkQueueTests)
+UNIT_FILTER := ToolboxCoreTests\.|BootstrapTests\.|SupervisorTests\.|FlinkClientTests\.FlinkErrorTests|KubeClientTests\.(BackoffTests|ControllerRuntimeTests|ObjectStoreWaitTests|ErrorPolicyTests|KubeConfigurationTests|LeaseDecisionTests|LeaseObservationTests|RepeatLimiterTests|WatchDecodingTests|ObjectStoreTests|ResourcePathTests|WorkQueueTests|WorkQueueMetricsTests)
 .PHONY: unit
 unit:
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
@@ -237,7 +265,7 @@ e2e-matrix: build
 images-check:
 	$(PYTHON) Tools/docker/build-like-dockerfile.py
 
-test: deps lint contract flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-check
+test: deps lint contract monitoring flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-check
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 

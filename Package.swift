@@ -92,6 +92,7 @@ let package = Package(
                 "ToolboxAPI",
                 "ToolboxCore",
                 "KubeModels",
+                "KubeClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -224,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "ToolboxAPI", "ToolboxCore", "TestSupport",
+                "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -12,7 +12,7 @@ final class OperatorController: Sendable {
     let settings: SupervisorSettings
     let metrics: OperatorMetrics
     let logger: Logger
-    let queue = WorkQueue<ReconcileKey>()
+    let queue: WorkQueue<ReconcileKey>
     let now: @Sendable () -> Date
     /// Seconds a deleted cluster waits for a supervisor without a ready pod (`SupervisorLiveness.abandonAfter`).
     let abandonAfter: TimeInterval
@@ -26,6 +26,7 @@ final class OperatorController: Sendable {
         self.events = EventRecorder(client: client, component: "flink-operator", logger: logger)
         self.settings = settings
         self.metrics = metrics
+        self.queue = WorkQueue(metrics: metrics.registry.workQueueMetrics())
         self.logger = logger
         self.now = { Date() }
         self.abandonAfter = abandonAfter
@@ -39,18 +40,23 @@ final class OperatorController: Sendable {
         return [
             Reflector(client: client, namespace: namespace, store: cache.deployments, logger: logger, onInvalid: invalid) { [self] key in
                 enqueue(.deployment(key.name))
+                metrics.degradedChanged(.deployment, key, to: cache.deployments.get(key).map(Self.isDegraded))
             }.runner,
             Reflector(client: client, namespace: namespace, store: cache.clusters, logger: logger, onInvalid: invalid) { [self] (cluster: FlinkCluster) in
                 let name = cluster.metadata.name ?? ""
                 enqueue(.cluster(name))
                 owningDeployments(of: cluster).forEach { enqueue(.deployment($0)) }
                 jobNames(ofCluster: name).forEach { enqueue(.job($0)) }
-                metrics.clusterStatusChanged(cluster.key, to: cache.clusters.get(cluster.key).map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" })
+                let cached = cache.clusters.get(cluster.key)
+                metrics.clusterStatusChanged(cluster.key, to: cached.map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" })
+                metrics.degradedChanged(.cluster, cluster.key, to: cached.map(Self.isDegraded))
             }.runner,
             Reflector(client: client, namespace: namespace, store: cache.jobs, logger: logger, onInvalid: invalid) { [self] (job: FlinkJob) in
                 enqueue(.job(job.metadata.name ?? ""))
                 owningDeployments(of: job).forEach { enqueue(.deployment($0)) }
-                metrics.jobStatusChanged(job.key, to: cache.jobs.get(job.key).map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" })
+                let cached = cache.jobs.get(job.key)
+                metrics.jobStatusChanged(job.key, to: cached.map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" })
+                metrics.degradedChanged(.job, job.key, to: cached.map(Self.isDegraded))
             }.runner,
             Reflector(client: client, namespace: namespace, labelSelector: selector, store: cache.supervisors, logger: logger) {
                 [self] (supervisorDeployment: Deployment) in
@@ -65,6 +71,11 @@ final class OperatorController: Sendable {
                 supervisedCluster(of: service).map { enqueue(.cluster($0)) }
             }.runner,
         ]
+    }
+
+    /// Whether the object's `Degraded` condition is True.
+    private static func isDegraded<Kind: ResourceKind>(_ object: SpecResource<Kind>) -> Bool where Kind.Status: ConditionedStatus {
+        Conditions.find(.degraded, in: object.status?.conditions)?.status == ._true
     }
 
     /// A change of what the cluster's reconcile and its jobs' depend on.
@@ -116,9 +127,8 @@ final class OperatorController: Sendable {
 
     /// Runs `count` workers of the shared controller runtime until cancelled.
     func runWorkers(count: Int) async {
-        let controller = Controller(reconciler: self, queue: queue, logger: logger) { [metrics, queue] key, record in
+        let controller = Controller(reconciler: self, queue: queue, logger: logger) { [metrics] key, record in
             metrics.reconciled(kind: key.kind, result: record.result, duration: record.duration)
-            Task { metrics.queueDepth.set(Double(await queue.depth)) }
         }
         await controller.runWorkers(count: count)
     }

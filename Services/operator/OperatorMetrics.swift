@@ -1,23 +1,24 @@
 import KubeClient
 import Prometheus
 import ServiceKit
+import ToolboxCore
 
-/// The operator's metrics: the original's status gauges plus reconcile, queue, leadership and API request metrics.
+/// The operator's metrics: the original's status gauges plus Degraded counts, reconcile, queue, leadership and API
+/// request metrics.
 struct OperatorMetrics: Sendable {
     let registry: MetricsRegistry
     let namespace: String
     let leader: Gauge
-    let queueDepth: Gauge
 
     init(registry: MetricsRegistry, namespace: String) {
         self.registry = registry
         self.namespace = namespace
         leader = registry.gauge("toolbox_leader", help: "1 while this operator replica leads, else 0.")
-        queueDepth = registry.gauge("toolbox_workqueue_depth", help: "Keys waiting in the reconcile queue.")
         for state in StatusCounts.states {
             set("flink_operator_cluster_status", "FlinkClusters", (state, 0))
             set("flink_operator_job_status", "FlinkJobs", (state, 0))
         }
+        for kind in [StatusCounts.Kind.deployment, .cluster, .job] { setDegraded(kind, count: 0) }
     }
 
     /// `flink_operator_cluster_status` / `flink_operator_job_status`: resources per supervisor status, kept by
@@ -34,6 +35,29 @@ struct OperatorMetrics: Sendable {
         statusCounts.change(.job, key, to: state).forEach { set("flink_operator_job_status", "FlinkJobs", $0) }
     }
 
+    /// `flink_operator_degraded{namespace,kind}`: cached resources whose `Degraded` condition is True.
+    let degradedCounts = StatusCounts(states: ["True", "False"], fallback: "False")
+
+    /// Whether a cached resource is Degraded changed (`nil`: it is gone).
+    func degradedChanged(_ kind: StatusCounts.Kind, _ key: ObjectKey, to degraded: Bool?) {
+        for count in degradedCounts.change(kind, key, to: degraded.map { $0 ? "True" : "False" }) where count.state == "True" {
+            setDegraded(kind, count: count.count)
+        }
+    }
+
+    private func setDegraded(_ kind: StatusCounts.Kind, count: Int) {
+        let name =
+            switch kind {
+            case .deployment: FlinkDeployment.resource.kind
+            case .cluster: FlinkCluster.resource.kind
+            case .job: FlinkJob.resource.kind
+            }
+        registry.gauge(
+            "flink_operator_degraded", help: "FlinkDeployments, FlinkClusters and FlinkJobs whose Degraded condition is True, by kind.",
+            labels: [("namespace", namespace), ("kind", name)]
+        ).set(Double(count))
+    }
+
     private func set(_ name: String, _ kind: String, _ count: (state: String, count: Int)) {
         registry.gauge(name, help: "\(kind) by supervisor status.", labels: [("namespace", namespace), ("status", count.state)])
             .set(Double(count.count))
@@ -47,11 +71,8 @@ struct OperatorMetrics: Sendable {
             .record(duration)
     }
 
-    /// Counts one Kubernetes API request.
+    /// Records one Kubernetes API request (count and latency).
     func kubeRequest(_ record: KubeRequestRecord) {
-        registry.counter(
-            "toolbox_kube_requests_total", help: "Kubernetes API requests by verb and HTTP status code (0: no answer).",
-            labels: [("verb", record.verb), ("code", String(record.code))]
-        ).increment()
+        registry.recordKubeRequest(record)
     }
 }

@@ -1,13 +1,24 @@
 import KubeClient
 import Synchronization
 
-/// How many cached FlinkClusters and FlinkJobs are in each supervisor status, updated one change at a time.
+/// How many cached resources of each kind are in each state (a supervisor status; whether Degraded), updated one
+/// change at a time.
 final class StatusCounts: Sendable {
     /// The supervisor statuses the gauges report (a resource without one counts as `Unknown`).
     static let states = ["Unknown", "Starting", "Started", "Stopping", "Stopped", "Terminated"]
 
     /// Which resources a change is about.
-    enum Kind: Sendable { case cluster, job }
+    enum Kind: Sendable { case deployment, cluster, job }
+
+    /// The states counted; a state not among them counts as `fallback`.
+    let states: [String]
+    private let fallback: String
+
+    /// Counts of `states` (by default the supervisor statuses, with `Unknown` for any other).
+    init(states: [String] = StatusCounts.states, fallback: String = "Unknown") {
+        self.states = states
+        self.fallback = fallback
+    }
 
     private struct State {
         var current: [Kind: [ObjectKey: String]] = [:]
@@ -18,7 +29,7 @@ final class StatusCounts: Sendable {
 
     /// Records that `key` is now in `status` (nil: removed); returns the counts that changed, to publish.
     func change(_ kind: Kind, _ key: ObjectKey, to status: String?) -> [(state: String, count: Int)] {
-        let new = status.map { Self.states.contains($0) ? $0 : "Unknown" }
+        let new = status.map { states.contains($0) ? $0 : fallback }
         return state.withLock { state in
             let old = state.current[kind]?[key]
             guard old != new else { return [] }

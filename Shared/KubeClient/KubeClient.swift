@@ -126,7 +126,16 @@ public struct KubeRequestRecord: Sendable {
     public var resource: String
     /// HTTP status code; 0 when no answer arrived.
     public var code: Int
+    /// From sending the request to the whole answer (or the failure).
     public var duration: Duration
+
+    /// A record of one request.
+    public init(verb: String, resource: String, code: Int, duration: Duration) {
+        self.verb = verb
+        self.resource = resource
+        self.code = code
+        self.duration = duration
+    }
 }
 
 extension String {

@@ -42,6 +42,12 @@ public final class MetricsRegistry: Sendable {
         return registry.emitToString()
     }
 
+    /// Buckets for savepoint durations, from 1 s to 30 min (a savepoint takes seconds to minutes).
+    public static let savepointBuckets: [Duration] = [
+        .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(20), .seconds(30), .seconds(60), .seconds(120), .seconds(300),
+        .seconds(600), .seconds(1200), .seconds(1800),
+    ]
+
     /// Buckets for request latencies, from 1 ms to 10 s.
     public static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),

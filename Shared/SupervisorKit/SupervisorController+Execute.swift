@@ -60,11 +60,12 @@ extension SupervisorController {
     private func requestSavepoint(of job: FlinkJob, stop: Bool, triggerId: String, _ call: @Sendable () async throws -> String) async {
         do {
             let flinkId = try await timed(stop ? "stop-with-savepoint" : "savepoint") { try await call() }
-            metrics.savepointRequested(stop: stop)
+            metrics.savepointRequested(job: job.metadata.name ?? "", stop: stop)
             logger.info("FlinkJob \(job.metadata.name ?? ""): \(stop ? "stop-with-savepoint" : "savepoint") requested (trigger \(flinkId))")
             if flinkId != triggerId { await adopt(flinkId, for: triggerId, of: job) }
         } catch {
             logger.warning("FlinkJob \(job.metadata.name ?? ""): savepoint request failed: \(error)")
+            metrics.savepointRejected(job: job.metadata.name ?? "")
             await events.warning(job, reason: "SavepointRequestFailed", message: "Flink did not accept the savepoint request: \(error)")
         }
     }

@@ -25,7 +25,7 @@ package final class SupervisorController: Sendable {
     let options: SupervisorTiming
     let logger: Logger
     /// The queue of the single key (the cluster name); watches and the API nudge it.
-    package let queue = WorkQueue<String>()
+    package let queue: WorkQueue<String>
     /// The clock of every decision.
     package let now: @Sendable () -> Date
 
@@ -41,6 +41,7 @@ package final class SupervisorController: Sendable {
         self.bootstrapSettings = bootstrapSettings
         self.reports = BootstrapReports()
         self.metrics = metrics
+        self.queue = WorkQueue(metrics: metrics.registry.workQueueMetrics())
         self.options = timing
         self.logger = logger
         self.now = now
@@ -115,6 +116,7 @@ package final class SupervisorController: Sendable {
         let decision = JobStateMachine.decide(observation)
         let job = try await store(decision.job, observed: observed, in: cache.jobs)
         countSavepoint(observed: observed, decided: decision.job)
+        countRestart(observed: observed, decided: decision.job)
         await record(decision.events, on: job, transition: decision.transition)
         try await execute(decision.actions, for: job)
         return decision.recheckAfter
@@ -128,7 +130,13 @@ package final class SupervisorController: Sendable {
         let newPath = decided.status?.savepointPath ?? ""
         let completed = !newPath.isEmpty && newPath != (observed.status?.savepointPath ?? "")
         let since = observed.status?.savepointRequestTimestamp ?? now()
-        metrics.savepointFinished(result: completed ? "completed" : "failed", seconds: now().timeIntervalSince(since))
+        metrics.savepointFinished(job: observed.metadata.name ?? "", result: completed ? "completed" : "failed", seconds: now().timeIntervalSince(since))
+    }
+
+    /// Counts a restart of the job's Flink job: the state Flink reports entered RESTARTING.
+    private func countRestart(observed: FlinkJob, decided: FlinkJob) {
+        guard decided.status?.jobStatus == "RESTARTING", observed.status?.jobStatus != "RESTARTING" else { return }
+        metrics.jobRestarted(job: observed.metadata.name ?? "")
     }
 
     /// The cluster's pods with `role`, including those being deleted (teardown waits until they are gone).

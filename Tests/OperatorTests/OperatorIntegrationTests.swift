@@ -42,6 +42,10 @@ struct OperatorIntegrationTests {
         #expect(metrics.contains(#"flink_operator_job_status{namespace="default",status="Unknown"} 2"#))
         #expect(metrics.contains("toolbox_reconcile_total{kind=\"FlinkDeployment\",result=\"success\"}"))
         #expect(metrics.contains("toolbox_kube_requests_total{verb=\"POST\",code=\"201\"}"))
+        #expect(metrics.contains(#"toolbox_kube_request_duration_seconds_count{verb="POST",resource="flinkclusters",code="201"} 1"#))
+        #expect(metrics.contains(#"flink_operator_degraded{namespace="default",kind="FlinkCluster"} 0"#))
+        #expect(metrics.contains("toolbox_workqueue_adds_total "))
+        #expect(metrics.contains("toolbox_workqueue_queue_duration_seconds_count "))
         let promtool = runTool(["promtool", "check", "metrics"], standardInput: metrics)
         #expect(promtool.status == 0, "\(promtool.output)")
 
@@ -50,6 +54,20 @@ struct OperatorIntegrationTests {
         try harness.kube.admin("POST", "stats/reset")
         try await Task.sleep(for: .seconds(3))
         #expect(try harness.writesExceptLeases() == [:])
+
+        // A FlinkCluster whose Degraded condition turns True is counted, and no longer once it clears.
+        func degraded(_ status: String) async throws {
+            let condition: JSONValue = [
+                "type": "Degraded", "status": .string(status), "reason": "Test", "message": "set by the test", "lastTransitionTime": "2030-01-01T00:00:00Z",
+            ]
+            _ = try await client.patch(FlinkCluster.self, name: "demo", patch: .merge(["status": ["conditions": [condition]]]), subresource: "status")
+        }
+        try await degraded("True")
+        #expect(
+            try await eventually { try await harness.metrics(operator: 0).contains(#"flink_operator_degraded{namespace="default",kind="FlinkCluster"} 1"#) })
+        try await degraded("False")
+        #expect(
+            try await eventually { try await harness.metrics(operator: 0).contains(#"flink_operator_degraded{namespace="default",kind="FlinkCluster"} 0"#) })
 
         // A change to the deployment propagates to the cluster within moments.
         _ = try await client.patch(FlinkDeployment.self, name: "demo", patch: .merge(["spec": ["cluster": ["runtime": ["image": "flink:1.20.5"]]]]))

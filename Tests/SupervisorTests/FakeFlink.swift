@@ -34,6 +34,8 @@ final class FakeFlink: FlinkAPI {
         var disposalAnswers: [String: SavepointDisposalStatus] = [:]
         /// Disposal request id → its answer (an id never received answers 404).
         var disposals: [String: SavepointDisposalStatus] = [:]
+        /// Savepoint requests (not stop-with-savepoint) fail as Flink refusing them.
+        var rejectSavepoints = false
     }
 
     let journal: Journal
@@ -113,6 +115,7 @@ final class FakeFlink: FlinkAPI {
 
     func triggerSavepoint(_ jobId: String, targetDirectory: String, cancelJob: Bool, triggerId: String?) async throws -> String {
         try answer()
+        if state.withLock({ $0.rejectSavepoints }) { throw FlinkError.serverError(code: 500, errors: ["savepoint refused"]) }
         let trigger = trigger(for: triggerId)
         journal.append("flink savepoint \(jobId) \(trigger)")  // the id Flink keeps the request under
         state.withLock { $0.savepoints[trigger] = .inProgress }

@@ -1,7 +1,9 @@
 """Render a Helm chart with the real Helm engine (helm-python-sdk), like `helm template`.
 
-python3 Tools/helm/render.py CHART [--name NAME] [--namespace NS] [--set key=value ...] [--include-crds] [--skip-tests]
-    > out.yaml
+python3 Tools/helm/render.py CHART [--name NAME] [--namespace NS] [-f FILE ...] [--set key=value ...] [--include-crds]
+    [--skip-tests] > out.yaml
+
+-f/--values files (typed YAML, like `helm template -f`) are merged in order; --set values go over them.
 
 --set is parsed by Helm's own strvals parser (`a.b=c`, `n=3` is a number, `b=true` a boolean, `l={x,y}` a list), and
 the values are checked against the chart's values.schema.json by Helm itself before rendering, as `helm template` and
@@ -21,15 +23,20 @@ def parse(argv):
     parser.add_argument("chart")
     parser.add_argument("--name", default="release")
     parser.add_argument("--namespace", default="default")
+    parser.add_argument("--values", "-f", action="append", default=[], help="a YAML file of values, as helm's -f")
     parser.add_argument("--set", action="append", default=[], help="key=value, as helm's --set")
     parser.add_argument("--include-crds", action="store_true")
     parser.add_argument("--skip-tests", action="store_true", help="leave out the `helm test` hooks, as helm's option")
     return parser.parse_args(argv)
 
 
-def values_from(assignments):
-    """The --set assignments, parsed by Helm's strvals parser, later ones winning (as helm merges repeated --set)."""
+def values_from(assignments, files=()):
+    """The values files merged in order, then the --set assignments over them, parsed by Helm's strvals parser, later
+    ones winning (as helm merges repeated -f and --set)."""
     values = {}
+    for path in files:
+        with open(path, encoding="utf-8") as file:
+            merge(values, yaml.safe_load(file) or {})
     for assignment in assignments:
         merge(values, helm_python.parse_set_string(assignment))
     return values
@@ -49,7 +56,7 @@ def main(argv=None):
     args = parse(argv)
     chart = helm_python.Chart.load(args.chart)
     try:
-        rendered = chart.render(values_from(args.set), name=args.name, namespace=args.namespace, is_install=True)
+        rendered = chart.render(values_from(args.set, args.values), name=args.name, namespace=args.namespace, is_install=True)
     except helm_python.HelmError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

@@ -86,3 +86,10 @@ it while Helm renders the hook (keystore when it has the keystore key and no tls
 {{- if and (not (hasKey $data "tls.crt")) (hasKey $data .Values.keystore.pathKey) }}keystore{{ else }}pem{{ end -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The chart's labels with `.extra` (a map of values, e.g. monitoring.serviceMonitor.labels) over them: one key
+each, the extra value winning (a Prometheus selecting on `release` gets its own). Call with (dict "root" $ "extra" ...). */}}
+{{- define "operator.labelsWith" -}}
+{{- $base := include "operator.labels" .root | fromYaml -}}
+{{- toYaml (merge (deepCopy (default (dict) .extra)) $base) -}}
+{{- end -}}
