@@ -5,12 +5,12 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl jq
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl jq graphviz fonts-liberation2
 PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt Tools/helm/requirements.txt
 
 .PHONY: deps build test contract crds run stop clean localkube-test flink-deps
 
-## deps: install what a fresh Debian machine lacks (system libraries, Python checkers, promtool)
+## deps: install what a fresh Debian machine lacks (system libraries, graphviz, Python checkers, promtool)
 deps: $(TOOLS)/deps.stamp
 
 $(TOOLS)/deps.stamp: $(PIP_REQUIREMENTS) Makefile
@@ -52,11 +52,13 @@ example-jobs:
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
-## contract: the OpenAPI contract is valid, the CRDs and the access table are in sync with it, the manual's examples
-## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering passes
-## kubernetes-validate --strict and the pod security check (Tools/helm/pod_security.py)
+## contract: the OpenAPI contract is valid, docs/*.svg are fresh renders of their .dot sources, the CRDs and the access
+## table are in sync with the contract, the manual's examples validate, the Dockerfiles pass hadolint, the charts pass
+## strict Helm lint and their rendering passes kubernetes-validate --strict and the pod security check
+## (Tools/helm/pod_security.py)
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
+	$(PYTHON) Tools/docs/diagrams.py --check
 	$(PYTHON) Tools/crdgen/crdgen.py --check
 	$(PYTHON) Tools/contract/accessgen.py --check
 	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml examples/jobs/*.yaml
@@ -85,6 +87,13 @@ contract: deps
 	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml > /dev/null
 	$(PYTHON) Tools/helm/pod_security.py $(TOOLS)/operator-plain.yaml $(TOOLS)/operator-tls.yaml \
 	  $(TOOLS)/operator-observed.yaml $(TOOLS)/operator-keystore.yaml
+
+## docs: docs/*.svg from their Graphviz sources (Tools/docs/diagrams.py): the state diagrams docs/flink-cluster.dot and
+## docs/flink-job.dot, which the Swift tests generate from the state rules (UPDATE_DIAGRAMS=1 swift test --filter
+## Diagram rewrites them), and the hand-written docs/architecture.dot
+.PHONY: docs
+docs: deps
+	$(PYTHON) Tools/docs/diagrams.py
 
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
