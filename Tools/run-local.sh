@@ -38,7 +38,7 @@ if [ "${1:-}" = stop ]; then stop_localkube; echo "stopped (localkube and all it
 # Certificates made before identities name no role (every API refuses them): make them again.
 [ -f secrets/bootstrap_cert.pem ] || ./secrets.sh flink-operator key-password keystore-password truststore-password
 python3 -c 'import aiohttp, yaml, cryptography, kubernetes_validate' 2>/dev/null ||
-  python3 -m pip install -q -r Tools/localkube/requirements.txt
+  python3 -m pip install -q --require-hashes -r Tools/requirements.lock
 mkdir -p "$state"
 stop_localkube
 
