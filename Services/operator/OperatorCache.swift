@@ -11,17 +11,28 @@ final class OperatorCache: Sendable {
     let jobs = ObjectStore<FlinkJob>(index: { job in
         JobClusterResolver.candidates(of: job) + (job.metadata.ownerReferences ?? []).map { OperatorCache.ownerIndex($0.uid) }
     })
-    /// Supervisor Deployments (`role=supervisor`).
-    let supervisors = ObjectStore<Deployment>()
-    /// Supervisor pods (`role=supervisor`), to reach a cluster's supervisor; indexed by their `clusterName` label.
-    let supervisorPods = ObjectStore<Pod>(index: { pod in pod.metadata.labels?["clusterName"].map { [$0] } ?? [] })
-    /// Supervisor Services (`role=supervisor`), the address bootstraps report to.
-    let supervisorServices = ObjectStore<KubeService>()
+    /// Supervisor Deployments (`role=supervisor`), without their specs: the operator reads their metadata (the
+    /// digest annotation of the inputs, the deletion) and replica counts, and writes them from the cluster alone.
+    let supervisors = ObjectStore<Deployment>(transform: OperatorCache.withoutSpec)
+    /// Supervisor pods (`role=supervisor`), to reach a cluster's supervisor; indexed by their `clusterName` label;
+    /// without their specs (their readiness and IP are in the status).
+    let supervisorPods = ObjectStore<Pod>(
+        index: { pod in pod.metadata.labels?["clusterName"].map { [$0] } ?? [] }, transform: OperatorCache.withoutSpec)
+    /// Supervisor Services (`role=supervisor`), the address bootstraps report to; only whether they exist is read.
+    let supervisorServices = ObjectStore<KubeService>(transform: OperatorCache.withoutSpec)
 
     /// Label selector of the supervisor Deployments, pods and Services.
     static let supervisorSelector = "owner=flink-operator,role=supervisor"
 
     init(namespace: String) { self.namespace = namespace }
+
+    /// `object` with an empty spec: the owned objects whose specs the operator writes but never reads are cached
+    /// without them (a supervisor Deployment's pod template is most of its size).
+    static func withoutSpec<Kind: ResourceKind>(_ object: SpecResource<Kind>) -> SpecResource<Kind> where Kind.Spec == JSONValue {
+        var trimmed = object
+        trimmed.spec = [:]
+        return trimmed
+    }
 
     /// Whether every store has loaded its first list.
     var hasSynced: Bool {

@@ -34,10 +34,16 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
 
     private let state = Mutex(State())
     private let indexValues: (@Sendable (Object) -> [String])?
+    private let transform: (@Sendable (Object) -> Object)?
 
     /// An empty, unsynced store; `index`, if given, maps each object to the values it is found under by `indexed(_:)`
     /// (client-go's Indexer: a lookup by cluster or owner is then proportional to the matches, not to the store).
-    public init(index: (@Sendable (Object) -> [String])? = nil) { self.indexValues = index }
+    /// `transform`, if given, is applied to every object before it is stored (client-go's informer transform): a store
+    /// whose readers need only part of an object drops the rest, and keeps memory proportional to what is read.
+    public init(index: (@Sendable (Object) -> [String])? = nil, transform: (@Sendable (Object) -> Object)? = nil) {
+        self.indexValues = index
+        self.transform = transform
+    }
 
     /// The objects the index function maps to `value`, in no particular order (empty without an index function).
     public func indexed(_ value: String) -> [Object] {
@@ -127,7 +133,7 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
     /// Replaces the whole content after a list; returns the keys that were added, changed or removed.
     package func replace(with objects: [Object], resourceVersion: String?) -> Set<ObjectKey> {
         let (changed, ready) = state.withLock { state -> (Set<ObjectKey>, [Waiter]) in
-            let fresh = Dictionary(objects.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+            let fresh = Dictionary(objects.map { ($0.key, transform?($0) ?? $0) }, uniquingKeysWith: { _, last in last })
             var changed = Set(state.objects.keys).symmetricDifference(fresh.keys)
             for (key, object) in fresh where state.objects[key].map({ $0.metadata.resourceVersion != object.metadata.resourceVersion }) ?? false {
                 changed.insert(key)
@@ -147,6 +153,7 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
 
     /// Stores an added or modified object.
     package func upsert(_ object: Object) {
+        let object = transform?(object) ?? object
         wake(
             state.withLock { state in
                 reindex(&state, key: object.key, old: state.objects[object.key], new: object)

@@ -127,6 +127,30 @@ struct ObjectStoreTests {
         #expect(names("y") == ["d"] && names("x") == ["e"])
         #expect(ObjectStore<Pod>().indexed("x").isEmpty)
     }
+
+    @Test("a transform applies to what a relist and an upsert store, and the index sees the stored object")
+    func transformAppliesToStoredObjects() {
+        func pod(_ name: String, _ version: String) -> Pod {
+            var pod = Self.pod(name, version)
+            pod.metadata.labels = ["group": "x"]
+            pod.spec = ["containers": [["name": "main", "image": "flink:2.3.0"]]]
+            return pod
+        }
+        let store = ObjectStore<Pod>(
+            index: { pod in pod.metadata.labels?["group"].map { [$0] } ?? [] },
+            transform: { pod in
+                var trimmed = pod
+                trimmed.spec = [:]
+                return trimmed
+            })
+        _ = store.replace(with: [pod("a", "1")], resourceVersion: "1")
+        store.upsert(pod("b", "2"))
+        #expect(store.list().map(\.spec) == [[:], [:]])
+        #expect(store.indexed("x").count == 2)
+        #expect(store.get(ObjectKey(namespace: "ns", name: "b"))?.metadata.resourceVersion == "2")
+        // A relist of the same versions changes nothing, though what it lists still has its specs.
+        #expect(store.replace(with: [pod("a", "1"), pod("b", "2")], resourceVersion: "2").isEmpty)
+    }
 }
 
 @Suite("Resource paths and JSON")

@@ -28,7 +28,7 @@ def git(*args: str, cwd: Path = REPO) -> str:
 
 
 def build(root: Path) -> Path:
-    subprocess.run(["swift", "build", "-c", "release", "--product", "operator"], cwd=root, check=True)
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "operator"], cwd=root, check=True)
     return root / ".build/release/operator"
 
 

@@ -539,7 +539,7 @@ def operator_binary(given: str | None) -> tuple[Path | None, str]:
     elif (REPO / ".build/debug/operator").exists():
         binary, build = REPO / ".build/debug/operator", "debug (less representative: build with -c release)"
     else:
-        print("no operator executable: run `swift build -c release --product operator` (or `make bench`)", file=sys.stderr)
+        print("no operator executable: run `swift build -c release --static-swift-stdlib --product operator` (or `make bench`)", file=sys.stderr)
         return None, ""
     log(f"operator executable: {binary} ({build})")
     return binary, build

@@ -38,7 +38,7 @@ def supervisor_binary(given: str | None) -> tuple[Path | None, str]:
     for build in ("release", "debug"):
         if (REPO / f".build/{build}/supervisor").exists():
             return REPO / f".build/{build}/supervisor", build
-    print("no supervisor executable: run `swift build -c release --product supervisor`", file=sys.stderr)
+    print("no supervisor executable: run `swift build -c release --static-swift-stdlib --product supervisor`", file=sys.stderr)
     return None, ""
 
 
