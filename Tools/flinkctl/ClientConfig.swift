@@ -91,6 +91,7 @@ struct ClientConfig: Codable, Equatable, Sendable {
 
     /// The config as YAML.
     func yaml() throws -> String {
-        try YAMLEncoder().encode(self)
+        let text = try YAMLEncoder().encode(self)
+        return text.hasSuffix("\n") ? text : text + "\n"
     }
 }

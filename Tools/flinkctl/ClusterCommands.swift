@@ -76,7 +76,8 @@ struct ClusterCommand: AsyncParsableCommand {
             abstract: "Create a FlinkCluster from a spec file; --wait waits until it is Started.",
             discussion: """
                 Examples:
-                  flinkctl cluster create --cluster-name demo -f cluster.yaml --wait --timeout 300
+                  flinkctl cluster create --cluster-name demo -f cluster.yaml --wait \\
+                    --timeout 300
                   flinkctl cluster create --cluster-name demo -f - < cluster.json
                 """
         )
@@ -144,7 +145,8 @@ struct ClusterCommand: AsyncParsableCommand {
             discussion: """
                 Examples:
                   flinkctl cluster status --cluster-name demo -o table
-                  flinkctl cluster status --cluster-name demo -o jsonpath='{.status.supervisorStatus}'
+                  flinkctl cluster status --cluster-name demo \\
+                    -o jsonpath='{.status.supervisorStatus}'
                 """
         )
         @OptionGroup var cluster: ClusterNameOption

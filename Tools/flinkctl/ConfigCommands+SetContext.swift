@@ -11,8 +11,11 @@ extension ConfigCommand {
                 round. Relative file paths are stored as absolute paths.
 
                 Examples:
-                  flinkctl config set-context local --port 4444 --cert secrets/client_cert.pem --key secrets/client_key.pem --ca-cert secrets/ca_cert.pem
-                  flinkctl config set-context legacy --host operator --keystore-path keystore.jks --keystore-secret keystore-password \\
+                  flinkctl config set-context local --port 4444 \\
+                    --cert secrets/client_cert.pem --key secrets/client_key.pem \\
+                    --ca-cert secrets/ca_cert.pem
+                  flinkctl config set-context legacy --host operator \\
+                    --keystore-path keystore.jks --keystore-secret keystore-password \\
                     --truststore-path truststore.jks --truststore-secret truststore-password
                   flinkctl config set-context local --port 5555
                 """)

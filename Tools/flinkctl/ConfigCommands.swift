@@ -12,7 +12,8 @@ struct ConfigCommand: ParsableCommand {
             line override the context's values; --context NAME picks another context than the current one.
 
             Examples:
-              flinkctl config set-context prod --host operator.example.com --port 4444 --cert client.pem --key client.key --ca-cert ca.pem
+              flinkctl config set-context prod --host operator.example.com --port 4444 \\
+                --cert client.pem --key client.key --ca-cert ca.pem
               flinkctl config use-context prod
               flinkctl deployments list --context staging
             """,

@@ -21,7 +21,8 @@ struct DeploymentsCommand: AsyncParsableCommand {
                 Examples:
                   flinkctl deployments list -o table
                   flinkctl deployments list -o name
-                  flinkctl deployments list -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.resourceStatus}{"\\n"}{end}'
+                  flinkctl deployments list \\
+                    -o jsonpath='{range .items[*]}{.metadata.name}{"\\n"}{end}'
                 """
         )
         @OptionGroup var connection: ConnectionOptions
@@ -87,7 +88,8 @@ struct DeploymentCommand: AsyncParsableCommand {
 
                 Examples:
                   flinkctl deployment create --deployment-name demo -f demo.yaml --wait
-                  kubectl get flinkdeployment demo -o json | flinkctl deployment create --deployment-name demo2 -f -
+                  kubectl get flinkdeployment demo -o json | flinkctl deployment create \\
+                    --deployment-name demo2 -f -
                 """
         )
         @OptionGroup var name: Name
@@ -156,7 +158,8 @@ struct DeploymentCommand: AsyncParsableCommand {
             discussion: """
                 Examples:
                   flinkctl deployment status --deployment-name demo -o table
-                  flinkctl deployment status --deployment-name demo -o jsonpath='{.status.resourceStatus}'
+                  flinkctl deployment status --deployment-name demo \\
+                    -o jsonpath='{.status.resourceStatus}'
                 """
         )
         @OptionGroup var name: Name

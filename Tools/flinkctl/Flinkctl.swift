@@ -23,11 +23,12 @@ struct Flinkctl: AsyncParsableCommand {
               flinkctl --generate-completion-script bash > /etc/bash_completion.d/flinkctl
 
             Examples:
-              flinkctl config set-context local --port 4444 --cert client.pem --key client.key --ca-cert ca.pem
+              flinkctl config set-context local --port 4444 --cert client.pem \\
+                --key client.key --ca-cert ca.pem
               flinkctl config use-context local
               flinkctl deployment create --deployment-name demo -f demo.yaml --wait
               flinkctl deployments list -o name
-              flinkctl clusters list -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.supervisorStatus}{"\\n"}{end}'
+              flinkctl clusters list -o jsonpath='{.items[*].metadata.name}'
             """,
         version: ToolboxContract.version,
         subcommands: [

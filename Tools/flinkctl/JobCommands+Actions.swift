@@ -10,7 +10,8 @@ extension JobCommand {
             discussion: """
                 Examples:
                   flinkctl job start --cluster-name demo --job-name computeaverage --wait
-                  flinkctl job start --cluster-name demo --job-name computeaverage --without-savepoint
+                  flinkctl job start --cluster-name demo --job-name computeaverage \\
+                    --without-savepoint
                 """
         )
         @OptionGroup var job: JobNameOptions
@@ -35,7 +36,8 @@ extension JobCommand {
             abstract: "Stop a FlinkJob (with a savepoint in Automatic mode, unless --without-savepoint); --wait waits until it is Stopped.",
             discussion: """
                 Examples:
-                  flinkctl job stop --cluster-name demo --job-name computeaverage --wait --timeout 120
+                  flinkctl job stop --cluster-name demo --job-name computeaverage --wait \\
+                    --timeout 120
                 """
         )
         @OptionGroup var job: JobNameOptions
@@ -60,8 +62,10 @@ extension JobCommand {
             abstract: "Set the parallelism of a FlinkJob (0 suspends it); --wait waits until it runs with that parallelism.",
             discussion: """
                 Examples:
-                  flinkctl job scale --cluster-name demo --job-name computeaverage --parallelism 4 --wait
-                  flinkctl job scale --cluster-name demo --job-name computeaverage --parallelism 0
+                  flinkctl job scale --cluster-name demo --job-name computeaverage \\
+                    --parallelism 4 --wait
+                  flinkctl job scale --cluster-name demo --job-name computeaverage \\
+                    --parallelism 0
                 """
         )
         @OptionGroup var job: JobNameOptions

@@ -78,7 +78,8 @@ struct JobCommand: AsyncParsableCommand {
             abstract: "Create a FlinkJob from a spec file; --wait waits until it is Started.",
             discussion: """
                 Examples:
-                  flinkctl job create --cluster-name demo --job-name computeaverage -f job.yaml --wait
+                  flinkctl job create --cluster-name demo --job-name computeaverage \\
+                    -f job.yaml --wait
                 """
         )
         @OptionGroup var job: JobNameOptions
@@ -104,8 +105,10 @@ struct JobCommand: AsyncParsableCommand {
             abstract: "Replace the spec of a FlinkJob with the spec in a file.",
             discussion: """
                 Examples:
-                  flinkctl job update --cluster-name demo --job-name computeaverage -f job.yaml
-                  flinkctl job update --cluster-name demo --job-name computeaverage -f - < job.json
+                  flinkctl job update --cluster-name demo --job-name computeaverage \\
+                    -f job.yaml
+                  flinkctl job update --cluster-name demo --job-name computeaverage -f - < \\
+                    job.json
                 """
         )
         @OptionGroup var job: JobNameOptions
@@ -146,7 +149,8 @@ struct JobCommand: AsyncParsableCommand {
             discussion: """
                 Examples:
                   flinkctl job status --cluster-name demo --job-name computeaverage -o table
-                  flinkctl job status --cluster-name demo --job-name computeaverage -o jsonpath='{.status.jobStatus}'
+                  flinkctl job status --cluster-name demo --job-name computeaverage \\
+                    -o jsonpath='{.status.jobStatus}'
                 """
         )
         @OptionGroup var job: JobNameOptions

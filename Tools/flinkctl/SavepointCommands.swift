@@ -57,8 +57,10 @@ struct SavepointCommand: AsyncParsableCommand {
             abstract: "List a job's savepoints, newest first: path, time, trigger, Flink job id.",
             discussion: """
                 Examples:
-                  flinkctl savepoint list --cluster-name demo --job-name computeaverage -o table
-                  flinkctl savepoint list --cluster-name demo --job-name computeaverage -o jsonpath='{.items[0].path}'
+                  flinkctl savepoint list --cluster-name demo --job-name computeaverage \\
+                    -o table
+                  flinkctl savepoint list --cluster-name demo --job-name computeaverage \\
+                    -o jsonpath='{.items[0].path}'
                 """
         )
         @OptionGroup var job: JobNameOptions

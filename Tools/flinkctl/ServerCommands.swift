@@ -14,7 +14,8 @@ struct OperatorServerCommand: ParsableCommand {
         commandName: "operator", abstract: "Run the operator process (the operator executable beside flinkctl).",
         discussion: """
             Examples:
-              flinkctl operator run --namespace flink-jobs --tls-cert server.pem --tls-key server.key --tls-ca ca.pem
+              flinkctl operator run --namespace flink-jobs --tls-cert server.pem \\
+                --tls-key server.key --tls-ca ca.pem
             """,
         subcommands: [ServerRun<OperatorExecutable>.self])
 }
@@ -36,7 +37,9 @@ struct BootstrapServerCommand: ParsableCommand {
         commandName: "bootstrap", abstract: "Run the bootstrap process of one job (the bootstrap executable beside flinkctl).",
         discussion: """
             Examples:
-              flinkctl bootstrap run --namespace flink-jobs --cluster-name demo --job-name computeaverage --class-name com.example.Main --jar-path /flink-jobs.jar
+              flinkctl bootstrap run --namespace flink-jobs --cluster-name demo \\
+                --job-name computeaverage --class-name com.example.Main \\
+                --jar-path /flink-jobs.jar
             """,
         subcommands: [ServerRun<BootstrapExecutable>.self])
 }

@@ -40,7 +40,8 @@ struct TaskManagerCommand: AsyncParsableCommand {
         commandName: "taskmanager", abstract: "Inspect one TaskManager.",
         discussion: """
             Examples:
-              flinkctl taskmanager details --cluster-name demo --taskmanager-id 10.1.0.7:6122-0b5c7a
+              flinkctl taskmanager details --cluster-name demo \\
+                --taskmanager-id 10.1.0.7:6122-0b5c7a
             """,
         subcommands: [Details.self, Metrics.self]
     )
@@ -68,7 +69,8 @@ struct TaskManagerCommand: AsyncParsableCommand {
             abstract: "Show Flink's details of a TaskManager.",
             discussion: """
                 Examples:
-                  flinkctl taskmanager details --cluster-name demo --taskmanager-id 10.1.0.7:6122-0b5c7a -o json
+                  flinkctl taskmanager details --cluster-name demo \\
+                    --taskmanager-id 10.1.0.7:6122-0b5c7a -o json
                 """
         )
         @OptionGroup var target: Target
@@ -88,7 +90,8 @@ struct TaskManagerCommand: AsyncParsableCommand {
             abstract: "Show the JVM metrics of a TaskManager.",
             discussion: """
                 Examples:
-                  flinkctl taskmanager metrics --cluster-name demo --taskmanager-id 10.1.0.7:6122-0b5c7a -o table
+                  flinkctl taskmanager metrics --cluster-name demo \\
+                    --taskmanager-id 10.1.0.7:6122-0b5c7a -o table
                 """
         )
         @OptionGroup var target: Target
