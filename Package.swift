@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlinkctlTests",
-            dependencies: ["TestSupport", "KubeClient", "ToolboxAPI"],
+            dependencies: ["Flinkctl", "TestSupport", "KubeClient", "ToolboxAPI", "ServiceKit"],
             path: "Tests/FlinkctlTests"
         ),
         .testTarget(

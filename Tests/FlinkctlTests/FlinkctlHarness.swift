@@ -44,8 +44,8 @@ final class FlinkctlHarness: @unchecked Sendable {
     }
 
     /// Runs the built `flinkctl` with `arguments` plus the connection options (unless `connect` is false).
-    func flinkctl(_ arguments: [String], connect: Bool = true, environment: [String: String] = [:]) -> Run {
-        Run.flinkctl(arguments + (connect ? connection() : []), environment: environment)
+    func flinkctl(_ arguments: [String], connect: Bool = true, environment: [String: String] = [:], stdin: String? = nil) -> Run {
+        Run.flinkctl(arguments + (connect ? connection() : []), environment: environment, stdin: stdin)
     }
 
     /// Writes `text` to a file in a temporary folder and returns its path.
@@ -76,20 +76,25 @@ struct Run: CustomStringConvertible {
     var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] }
 
     /// Runs the built `flinkctl` binary, or another of the package's executables (beside the test bundle, or in
-    /// `.build/debug`).
-    static func flinkctl(_ arguments: [String], environment: [String: String] = [:], executable: String = "flinkctl") -> Run {
+    /// `.build/debug`), with `stdin` as its standard input (none when nil).
+    static func flinkctl(_ arguments: [String], environment: [String: String] = [:], executable: String = "flinkctl", stdin: String? = nil) -> Run {
         let directory = FileManager.default.temporaryDirectory
         let out = directory.appendingPathComponent("flinkctl-\(UUID().uuidString).out")
         let err = directory.appendingPathComponent("flinkctl-\(UUID().uuidString).err")
-        defer { for file in [out, err] { try? FileManager.default.removeItem(at: file) } }
+        let input = directory.appendingPathComponent("flinkctl-\(UUID().uuidString).in")
+        defer { for file in [out, err, input] { try? FileManager.default.removeItem(at: file) } }
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: input.path, contents: stdin.map { Data($0.utf8) })
         let process = Process()
         do {
             process.executableURL = try LaunchedExecutable.executable(executable)
             process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FLINKCTL_") }.merging(environment) { $1 }
-            process.standardInput = FileHandle.nullDevice
+            // No developer's ~/.config/flinkctl/config.yaml: a test names its config file when it uses one.
+            let isolated = ["FLINKCTL_CONFIG": directory.appendingPathComponent("flinkctl-no-config/config.yaml").path]
+            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FLINKCTL_") }
+                .merging(isolated) { $1 }.merging(environment) { $1 }
+            process.standardInput = stdin == nil ? FileHandle.nullDevice : try FileHandle(forReadingFrom: input)
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
             try process.run()

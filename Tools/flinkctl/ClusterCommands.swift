@@ -3,11 +3,25 @@ import ToolboxAPI
 
 /// `flinkctl clusters list`.
 struct ClustersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "clusters", abstract: "List FlinkClusters.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "clusters", abstract: "List FlinkClusters.",
+        discussion: """
+            Examples:
+              flinkctl clusters list -o table
+            """,
+        subcommands: [List.self])
 
     /// Names of the FlinkClusters.
     struct List: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "List the FlinkClusters of the operator's namespace.")
+        var subject: Subject { .names(kind: "FlinkCluster") }
+        static let configuration = CommandConfiguration(
+            abstract: "List the FlinkClusters of the operator's namespace.",
+            discussion: """
+                Examples:
+                  flinkctl clusters list -o table
+                  flinkctl clusters list -o jsonpath='{.items[*].metadata.name}'
+                """
+        )
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
 
@@ -27,23 +41,46 @@ struct ClustersCommand: AsyncParsableCommand {
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster", abstract: "Manage one FlinkCluster.",
+        discussion: """
+            Examples:
+              flinkctl cluster status --cluster-name demo -o table
+              flinkctl cluster stop --cluster-name demo --wait
+            """,
         subcommands: [Create.self, Update.self, Delete.self, Status.self, Start.self, Stop.self, Scale.self]
     )
 
-    /// `--cluster-spec`.
+    /// `-f`/`--filename`, or the original's `--cluster-spec`.
     struct Spec: ParsableArguments {
-        @Option(help: ArgumentHelp("JSON or YAML file with the FlinkCluster spec (or a whole FlinkCluster).", valueName: "file"))
-        var clusterSpec: String
+        @Option(
+            name: [.customShort("f"), .customLong("filename")],
+            help: ArgumentHelp("JSON or YAML file with the FlinkCluster spec (or a whole FlinkCluster); - reads standard input.", valueName: "file"))
+        var filename: String?
+
+        @Option(help: ArgumentHelp("The same as -f (the original's option).", valueName: "file"))
+        var clusterSpec: String?
+
+        func validate() throws {
+            _ = try SpecFile.path(filename, clusterSpec, legacy: "--cluster-spec")
+        }
 
         /// The spec in the file.
         func load() throws -> Components.Schemas.FlinkClusterSpec {
-            try SpecFile.load(Components.Schemas.FlinkClusterSpec.self, from: clusterSpec)
+            try SpecFile.load(Components.Schemas.FlinkClusterSpec.self, from: SpecFile.path(filename, clusterSpec, legacy: "--cluster-spec"))
         }
     }
 
     /// Creates a FlinkCluster.
     struct Create: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a FlinkCluster from a spec file; --wait waits until it is Started.")
+        var subject: Subject { .one(kind: "FlinkCluster", name: cluster.clusterName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Create a FlinkCluster from a spec file; --wait waits until it is Started.",
+            discussion: """
+                Examples:
+                  flinkctl cluster create --cluster-name demo -f cluster.yaml --wait \\
+                    --timeout 300
+                  flinkctl cluster create --cluster-name demo -f - < cluster.json
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var spec: Spec
         @OptionGroup var wait: WaitOptions
@@ -62,7 +99,14 @@ struct ClusterCommand: AsyncParsableCommand {
 
     /// Replaces the spec of a FlinkCluster.
     struct Update: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace the spec of a FlinkCluster with the spec in a file.")
+        var subject: Subject { .one(kind: "FlinkCluster", name: cluster.clusterName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the spec of a FlinkCluster with the spec in a file.",
+            discussion: """
+                Examples:
+                  flinkctl cluster update --cluster-name demo -f cluster.yaml
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var spec: Spec
         @OptionGroup var connection: ConnectionOptions
@@ -76,7 +120,14 @@ struct ClusterCommand: AsyncParsableCommand {
 
     /// Deletes a FlinkCluster.
     struct Delete: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a FlinkCluster.")
+        var subject: Subject { .one(kind: "FlinkCluster", name: cluster.clusterName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a FlinkCluster.",
+            discussion: """
+                Examples:
+                  flinkctl cluster delete --cluster-name demo
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -88,7 +139,16 @@ struct ClusterCommand: AsyncParsableCommand {
 
     /// Shows the status of a FlinkCluster.
     struct Status: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the status of a FlinkCluster.")
+        var subject: Subject { .status(kind: "FlinkCluster", name: cluster.clusterName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Show the status of a FlinkCluster.",
+            discussion: """
+                Examples:
+                  flinkctl cluster status --cluster-name demo -o table
+                  flinkctl cluster status --cluster-name demo \\
+                    -o jsonpath='{.status.supervisorStatus}'
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -100,7 +160,15 @@ struct ClusterCommand: AsyncParsableCommand {
 
     /// Requests START.
     struct Start: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Start a FlinkCluster; --wait waits until it is Started.")
+        var subject: Subject { .one(kind: "FlinkCluster", name: cluster.clusterName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Start a FlinkCluster; --wait waits until it is Started.",
+            discussion: """
+                Examples:
+                  flinkctl cluster start --cluster-name demo --wait
+                  flinkctl cluster start --cluster-name demo --without-savepoint
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var savepoint: SavepointFlag
         @OptionGroup var wait: WaitOptions
@@ -118,7 +186,15 @@ struct ClusterCommand: AsyncParsableCommand {
 
     /// Requests STOP.
     struct Stop: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop a FlinkCluster and its jobs; --wait waits until it is Stopped.")
+        var subject: Subject { .one(kind: "FlinkCluster", name: cluster.clusterName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Stop a FlinkCluster and its jobs; --wait waits until it is Stopped.",
+            discussion: """
+                Examples:
+                  flinkctl cluster stop --cluster-name demo --wait --timeout 120
+                  flinkctl cluster stop --cluster-name demo --without-savepoint
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var savepoint: SavepointFlag
         @OptionGroup var wait: WaitOptions
@@ -136,8 +212,13 @@ struct ClusterCommand: AsyncParsableCommand {
 
     /// Sets the TaskManager count.
     struct Scale: ControlPlaneCommand {
+        var subject: Subject { .one(kind: "FlinkCluster", name: cluster.clusterName) }
         static let configuration = CommandConfiguration(
-            abstract: "Set the TaskManager count of a FlinkCluster; --wait waits until that many TaskManagers run."
+            abstract: "Set the TaskManager count of a FlinkCluster; --wait waits until that many TaskManagers run.",
+            discussion: """
+                Examples:
+                  flinkctl cluster scale --cluster-name demo --task-managers 3 --wait
+                """
         )
         @OptionGroup var cluster: ClusterNameOption
         @Option(help: "Number of TaskManagers.") var taskManagers: Int32

@@ -1,19 +1,21 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import OpenAPIAsyncHTTPClient
-import ServiceKit
-import ToolboxAPI
 
 /// Where the operator's control plane listens and how to prove who we are: mutual TLS with PEM files or with the
-/// original's PKCS#12 keystore and truststore, or plain HTTP.
+/// original's PKCS#12 keystore and truststore, or plain HTTP. Options left out come from the `FLINKCTL_*` variables,
+/// then from the context of the config file.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Host of the operator's control plane.")
-    var host = "localhost"
+    @Option(help: ArgumentHelp("Config file with contexts (default $FLINKCTL_CONFIG or ~/.config/flinkctl/config.yaml).", valueName: "file"))
+    var config: String?
 
-    @Option(help: "Port of the operator's control plane.")
-    var port = 4444
+    @Option(help: ArgumentHelp("Context of the config file to use (default its current-context).", valueName: "name"))
+    var context: String?
+
+    @Option(help: "Host of the operator's control plane (default the context's, or localhost).")
+    var host: String?
+
+    @Option(help: "Port of the operator's control plane (default the context's, or 4444).")
+    var port: Int?
 
     @Option(help: ArgumentHelp("PEM certificate presented to the operator (default $FLINKCTL_CERT).", valueName: "file"))
     var cert: String?
@@ -36,83 +38,41 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Password of --truststore-path.", valueName: "password"))
     var truststoreSecret: String?
 
-    @Flag(help: "Use plain HTTP, for an operator started without TLS.")
-    var insecureHttp = false
+    @Flag(inversion: .prefixedNo, help: "Use plain HTTP, for an operator started without TLS (default the context's, or TLS).")
+    var insecureHttp: Bool?
 
     @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
     var requestTimeout: Int64 = 60
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
+        let settings = try settings()
+        guard (1...65535).contains(settings.port) else { throw ValidationError("--port must be between 1 and 65535, got \(settings.port)") }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
-        guard !insecureHttp else { return }
-        _ = try tlsFiles()
+        guard !settings.insecureHttp else { return }
+        _ = try settings.tlsFiles()
     }
 
-    /// The TLS material: the keystore options when given (both stores), otherwise the PEM options or their variables.
-    private func tlsFiles() throws -> TLSFiles {
-        if keystorePath != nil || truststorePath != nil {
-            guard cert == nil, key == nil, caCert == nil else {
-                throw ValidationError("give --keystore-path/--truststore-path or --cert/--key/--ca-cert, not both")
-            }
-            guard let keystorePath, let truststorePath else {
-                throw ValidationError("--keystore-path and --truststore-path must be given together")
-            }
-            return TLSFiles(
-                keystore: keystorePath, keystorePassword: keystoreSecret ?? "", truststore: truststorePath,
-                truststorePassword: truststoreSecret ?? ""
-            )
-        }
-        let missing = [("--cert", "FLINKCTL_CERT", certificatePath), ("--key", "FLINKCTL_KEY", keyPath), ("--ca-cert", "FLINKCTL_CA_CERT", caPath)]
-            .filter { $0.2 == nil }
-        guard missing.isEmpty, let certificatePath, let keyPath, let caPath else {
-            let names = missing.map { "\($0.0) (or $\($0.1))" }.joined(separator: ", ")
-            throw ValidationError(
-                "missing \(names) (or --keystore-path and --truststore-path): the operator requires mutual TLS; use --insecure-http for a plain HTTP operator"
-            )
-        }
-        return TLSFiles(certificate: certificatePath, privateKey: keyPath, certificateAuthority: caPath)
-    }
-
-    private static func environment(_ name: String) -> String? {
-        ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    private var certificatePath: String? { cert ?? Self.environment("FLINKCTL_CERT") }
-    private var keyPath: String? { key ?? Self.environment("FLINKCTL_KEY") }
-    private var caPath: String? { caCert ?? Self.environment("FLINKCTL_CA_CERT") }
-
-    /// Base URL of the control plane.
-    var serverURL: URL {
-        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return URL(string: "\(insecureHttp ? "http" : "https")://\(bracketed):\(port)")!
+    /// The options given, completed from the environment and the selected context of the config file. TLS options on
+    /// the command line replace the context's TLS material of the other kind (PEM files or PKCS#12 stores).
+    func settings() throws -> ConnectionSettings {
+        let path = ClientConfig.path(config)
+        let context = try ClientConfig.load(from: path).selected(context, path: path) ?? ClientConfig.Context()
+        let givenPEM = cert != nil || key != nil || caCert != nil
+        let givenStores = keystorePath != nil || truststorePath != nil
+        let pem = givenStores ? ClientConfig.Context() : context
+        let stores = givenPEM ? ClientConfig.Context() : context
+        return ConnectionSettings(
+            host: host ?? context.host ?? "localhost", port: port ?? context.port ?? 4444,
+            cert: cert, key: key, caCert: caCert,
+            contextPEM: (pem.cert, pem.key, pem.caCert),
+            keystorePath: keystorePath ?? stores.keystorePath, keystoreSecret: keystoreSecret ?? stores.keystoreSecret,
+            truststorePath: truststorePath ?? stores.truststorePath, truststoreSecret: truststoreSecret ?? stores.truststoreSecret,
+            insecureHttp: insecureHttp ?? context.insecureHttp ?? false, requestTimeout: requestTimeout
+        )
     }
 
     /// Runs `body` with a generated client of the control plane and shuts the HTTP client down afterwards.
     func withSession<T>(_ body: (ControlPlaneSession) async throws -> T) async throws -> T {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(requestTimeout))
-        // A command fails at once when it cannot connect (a refused certificate must not be retried for 10 s).
-        configuration.connectionPool.retryConnectionEstablishment = false
-        if !insecureHttp {
-            do {
-                configuration.tlsConfiguration = try tlsFiles().clientConfiguration(verifyHostname: true)
-            } catch {
-                throw FlinkctlError.setup("\(error)")
-            }
-        }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let recorder = ResponseRecorder()
-        let transport = AsyncHTTPClientTransport(configuration: .init(client: http, timeout: .seconds(requestTimeout)))
-        let client = Client(serverURL: serverURL, transport: transport, middlewares: [recorder])
-        let session = ControlPlaneSession(client: client, serverURL: serverURL, recorder: recorder)
-        do {
-            let result = try await body(session)
-            try? await http.shutdown()
-            return result
-        } catch {
-            try? await http.shutdown()
-            throw error
-        }
+        try await settings().withSession(body)
     }
 }

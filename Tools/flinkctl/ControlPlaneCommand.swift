@@ -8,6 +8,8 @@ protocol ControlPlaneCommand: AsyncParsableCommand {
     var connection: ConnectionOptions { get }
     /// How answers are shown.
     var format: OutputOptions { get }
+    /// What the answers are about, for `-o name` and `-o jsonpath`.
+    var subject: Subject { get }
 }
 
 extension ControlPlaneCommand {
@@ -19,7 +21,7 @@ extension ControlPlaneCommand {
     ) async throws {
         try await connection.withSession { session in
             let reply = try await session.call(operation)
-            try await format.show(reply, columns: columns?(session))
+            try await format.show(reply, subject: subject, columns: columns?(session))
             fflush(nil)
             try await after?(session)
         }
@@ -39,6 +41,9 @@ struct JobNameOptions: ParsableArguments {
 
     @Option(help: "Name of the job within its cluster (without the `<cluster>-` prefix).")
     var jobName: String
+
+    /// The name of the FlinkJob resource, `<cluster>-<job>`.
+    var resourceName: String { "\(clusterName)-\(jobName)" }
 }
 
 /// `--without-savepoint`.

@@ -3,11 +3,28 @@ import ToolboxAPI
 
 /// `flinkctl deployments list`.
 struct DeploymentsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "deployments", abstract: "List FlinkDeployments.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "deployments", abstract: "List FlinkDeployments.",
+        discussion: """
+            Examples:
+              flinkctl deployments list -o table
+              flinkctl deployments list -o name
+            """,
+        subcommands: [List.self])
 
     /// Names of the FlinkDeployments.
     struct List: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "List the FlinkDeployments of the operator's namespace.")
+        var subject: Subject { .names(kind: "FlinkDeployment") }
+        static let configuration = CommandConfiguration(
+            abstract: "List the FlinkDeployments of the operator's namespace.",
+            discussion: """
+                Examples:
+                  flinkctl deployments list -o table
+                  flinkctl deployments list -o name
+                  flinkctl deployments list \\
+                    -o jsonpath='{range .items[*]}{.metadata.name}{"\\n"}{end}'
+                """
+        )
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
 
@@ -27,6 +44,11 @@ struct DeploymentsCommand: AsyncParsableCommand {
 struct DeploymentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deployment", abstract: "Create, update, delete or inspect one FlinkDeployment.",
+        discussion: """
+            Examples:
+              flinkctl deployment create -f demo.yaml --deployment-name demo --wait
+              flinkctl deployment status --deployment-name demo -o yaml
+            """,
         subcommands: [Create.self, Update.self, Delete.self, Status.self]
     )
 
@@ -36,22 +58,39 @@ struct DeploymentCommand: AsyncParsableCommand {
         var deploymentName: String
     }
 
-    /// `--deployment-spec`.
+    /// `-f`/`--filename`, or the original's `--deployment-spec`.
     struct Spec: ParsableArguments {
-        @Option(help: ArgumentHelp("JSON or YAML file with the FlinkDeployment spec (or a whole FlinkDeployment).", valueName: "file"))
-        var deploymentSpec: String
+        @Option(
+            name: [.customShort("f"), .customLong("filename")],
+            help: ArgumentHelp("JSON or YAML file with the FlinkDeployment spec (or a whole FlinkDeployment); - reads standard input.", valueName: "file"))
+        var filename: String?
+
+        @Option(help: ArgumentHelp("The same as -f (the original's option).", valueName: "file"))
+        var deploymentSpec: String?
+
+        func validate() throws {
+            _ = try SpecFile.path(filename, deploymentSpec, legacy: "--deployment-spec")
+        }
 
         /// The spec in the file.
         func load() throws -> Components.Schemas.FlinkDeploymentSpec {
-            try SpecFile.load(Components.Schemas.FlinkDeploymentSpec.self, from: deploymentSpec)
+            try SpecFile.load(Components.Schemas.FlinkDeploymentSpec.self, from: SpecFile.path(filename, deploymentSpec, legacy: "--deployment-spec"))
         }
     }
 
     /// Creates a FlinkDeployment.
     struct Create: ControlPlaneCommand {
+        var subject: Subject { .one(kind: "FlinkDeployment", name: name.deploymentName) }
         static let configuration = CommandConfiguration(
             abstract: "Create a FlinkDeployment from a spec file.",
-            discussion: "With --wait, waits until the operator has split it into its cluster and jobs (resourceStatus Updated)."
+            discussion: """
+                With --wait, waits until the operator has split it into its cluster and jobs (resourceStatus Updated).
+
+                Examples:
+                  flinkctl deployment create --deployment-name demo -f demo.yaml --wait
+                  kubectl get flinkdeployment demo -o json | flinkctl deployment create \\
+                    --deployment-name demo2 -f -
+                """
         )
         @OptionGroup var name: Name
         @OptionGroup var spec: Spec
@@ -71,7 +110,15 @@ struct DeploymentCommand: AsyncParsableCommand {
 
     /// Replaces the spec of a FlinkDeployment.
     struct Update: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace the spec of a FlinkDeployment with the spec in a file.")
+        var subject: Subject { .one(kind: "FlinkDeployment", name: name.deploymentName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the spec of a FlinkDeployment with the spec in a file.",
+            discussion: """
+                Examples:
+                  flinkctl deployment update --deployment-name demo -f demo.yaml
+                  cat demo.json | flinkctl deployment update --deployment-name demo -f -
+                """
+        )
         @OptionGroup var name: Name
         @OptionGroup var spec: Spec
         @OptionGroup var connection: ConnectionOptions
@@ -85,7 +132,15 @@ struct DeploymentCommand: AsyncParsableCommand {
 
     /// Deletes a FlinkDeployment.
     struct Delete: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a FlinkDeployment; its cluster and jobs follow.")
+        var subject: Subject { .one(kind: "FlinkDeployment", name: name.deploymentName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a FlinkDeployment; its cluster and jobs follow.",
+            discussion: """
+                Examples:
+                  flinkctl deployment delete --deployment-name demo
+                  flinkctl deployment delete --deployment-name demo -o name
+                """
+        )
         @OptionGroup var name: Name
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -97,7 +152,16 @@ struct DeploymentCommand: AsyncParsableCommand {
 
     /// Shows the status of a FlinkDeployment.
     struct Status: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the status of a FlinkDeployment.")
+        var subject: Subject { .status(kind: "FlinkDeployment", name: name.deploymentName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Show the status of a FlinkDeployment.",
+            discussion: """
+                Examples:
+                  flinkctl deployment status --deployment-name demo -o table
+                  flinkctl deployment status --deployment-name demo \\
+                    -o jsonpath='{.status.resourceStatus}'
+                """
+        )
         @OptionGroup var name: Name
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions

@@ -4,7 +4,16 @@ import ToolboxAPI
 extension JobCommand {
     /// Requests START on a job.
     struct Start: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Start a FlinkJob; --wait waits until it is Started.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Start a FlinkJob; --wait waits until it is Started.",
+            discussion: """
+                Examples:
+                  flinkctl job start --cluster-name demo --job-name computeaverage --wait
+                  flinkctl job start --cluster-name demo --job-name computeaverage \\
+                    --without-savepoint
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var savepoint: SavepointFlag
         @OptionGroup var wait: WaitOptions
@@ -22,8 +31,14 @@ extension JobCommand {
 
     /// Requests STOP on a job.
     struct Stop: ControlPlaneCommand {
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
         static let configuration = CommandConfiguration(
-            abstract: "Stop a FlinkJob (with a savepoint in Automatic mode, unless --without-savepoint); --wait waits until it is Stopped."
+            abstract: "Stop a FlinkJob (with a savepoint in Automatic mode, unless --without-savepoint); --wait waits until it is Stopped.",
+            discussion: """
+                Examples:
+                  flinkctl job stop --cluster-name demo --job-name computeaverage --wait \\
+                    --timeout 120
+                """
         )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var savepoint: SavepointFlag
@@ -42,8 +57,16 @@ extension JobCommand {
 
     /// Sets the parallelism of a job.
     struct Scale: ControlPlaneCommand {
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
         static let configuration = CommandConfiguration(
-            abstract: "Set the parallelism of a FlinkJob (0 suspends it); --wait waits until it runs with that parallelism."
+            abstract: "Set the parallelism of a FlinkJob (0 suspends it); --wait waits until it runs with that parallelism.",
+            discussion: """
+                Examples:
+                  flinkctl job scale --cluster-name demo --job-name computeaverage \\
+                    --parallelism 4 --wait
+                  flinkctl job scale --cluster-name demo --job-name computeaverage \\
+                    --parallelism 0
+                """
         )
         @OptionGroup var job: JobNameOptions
         @Option(help: "Job parallelism.") var parallelism: Int32

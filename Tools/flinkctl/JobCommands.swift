@@ -3,11 +3,25 @@ import ToolboxAPI
 
 /// `flinkctl jobs list --cluster-name`.
 struct JobsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List the FlinkJobs of a cluster.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "List the FlinkJobs of a cluster.",
+        discussion: """
+            Examples:
+              flinkctl jobs list --cluster-name demo -o table
+            """,
+        subcommands: [List.self])
 
     /// Names of a cluster's jobs, without the `<cluster>-` prefix.
     struct List: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "List the jobs of a FlinkCluster.")
+        var subject: Subject { .names(kind: "FlinkJob", prefix: "\(cluster.clusterName)-") }
+        static let configuration = CommandConfiguration(
+            abstract: "List the jobs of a FlinkCluster.",
+            discussion: """
+                Examples:
+                  flinkctl jobs list --cluster-name demo -o table
+                  flinkctl jobs list --cluster-name demo -o name
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -29,23 +43,45 @@ struct JobsCommand: AsyncParsableCommand {
 struct JobCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "job", abstract: "Manage one FlinkJob.",
+        discussion: """
+            Examples:
+              flinkctl job status --cluster-name demo --job-name computeaverage -o table
+              flinkctl job stop --cluster-name demo --job-name computeaverage --wait
+            """,
         subcommands: [Create.self, Update.self, Delete.self, Status.self, Details.self, Metrics.self, Start.self, Stop.self, Scale.self]
     )
 
-    /// `--job-spec`.
+    /// `-f`/`--filename`, or the original's `--job-spec`.
     struct Spec: ParsableArguments {
-        @Option(help: ArgumentHelp("JSON or YAML file with the FlinkJob spec (or a whole FlinkJob).", valueName: "file"))
-        var jobSpec: String
+        @Option(
+            name: [.customShort("f"), .customLong("filename")],
+            help: ArgumentHelp("JSON or YAML file with the FlinkJob spec (or a whole FlinkJob); - reads standard input.", valueName: "file"))
+        var filename: String?
+
+        @Option(help: ArgumentHelp("The same as -f (the original's option).", valueName: "file"))
+        var jobSpec: String?
+
+        func validate() throws {
+            _ = try SpecFile.path(filename, jobSpec, legacy: "--job-spec")
+        }
 
         /// The spec in the file.
         func load() throws -> Components.Schemas.FlinkJobSpec {
-            try SpecFile.load(Components.Schemas.FlinkJobSpec.self, from: jobSpec)
+            try SpecFile.load(Components.Schemas.FlinkJobSpec.self, from: SpecFile.path(filename, jobSpec, legacy: "--job-spec"))
         }
     }
 
     /// Creates FlinkJob `<cluster>-<job>`.
     struct Create: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a FlinkJob from a spec file; --wait waits until it is Started.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Create a FlinkJob from a spec file; --wait waits until it is Started.",
+            discussion: """
+                Examples:
+                  flinkctl job create --cluster-name demo --job-name computeaverage \\
+                    -f job.yaml --wait
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var spec: Spec
         @OptionGroup var wait: WaitOptions
@@ -64,7 +100,17 @@ struct JobCommand: AsyncParsableCommand {
 
     /// Replaces the spec of a FlinkJob.
     struct Update: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace the spec of a FlinkJob with the spec in a file.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Replace the spec of a FlinkJob with the spec in a file.",
+            discussion: """
+                Examples:
+                  flinkctl job update --cluster-name demo --job-name computeaverage \\
+                    -f job.yaml
+                  flinkctl job update --cluster-name demo --job-name computeaverage -f - < \\
+                    job.json
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var spec: Spec
         @OptionGroup var connection: ConnectionOptions
@@ -78,7 +124,14 @@ struct JobCommand: AsyncParsableCommand {
 
     /// Deletes a FlinkJob.
     struct Delete: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a FlinkJob.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a FlinkJob.",
+            discussion: """
+                Examples:
+                  flinkctl job delete --cluster-name demo --job-name computeaverage
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -90,7 +143,16 @@ struct JobCommand: AsyncParsableCommand {
 
     /// Shows the status of a FlinkJob.
     struct Status: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the status of a FlinkJob.")
+        var subject: Subject { .status(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Show the status of a FlinkJob.",
+            discussion: """
+                Examples:
+                  flinkctl job status --cluster-name demo --job-name computeaverage -o table
+                  flinkctl job status --cluster-name demo --job-name computeaverage \\
+                    -o jsonpath='{.status.jobStatus}'
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -102,7 +164,14 @@ struct JobCommand: AsyncParsableCommand {
 
     /// Flink's details of the running job.
     struct Details: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show Flink's details of a running job.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Show Flink's details of a running job.",
+            discussion: """
+                Examples:
+                  flinkctl job details --cluster-name demo --job-name computeaverage -o json
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -114,7 +183,14 @@ struct JobCommand: AsyncParsableCommand {
 
     /// Checkpoint and restart metrics of the running job.
     struct Metrics: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the checkpoint and restart metrics of a running job.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Show the checkpoint and restart metrics of a running job.",
+            discussion: """
+                Examples:
+                  flinkctl job metrics --cluster-name demo --job-name computeaverage -o table
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions

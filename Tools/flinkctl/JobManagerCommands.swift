@@ -4,12 +4,24 @@ import ToolboxAPI
 /// `flinkctl jobmanager metrics`.
 struct JobManagerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "jobmanager", abstract: "Inspect a cluster's JobManager.", subcommands: [Metrics.self]
+        commandName: "jobmanager", abstract: "Inspect a cluster's JobManager.",
+        discussion: """
+            Examples:
+              flinkctl jobmanager metrics --cluster-name demo -o table
+            """,
+        subcommands: [Metrics.self]
     )
 
     /// JVM and slot metrics of the JobManager.
     struct Metrics: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the JVM and slot metrics of a cluster's JobManager.")
+        var subject: Subject { .one(kind: "JobManager", name: cluster.clusterName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Show the JVM and slot metrics of a cluster's JobManager.",
+            discussion: """
+                Examples:
+                  flinkctl jobmanager metrics --cluster-name demo -o table
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// How an answer is shown.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+enum OutputFormat: ExpressibleByArgument, CustomStringConvertible, Equatable, Sendable {
     /// The operator's envelope exactly as sent: `{"status":"OK","output":"<JSON text>"}` (the original's output).
     case envelope
     /// The decoded `output`, pretty-printed JSON.
@@ -11,6 +11,38 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case yaml
     /// Aligned columns for people.
     case table
+    /// `<kind>/<name>` of each object, one a line, as `kubectl -o name`.
+    case name
+    /// A kubectl JSONPath template applied to the answer seen as Kubernetes objects.
+    case jsonpath(String)
+
+    init?(argument: String) {
+        if argument.hasPrefix("jsonpath=") {
+            self = .jsonpath(String(argument.dropFirst("jsonpath=".count)))
+            return
+        }
+        switch argument {
+        case "envelope": self = .envelope
+        case "json": self = .json
+        case "yaml": self = .yaml
+        case "table": self = .table
+        case "name": self = .name
+        default: return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ["envelope", "json", "yaml", "table", "name", "jsonpath="] }
+
+    var description: String {
+        switch self {
+        case .envelope: "envelope"
+        case .json: "json"
+        case .yaml: "yaml"
+        case .table: "table"
+        case .name: "name"
+        case .jsonpath(let template): "jsonpath=\(template)"
+        }
+    }
 }
 
 /// Extra table columns of a name list, read from the status of each named resource.
@@ -25,11 +57,24 @@ struct ListColumns {
 
 /// The `--output` option shared by every client command.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Output format: envelope (the operator's answer as sent), json, yaml or table.")
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Output format: envelope (the operator's answer as sent), json, yaml, table, name or jsonpath=TEMPLATE.",
+            valueName: "format"))
     var output: OutputFormat = .envelope
 
+    func validate() throws {
+        guard case .jsonpath(let template) = output else { return }
+        do {
+            _ = try JSONPath(template)
+        } catch {
+            throw ValidationError("invalid jsonpath template \"\(template)\": \(error)")
+        }
+    }
+
     /// Prints `reply` in the chosen format, or throws the error it carries.
-    func show(_ reply: Reply, columns: ListColumns? = nil) async throws {
+    func show(_ reply: Reply, subject: Subject, columns: ListColumns? = nil) async throws {
         let envelope = try reply.envelope()
         let status = JSONTree.object(["status": .string(envelope.status.rawValue)])
         switch output {
@@ -55,6 +100,11 @@ struct OutputOptions: ParsableArguments {
             } else {
                 print(Table.render(tree), terminator: "")
             }
+        case .name:
+            for name in subject.names(in: try reply.output()) { print(name) }
+        case .jsonpath(let template):
+            let document = try await subject.document(of: try reply.output(), status: columns?.status)
+            print(try JSONPath(template).render(document), terminator: "")
         }
     }
 }

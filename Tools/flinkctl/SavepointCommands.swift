@@ -5,12 +5,23 @@ import ToolboxAPI
 struct SavepointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "savepoint", abstract: "Trigger, forget or list a job's savepoints.",
+        discussion: """
+            Examples:
+              flinkctl savepoint trigger --cluster-name demo --job-name computeaverage
+            """,
         subcommands: [Trigger.self, Forget.self, List.self]
     )
 
     /// Requests a savepoint (annotation TRIGGER_SAVEPOINT).
     struct Trigger: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Ask the supervisor to take a savepoint of a running job.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Ask the supervisor to take a savepoint of a running job.",
+            discussion: """
+                Examples:
+                  flinkctl savepoint trigger --cluster-name demo --job-name computeaverage
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -22,7 +33,14 @@ struct SavepointCommand: AsyncParsableCommand {
 
     /// Forgets the last savepoint (annotation FORGET_SAVEPOINT): the next start has no state.
     struct Forget: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Forget a job's last savepoint, so that its next start has no state.")
+        var subject: Subject { .one(kind: "FlinkJob", name: job.resourceName) }
+        static let configuration = CommandConfiguration(
+            abstract: "Forget a job's last savepoint, so that its next start has no state.",
+            discussion: """
+                Examples:
+                  flinkctl savepoint forget --cluster-name demo --job-name computeaverage
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -34,7 +52,17 @@ struct SavepointCommand: AsyncParsableCommand {
 
     /// Lists the savepoints the toolbox took of a job, newest first (status.savepointHistory).
     struct List: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "List a job's savepoints, newest first: path, time, trigger, Flink job id.")
+        var subject: Subject { .objects(kind: "Savepoint", key: "path") }
+        static let configuration = CommandConfiguration(
+            abstract: "List a job's savepoints, newest first: path, time, trigger, Flink job id.",
+            discussion: """
+                Examples:
+                  flinkctl savepoint list --cluster-name demo --job-name computeaverage \\
+                    -o table
+                  flinkctl savepoint list --cluster-name demo --job-name computeaverage \\
+                    -o jsonpath='{.items[0].path}'
+                """
+        )
         @OptionGroup var job: JobNameOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions

@@ -12,6 +12,11 @@ import Foundation
 struct OperatorServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator", abstract: "Run the operator process (the operator executable beside flinkctl).",
+        discussion: """
+            Examples:
+              flinkctl operator run --namespace flink-jobs --tls-cert server.pem \\
+                --tls-key server.key --tls-ca ca.pem
+            """,
         subcommands: [ServerRun<OperatorExecutable>.self])
 }
 
@@ -19,6 +24,10 @@ struct OperatorServerCommand: ParsableCommand {
 struct SupervisorServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supervisor", abstract: "Run the supervisor process of one cluster (the supervisor executable beside flinkctl).",
+        discussion: """
+            Examples:
+              flinkctl supervisor run --namespace flink-jobs --cluster-name demo
+            """,
         subcommands: [ServerRun<SupervisorExecutable>.self])
 }
 
@@ -26,6 +35,12 @@ struct SupervisorServerCommand: ParsableCommand {
 struct BootstrapServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bootstrap", abstract: "Run the bootstrap process of one job (the bootstrap executable beside flinkctl).",
+        discussion: """
+            Examples:
+              flinkctl bootstrap run --namespace flink-jobs --cluster-name demo \\
+                --job-name computeaverage --class-name com.example.Main \\
+                --jar-path /flink-jobs.jar
+            """,
         subcommands: [ServerRun<BootstrapExecutable>.self])
 }
 
@@ -44,7 +59,11 @@ enum BootstrapExecutable: ServerExecutable { static let name = "bootstrap" }
 struct ServerRun<Executable: ServerExecutable>: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-            commandName: "run", abstract: "Run the \(Executable.name) with these options (see `flinkctl \(Executable.name) run --help`).")
+            commandName: "run", abstract: "Run the \(Executable.name) with these options (see `flinkctl \(Executable.name) run --help`).",
+            discussion: """
+                Examples:
+                  flinkctl \(Executable.name) run --help
+                """)
     }
 
     @Argument(parsing: .captureForPassthrough, help: "Options of the \(Executable.name) process, passed on as they are.")

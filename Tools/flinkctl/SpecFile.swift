@@ -2,14 +2,31 @@ import ArgumentParser
 import Foundation
 import Yams
 
-/// Reads a spec from a JSON or YAML file: either the spec itself or a whole resource (`kind`, `metadata`, `spec`),
-/// whose `spec` is taken. The typed spec is what is sent, as a JSON object (the original sent a JSON string on update).
+/// Reads a spec from a JSON or YAML file, or from standard input (`-`): either the spec itself or a whole resource
+/// (`kind`, `metadata`, `spec`), whose `spec` is taken. The typed spec is what is sent, as a JSON object (the original
+/// sent a JSON string on update).
 enum SpecFile {
-    /// The spec in `path`, decoded as `Spec`; fields the contract does not know are refused.
-    static func load<Spec: Codable>(_ type: Spec.Type, from path: String) throws -> Spec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read spec file \(path)")
+    /// The one file given with `-f` or with the command's own option `legacy`.
+    static func path(_ filename: String?, _ legacyValue: String?, legacy: String) throws -> String {
+        switch (filename, legacyValue) {
+        case (let path?, nil), (nil, let path?): return path
+        case (nil, nil): throw ValidationError("missing -f FILE (or \(legacy) FILE): the spec, - for standard input")
+        case (_?, _?): throw ValidationError("give -f or \(legacy), not both")
         }
+    }
+
+    /// The spec in `path` (`-`: standard input), decoded as `Spec`; fields the contract does not know are refused.
+    static func load<Spec: Codable>(_ type: Spec.Type, from path: String) throws -> Spec {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read spec file \(path)")
+            }
+            data = contents
+        }
+        let path = path == "-" ? "(standard input)" : path
         var tree = try parse(data, path: path)
         if case .object(let members) = tree, members["kind"] != nil, let spec = members["spec"] { tree = spec }
         let json = try JSONEncoder().encode(tree)

@@ -5,12 +5,25 @@ import ToolboxAPI
 /// `flinkctl taskmanagers list`.
 struct TaskManagersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "taskmanagers", abstract: "List a cluster's TaskManagers.", subcommands: [List.self]
+        commandName: "taskmanagers", abstract: "List a cluster's TaskManagers.",
+        discussion: """
+            Examples:
+              flinkctl taskmanagers list --cluster-name demo -o table
+            """,
+        subcommands: [List.self]
     )
 
     /// Flink's TaskManager list.
     struct List: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "List the TaskManagers of a cluster, as Flink reports them.")
+        var subject: Subject { .objects(kind: "TaskManager", key: "id") }
+        static let configuration = CommandConfiguration(
+            abstract: "List the TaskManagers of a cluster, as Flink reports them.",
+            discussion: """
+                Examples:
+                  flinkctl taskmanagers list --cluster-name demo -o table
+                  flinkctl taskmanagers list --cluster-name demo -o name
+                """
+        )
         @OptionGroup var cluster: ClusterNameOption
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -24,7 +37,13 @@ struct TaskManagersCommand: AsyncParsableCommand {
 /// `flinkctl taskmanager details|metrics`.
 struct TaskManagerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "taskmanager", abstract: "Inspect one TaskManager.", subcommands: [Details.self, Metrics.self]
+        commandName: "taskmanager", abstract: "Inspect one TaskManager.",
+        discussion: """
+            Examples:
+              flinkctl taskmanager details --cluster-name demo \\
+                --taskmanager-id 10.1.0.7:6122-0b5c7a
+            """,
+        subcommands: [Details.self, Metrics.self]
     )
 
     /// `--cluster-name` and `--taskmanager-id` (asked for on a terminal when left out, as the original did).
@@ -45,7 +64,15 @@ struct TaskManagerCommand: AsyncParsableCommand {
 
     /// Flink's details of one TaskManager.
     struct Details: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show Flink's details of a TaskManager.")
+        var subject: Subject { .one(kind: "TaskManager", name: target.taskmanagerId ?? "") }
+        static let configuration = CommandConfiguration(
+            abstract: "Show Flink's details of a TaskManager.",
+            discussion: """
+                Examples:
+                  flinkctl taskmanager details --cluster-name demo \\
+                    --taskmanager-id 10.1.0.7:6122-0b5c7a -o json
+                """
+        )
         @OptionGroup var target: Target
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
@@ -58,7 +85,15 @@ struct TaskManagerCommand: AsyncParsableCommand {
 
     /// JVM metrics of one TaskManager.
     struct Metrics: ControlPlaneCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the JVM metrics of a TaskManager.")
+        var subject: Subject { .one(kind: "TaskManager", name: target.taskmanagerId ?? "") }
+        static let configuration = CommandConfiguration(
+            abstract: "Show the JVM metrics of a TaskManager.",
+            discussion: """
+                Examples:
+                  flinkctl taskmanager metrics --cluster-name demo \\
+                    --taskmanager-id 10.1.0.7:6122-0b5c7a -o table
+                """
+        )
         @OptionGroup var target: Target
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var format: OutputOptions
