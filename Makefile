@@ -188,11 +188,13 @@ helm-test: build
 ## plane over mutual TLS at 1/8/64 connections (curl), the supervisor's RSS and CPU (1 and 100 at rest; one whose
 ## cluster runs 3 jobs on real Flink); results in .bench/*.json, then docs/benchmarks.md with plots. Not part of
 ## `make test`. Options: BENCH_ARGS="--sizes 1,100" (operator bench), CONTROLPLANE_BENCH_ARGS="--requests 5000",
-## SUPERVISOR_BENCH_ARGS="--clusters 10", SUPERVISOR_JOBS_BENCH_ARGS="--jobs 2 --window 30".
+## SUPERVISOR_BENCH_ARGS="--clusters 10", SUPERVISOR_JOBS_BENCH_ARGS="--jobs 2 --window 30". Then the operator's
+## instruction count per FlinkDeployment under valgrind's callgrind (repeatable across loads; CALLGRIND_BENCH_ARGS).
 BENCH_ARGS ?= --sizes 1,100,1000,10000
 .PHONY: bench bench-deps bench-report bench-compare
 bench-deps: deps
 	$(PIP_INSTALL) -r $(BENCH_LOCK)
+	@command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; }
 
 ## The benches build as the images do (release, static Swift standard library), so they measure what ships.
 BENCH_BUILD_FLAGS := -c release --static-swift-stdlib
@@ -204,14 +206,15 @@ bench: bench-deps
 	$(MAKE) flink-deps
 	$(PYTHON) Tools/bench/supervisor_jobs_bench.py $(SUPERVISOR_JOBS_BENCH_ARGS)
 	$(PYTHON) Tools/bench/operator_bench.py $(BENCH_ARGS)
+	$(PYTHON) Tools/bench/callgrind_bench.py $(CALLGRIND_BENCH_ARGS)
 	$(PYTHON) Tools/bench/report.py
 
 ## bench-report: docs/benchmarks.md and docs/benchmarks/*.png from the results in .bench (no measurement)
 bench-report: bench-deps
 	$(PYTHON) Tools/bench/report.py
 
-## bench-compare: the control-plane and operator benches on BASE (a git ref, built in .bench/worktrees/base) and on this
-## checkout, alternating, as head/base ratios. Example: make bench-compare BASE=HEAD~3 COMPARE_ARGS="--sizes 100 --rounds 2"
+## bench-compare: the control-plane, operator and callgrind benches on BASE (a git ref, built in
+## .bench/worktrees/base) and on this checkout, alternating, as head/base ratios. Example: make bench-compare BASE=HEAD~3 COMPARE_ARGS="--sizes 100 --rounds 2"
 bench-compare: bench-deps
 	@[ -n "$(BASE)" ] || { echo "usage: make bench-compare BASE=<git ref> [COMPARE_ARGS=...]" >&2; exit 2; }
 	$(PYTHON) Tools/bench/compare.py --base $(BASE) $(COMPARE_ARGS)

@@ -20,6 +20,17 @@ struct WatchDecodingTests {
         #expect(lines.count == 2)
     }
 
+    @Test("a chunk of many lines gives each line whole, skips blank ones and keeps the unfinished rest")
+    func manyLinesInOneChunk() {
+        var splitter = WatchLineSplitter()
+        let events = (1...50).map { #"{"type":"MODIFIED","n":\#($0)}"# }
+        let chunk = events.joined(separator: "\n") + "\n \r\n\n" + #"{"type":"ADD"#
+        let lines = splitter.append(ByteBuffer(string: chunk))
+        #expect(lines.map { String(decoding: $0, as: UTF8.self) } == events)
+        let rest = splitter.append(ByteBuffer(string: #"ED","n":51}"# + "\r\n"))
+        #expect(rest.map { String(decoding: $0, as: UTF8.self) } == [#"{"type":"ADDED","n":51}"# + "\r"])
+    }
+
     @Test("an object event decodes with its resourceVersion; a bookmark carries only a resourceVersion")
     func objectsAndBookmarks() throws {
         let added = try WatchEventDecoder.decode(Pod.self, line: Data(Self.pod.utf8))

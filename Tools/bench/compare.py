@@ -47,9 +47,11 @@ def run(script: str, binary: Path, output: Path, extra: list[str]) -> dict:
     return json.loads(output.read_text())
 
 
-def figures(operator: dict, controlplane: dict) -> dict[str, tuple[float, bool]]:
+def figures(operator: dict, controlplane: dict, callgrind: dict | None) -> dict[str, tuple[float, bool]]:
     """name -> (value, higher is better)."""
     values: dict[str, tuple[float, bool]] = {}
+    if callgrind:
+        values[f"N={callgrind['n']} callgrind: instructions/FD"] = (callgrind["instructions_per_deployment"], False)
     for r in controlplane["results"]:
         key = f"control plane {r['route']} x{r['connections']}"
         values[f"{key}: req/s"] = (r["requests_per_second"], True)
@@ -82,6 +84,8 @@ def main(argv=None) -> int:
     parser.add_argument("--base-binary", default=None, help="an operator already built from BASE (skips the worktree build)")
     parser.add_argument("--head-binary", default=None, help="an operator already built from this checkout")
     parser.add_argument("--rounds", type=int, default=1, help="alternating runs of each side")
+    parser.add_argument("--callgrind-size", type=int, default=100,
+                        help="FlinkDeployments of the callgrind count, once per side (0: no callgrind run)")
     args = parser.parse_args(argv)
 
     commit = git("rev-parse", "--verify", f"{args.base}^{{commit}}")
@@ -102,14 +106,17 @@ def main(argv=None) -> int:
                      ["--requests", args.requests, "--connections", args.connections])
             op = run("operator_bench.py", binaries[side], OUT / f"{side}-{round_}-operator.json",
                      ["--sizes", args.sizes, "--reaction-iterations", args.reaction_iterations, "--quiet-seconds", "5"])
-            runs[side].append(figures(op, cp))
-    names = list(runs["head"][0])
+            cg = None
+            if args.callgrind_size and round_ == 0:  # a count, not a time: one run per side is enough
+                cg = run("callgrind_bench.py", binaries[side], OUT / f"{side}-callgrind.json", ["--size", str(args.callgrind_size)])
+            runs[side].append(figures(op, cp, cg))
+    names = list(dict.fromkeys(name for figures_ in runs["head"] for name in figures_))
     print(f"\nbench-compare: base {args.base} ({commit[:10]}) vs head {head}, {args.rounds} round(s); ratio = head / base")
     print(f"{'figure':<52} {'base':>10} {'head':>10} {'ratio':>7}")
     table = []
     for name in names:
         base, now = mean(runs["base"], name), mean(runs["head"], name)
-        higher_better = runs["head"][0][name][1]
+        higher_better = next(f[name][1] for f in runs["head"] if name in f)
         ratio = now / base if base else float("nan")
         better = (ratio > 1) if higher_better else (ratio < 1)
         mark = "" if abs(ratio - 1) < 0.1 or ratio != ratio else (" better" if better else " WORSE")

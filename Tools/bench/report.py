@@ -236,6 +236,22 @@ def localkube_section(results: list[dict], lines: list[str]) -> None:
     lines.append("")
 
 
+def callgrind_section(report: dict, lines: list[str]) -> None:
+    lines += ["## Operator instructions (callgrind)", "",
+              f"`Tools/bench/callgrind_bench.py`: the operator under valgrind's callgrind while it brings "
+              f"{report['n']:,} FlinkDeployments to their supervisor Deployments ({report['binary']}, code "
+              f"`{report.get('code', '?')}`). Instruction counts do not move with the machine's load, so this is the "
+              "figure to compare across commits.", "",
+              f"**{report['instructions_per_deployment']:,} instructions per FlinkDeployment** "
+              f"({report['instructions']:,} in all).", "",
+              "| own instructions | function |", "|---:|---|"]
+    for row in report.get("top_functions", []):
+        frames = f" (and {row['frames'] - 1} more frames with this count)" if row.get("frames", 1) > 1 else ""
+        name = row["function"].replace("|", "\\|")
+        lines.append(f"| {row['percent']:.2f}% | `{name}`{frames} |")
+    lines.append("")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench-dir", default=str(REPO / ".bench"))
@@ -261,6 +277,9 @@ def main(argv=None) -> int:
         sections += 1
     if (supervisor := load(bench / "supervisor.json")) is not None:
         supervisor_section(supervisor, load(bench / "supervisor-jobs.json"), images, lines)
+        sections += 1
+    if (callgrind := load(bench / "callgrind.json")) is not None:
+        callgrind_section(callgrind, lines)
         sections += 1
     localkube = [json.loads(p.read_text()) for p in sorted(bench.glob("localkube-*.json"))]
     if localkube:
