@@ -138,13 +138,19 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
         for waiter in waiters { waiter.continuation.resume(returning: true) }
     }
 
-    /// Replaces the whole content after a list; returns the keys that were added, changed or removed.
-    package func replace(with objects: [Object], resourceVersion: String?) -> Set<ObjectKey> {
+    /// Replaces the content after a list; returns the keys that were added, changed or removed. With `namespace`, only
+    /// the objects of that namespace are replaced: several reflectors (one per watched namespace) share one store, and
+    /// the list of one must not remove the objects of the others.
+    package func replace(with objects: [Object], resourceVersion: String?, in namespace: String? = nil) -> Set<ObjectKey> {
         let (changed, ready) = state.withLock { state -> (Set<ObjectKey>, [Waiter]) in
-            let fresh = Dictionary(objects.map { ($0.key, Stored(transform?($0) ?? $0)) }, uniquingKeysWith: { _, last in last })
-            var changed = Set(state.objects.keys).symmetricDifference(fresh.keys)
-            for (key, stored) in fresh where state.objects[key].map({ $0.object.metadata.resourceVersion != stored.object.metadata.resourceVersion }) ?? false {
+            var fresh = Dictionary(objects.map { ($0.key, Stored(transform?($0) ?? $0)) }, uniquingKeysWith: { _, last in last })
+            let previous = namespace.map { namespace in state.objects.filter { $0.key.namespace == namespace } } ?? state.objects
+            var changed = Set(previous.keys).symmetricDifference(fresh.keys)
+            for (key, stored) in fresh where previous[key].map({ $0.object.metadata.resourceVersion != stored.object.metadata.resourceVersion }) ?? false {
                 changed.insert(key)
+            }
+            if let namespace {
+                for (key, stored) in state.objects where key.namespace != namespace { fresh[key] = stored }
             }
             if indexValues != nil {
                 state.index = [:]

@@ -87,7 +87,7 @@ public struct Reflector<Object: KubeResource>: Sendable {
         let invalidKeys = Set(list.failures.map(\.key))
         let kept = invalidKeys.compactMap { store.get($0) }
         let before = onObject == nil ? [:] : store.snapshot()
-        for key in store.replace(with: list.items + kept, resourceVersion: list.metadata.resourceVersion) {
+        for key in store.replace(with: list.items + kept, resourceVersion: list.metadata.resourceVersion, in: namespace) {
             onChange(key)
             if let onObject, let object = store.get(key) ?? before[key] { onObject(object) }
         }

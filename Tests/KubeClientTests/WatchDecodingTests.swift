@@ -139,6 +139,25 @@ struct ObjectStoreTests {
         #expect(ObjectStore<Pod>().indexed("x").isEmpty)
     }
 
+    @Test("a list of one namespace replaces that namespace's objects and keeps the other namespaces'")
+    func replaceInOneNamespace() {
+        func pod(_ namespace: String, _ name: String, _ version: String) -> Pod {
+            var pod = Self.pod(name, version)
+            pod.metadata.namespace = namespace
+            return pod
+        }
+        let store = ObjectStore<Pod>()
+        _ = store.replace(with: [pod("a", "x", "1"), pod("a", "y", "1")], resourceVersion: "1", in: "a")
+        _ = store.replace(with: [pod("b", "x", "2")], resourceVersion: "2", in: "b")
+        #expect(store.keys().map(\.description) == ["a/x", "a/y", "b/x"])
+        let changed = store.replace(with: [pod("a", "x", "3")], resourceVersion: "3", in: "a")
+        #expect(changed == [ObjectKey(namespace: "a", name: "x"), ObjectKey(namespace: "a", name: "y")])
+        #expect(store.keys().map(\.description) == ["a/x", "b/x"])
+        // Without a namespace (one cluster-wide reflector) a list replaces everything.
+        _ = store.replace(with: [pod("c", "z", "4")], resourceVersion: "4")
+        #expect(store.keys().map(\.description) == ["c/z"])
+    }
+
     @Test("a transform applies to what a relist and an upsert store, and the index sees the stored object")
     func transformAppliesToStoredObjects() {
         func pod(_ name: String, _ version: String) -> Pod {
