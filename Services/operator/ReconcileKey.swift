@@ -1,10 +1,8 @@
-import KubeClient
-
-/// What a reconcile is about: one object of one kind, by namespace and name.
+/// What a reconcile is about: one object of one kind, by name in the managed namespace.
 enum ReconcileKey: Hashable, Sendable, CustomStringConvertible {
-    case deployment(ObjectKey)
-    case cluster(ObjectKey)
-    case job(ObjectKey)
+    case deployment(String)
+    case cluster(String)
+    case job(String)
 
     var kind: String {
         switch self {
@@ -14,12 +12,9 @@ enum ReconcileKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The object's namespace and name.
-    var key: ObjectKey {
+    var description: String {
         switch self {
-        case .deployment(let key), .cluster(let key), .job(let key): return key
+        case .deployment(let name), .cluster(let name), .job(let name): return "\(kind)/\(name)"
         }
     }
-
-    var description: String { "\(kind)/\(key)" }
 }
