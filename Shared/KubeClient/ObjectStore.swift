@@ -138,9 +138,9 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
         for waiter in waiters { waiter.continuation.resume(returning: true) }
     }
 
-    /// Replaces the content after a list; returns the keys that were added, changed or removed. With `namespace`, only
-    /// the objects of that namespace are replaced: several reflectors (one per watched namespace) share one store, and
-    /// the list of one must not remove the objects of the others.
+    /// Replaces the content after a list; returns the keys that were added, changed or removed. With `namespace` (what a
+    /// namespaced reflector passes), only the objects of that namespace are replaced, so reflectors of several
+    /// namespaces can share one store without the list of one removing the objects of the others.
     package func replace(with objects: [Object], resourceVersion: String?, in namespace: String? = nil) -> Set<ObjectKey> {
         let (changed, ready) = state.withLock { state -> (Set<ObjectKey>, [Waiter]) in
             var fresh = Dictionary(objects.map { ($0.key, Stored(transform?($0) ?? $0)) }, uniquingKeysWith: { _, last in last })
