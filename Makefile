@@ -88,14 +88,20 @@ contract: deps
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-crd --name crd > $(TOOLS)/crd.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name roles --namespace flink-operator \
 	  --set targetNamespace=flink-jobs > $(TOOLS)/roles.yaml
-	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/crd.yaml $(TOOLS)/roles.yaml > /dev/null
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name roles --namespace flink-operator \
+	  --set targetNamespace=flink-jobs --set 'namespaces={team-a,team-b}' > $(TOOLS)/roles-namespaces.yaml
+	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-roles --name roles --namespace flink-operator \
+	  --set allNamespaces=true > $(TOOLS)/roles-all.yaml
+	kubernetes-validate -k 1.32.0 --strict $(TOOLS)/crd.yaml $(TOOLS)/roles.yaml $(TOOLS)/roles-namespaces.yaml \
+	  $(TOOLS)/roles-all.yaml > /dev/null
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set targetNamespace=flink-jobs > $(TOOLS)/operator-plain.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set targetNamespace=flink-jobs --set secretName=flink-operator-ssl --set supervisorSecretName=flink-supervisor-ssl \
 	  --set bootstrapSecretName=flink-bootstrap-ssl > $(TOOLS)/operator-tls.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
-	  --set observedNamespace=flink-jobs --set replicas=2 > $(TOOLS)/operator-observed.yaml
+	  --set observedNamespace=flink-jobs --set replicas=2 --set 'namespaces={flink-jobs,team-a}' \
+	  > $(TOOLS)/operator-observed.yaml
 	$(PYTHON) Tools/helm/render.py deploy/helm/flink-k8s-toolbox-operator --name operator --namespace flink-operator \
 	  --set secretName=ssl --set keystore.pathKey=api.p12 --set truststore.secretKey=trust-password \
 	  --set taskTimeout=180 --set pollingInterval=5 --set tests.secretForm=keystore > $(TOOLS)/operator-keystore.yaml

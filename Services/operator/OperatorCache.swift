@@ -1,10 +1,14 @@
 import KubeClient
 import ToolboxCore
 
-/// The operator's view of its namespace, kept in sync by reflectors; the control plane reads from it.
+/// The operator's view of the namespaces it manages, kept in sync by reflectors; the control plane reads from it.
+/// The stores hold every watched namespace (keyed by namespace and name); the index lookups below filter by namespace,
+/// since indexes are by name. Lookups without a namespace are in the operator's own one (the control plane's routes).
 final class OperatorCache: Sendable {
-    /// The namespace the operator manages.
+    /// The operator's own namespace.
     let namespace: String
+    /// The namespaces the operator manages.
+    let watched: WatchedNamespaces
     let deployments = ObjectStore<FlinkDeployment>()
     let clusters = ObjectStore<FlinkCluster>()
     /// Indexed by every cluster the job may belong to (`JobClusterResolver.candidates`) and by its owners' uids.
@@ -24,7 +28,11 @@ final class OperatorCache: Sendable {
     /// Label selector of the supervisor Deployments, pods and Services.
     static let supervisorSelector = "owner=flink-operator,role=supervisor"
 
-    init(namespace: String) { self.namespace = namespace }
+    /// A cache of `watched` (by default only `namespace`).
+    init(namespace: String, watched: WatchedNamespaces? = nil) {
+        self.namespace = namespace
+        self.watched = watched ?? .only([namespace])
+    }
 
     /// `object` with an empty spec: the owned objects whose specs the operator writes but never reads are cached
     /// without them (a supervisor Deployment's pod template is most of its size).
@@ -40,26 +48,33 @@ final class OperatorCache: Sendable {
             && supervisorServices.hasSynced
     }
 
-    /// The key of `name` in the managed namespace.
-    func key(_ name: String) -> ObjectKey { ObjectKey(namespace: namespace, name: name) }
+    /// The key of `name` in `namespace` (by default the operator's own).
+    func key(_ name: String, in namespace: String? = nil) -> ObjectKey { ObjectKey(namespace: namespace ?? self.namespace, name: name) }
 
     /// The index value of the objects owned by the object with `uid`.
     static func ownerIndex(_ uid: String) -> String { "uid:\(uid)" }
 
-    /// Whether a FlinkCluster named `name` is cached.
-    func clusterExists(_ name: String) -> Bool { clusters.get(key(name)) != nil }
+    /// Whether a FlinkCluster named `name` is cached in `namespace` (by default the operator's own).
+    func clusterExists(_ name: String, in namespace: String? = nil) -> Bool { clusters.get(key(name, in: namespace)) != nil }
 
-    /// The cluster `job` belongs to (`JobClusterResolver`), looking up only the clusters its name could refer to.
+    /// The cluster `job` belongs to (`JobClusterResolver`), looking up only the clusters its name could refer to, in
+    /// the job's namespace.
     func clusterName(of job: FlinkJob) -> String? {
-        JobClusterResolver.clusterName(of: job, exists: clusterExists)
+        JobClusterResolver.clusterName(of: job) { self.clusterExists($0, in: job.metadata.namespace) }
     }
 
-    /// The jobs that belong to cluster `cluster`, sorted by name.
-    func jobs(ofCluster cluster: String) -> [FlinkJob] {
-        jobs.indexed(cluster).filter { clusterName(of: $0) == cluster }.sorted { $0.key < $1.key }
+    /// The cached jobs in `namespace` indexed by `value` (indexes are by name, across namespaces).
+    func jobs(indexed value: String, in namespace: String? = nil) -> [FlinkJob] {
+        let namespace = namespace ?? self.namespace
+        return jobs.indexed(value).filter { $0.metadata.namespace == namespace }
     }
 
-    /// The FlinkJob named `<cluster>-<job>` if it belongs to `cluster`.
+    /// The jobs that belong to cluster `cluster` in `namespace` (by default the operator's own), sorted by name.
+    func jobs(ofCluster cluster: String, in namespace: String? = nil) -> [FlinkJob] {
+        jobs(indexed: cluster, in: namespace).filter { clusterName(of: $0) == cluster }.sorted { $0.key < $1.key }
+    }
+
+    /// The FlinkJob named `<cluster>-<job>` if it belongs to `cluster`, in the operator's own namespace.
     func job(cluster: String, job: String) -> FlinkJob? {
         let name = ResourceNames.flinkJob(cluster: cluster, job: job)
         guard let found = jobs.get(key(name)) else { return nil }
@@ -72,12 +87,13 @@ final class OperatorCache: Sendable {
         (deployments as? ObjectStore<Object>) ?? (clusters as? ObjectStore<Object>) ?? (jobs as? ObjectStore<Object>)
     }
 
-    /// The supervisor pods of `cluster`.
-    func supervisorPods(of cluster: String) -> [Pod] {
-        supervisorPods.indexed(cluster).sorted { $0.key < $1.key }
+    /// The supervisor pods of `cluster` in `namespace` (by default the operator's own).
+    func supervisorPods(of cluster: String, in namespace: String? = nil) -> [Pod] {
+        let namespace = namespace ?? self.namespace
+        return supervisorPods.indexed(cluster).filter { $0.metadata.namespace == namespace }.sorted { $0.key < $1.key }
     }
 
-    /// The IP of a running supervisor pod of `cluster`.
+    /// The IP of a running supervisor pod of `cluster` in the operator's own namespace.
     func supervisorAddress(of cluster: String) -> String? {
         supervisorPods(of: cluster)
             .filter { !$0.metadata.isDeleting && $0.status?.phase == "Running" }

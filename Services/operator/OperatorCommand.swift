@@ -34,10 +34,10 @@ struct OperatorCommand: AsyncParsableCommand {
         }
 
         private func assemble(metrics registry: MetricsRegistry, logger: Logger) async throws -> (ControlPlaneHandlers, [any Service]) {
-            let metrics = OperatorMetrics(registry: registry, namespace: kube.namespace)
+            let metrics = OperatorMetrics(registry: registry, namespace: kube.namespace, watched: kube.watched)
             let configuration = try KubeConfiguration.resolve(kubeconfig: kube.kubeConfig)
             let client = try KubeClient(configuration: configuration, observer: metrics.kubeRequest, logger: logger)
-            let cache = OperatorCache(namespace: kube.namespace)
+            let cache = OperatorCache(namespace: kube.namespace, watched: kube.watched)
             let settings = SupervisorSettings(
                 tlsSecretName: kube.supervisorTLSSecret, bootstrapTLSSecretName: kube.bootstrapTLSSecret, dryRun: kube.dryRun,
                 pollingInterval: kube.pollingInterval, taskTimeout: kube.taskTimeout)

@@ -3,24 +3,26 @@ import KubeClient
 import ToolboxCore
 
 extension OperatorController {
-    func reconcileDeployment(_ name: String) async throws {
-        guard let deployment = cache.deployments.get(cache.key(name)) else { return }
-        // The jobs it owns or that are named `<name>-...`, found through the cache's index (never a scan of all jobs).
-        let prefix = "\(name)-"
-        let owned = deployment.metadata.uid.map { cache.jobs.indexed(OperatorCache.ownerIndex($0)) } ?? []
-        let named = cache.jobs.indexed(name).filter { ($0.metadata.name ?? "").hasPrefix(prefix) }
+    func reconcileDeployment(_ key: ObjectKey) async throws {
+        guard let deployment = cache.deployments.get(key) else { return }
+        // The jobs it owns or that are named `<name>-...` in its namespace, found through the cache's index (never a
+        // scan of all jobs).
+        let prefix = "\(key.name)-"
+        let owned = deployment.metadata.uid.map { cache.jobs(indexed: OperatorCache.ownerIndex($0), in: key.namespace) } ?? []
+        let named = cache.jobs(indexed: key.name, in: key.namespace).filter { ($0.metadata.name ?? "").hasPrefix(prefix) }
         let jobs = Dictionary((owned + named).map { ($0.key, $0) }) { first, _ in first }.values.sorted { $0.key < $1.key }
-        let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(cache.key(name)), jobs: jobs, now: now())
+        let observation = DeploymentObservation(deployment: deployment, cluster: cache.clusters.get(key), jobs: jobs, now: now())
         try await recordingCreations(on: deployment) { created in
             for action in DeploymentReconciler.decide(observation) { try await execute(action, on: deployment, created: &created) }
         }
     }
 
-    func reconcileCluster(_ name: String) async throws -> ReconcileOutcome {
-        guard let cluster = cache.clusters.get(cache.key(name)) else { return .done }
-        let supervisor = cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name)))
-        let service = cache.supervisorServices.get(cache.key(ResourceNames.supervisorService(cluster: name)))
-        let liveness = SupervisorLiveness(pods: cache.supervisorPods(of: name), now: now(), abandonAfter: abandonAfter)
+    func reconcileCluster(_ key: ObjectKey) async throws -> ReconcileOutcome {
+        guard let cluster = cache.clusters.get(key) else { return .done }
+        let name = key.name
+        let supervisor = cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name), in: key.namespace))
+        let service = cache.supervisorServices.get(cache.key(ResourceNames.supervisorService(cluster: name), in: key.namespace))
+        let liveness = SupervisorLiveness(pods: cache.supervisorPods(of: name, in: key.namespace), now: now(), abandonAfter: abandonAfter)
         var outcome = ReconcileOutcome.done
         let actions = SupervisorReconciler.decide(cluster: cluster, deployment: supervisor, service: service, settings: settings, liveness: liveness)
         try await recordingCreations(on: cluster) { created in
@@ -47,11 +49,12 @@ extension OperatorController {
         if let failure { throw failure }
     }
 
-    func reconcileJob(_ name: String) async throws {
-        guard let job = cache.jobs.get(cache.key(name)) else { return }
+    func reconcileJob(_ key: ObjectKey) async throws {
+        guard let job = cache.jobs.get(key) else { return }
         let cluster = cache.clusterName(of: job)
-        let clusterExists = cluster.map { cache.clusters.get(cache.key($0)) != nil } ?? false
-        let supervisorExists = cluster.map { cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: $0))) != nil } ?? false
+        let clusterExists = cluster.map { cache.clusterExists($0, in: key.namespace) } ?? false
+        let supervisorExists =
+            cluster.map { cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: $0), in: key.namespace)) != nil } ?? false
         for action in OrphanJobReconciler.decide(job: job, clusterExists: clusterExists, supervisorExists: supervisorExists, now: now()) {
             switch action {
             case .updateStatus(let status):
@@ -74,20 +77,20 @@ extension OperatorController {
             try await createIgnoringExisting(cluster)
             created.add(reason: "ClusterCreated", object: "FlinkCluster \(cluster.metadata.name ?? "")")
         case .patchCluster(let name, let operations):
-            try await client.patchUnread(FlinkCluster.self, name: name, namespace: cache.namespace, patch: .json(operations), subresource: nil)
+            try await client.patchUnread(FlinkCluster.self, name: name, namespace: namespace(of: deployment), patch: .json(operations), subresource: nil)
             await events.normal(
                 deployment, reason: "ClusterUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkCluster \(name)")
         case .deleteCluster(let name):
-            try await deleteIgnoringMissing(FlinkCluster.self, name)
+            try await deleteIgnoringMissing(FlinkCluster.self, name, namespaceOf: deployment)
             await events.normal(deployment, reason: "ClusterDeleted", message: "deleted FlinkCluster \(name)")
         case .createJob(let job):
             try await createIgnoringExisting(job)
             created.add(reason: "JobCreated", object: "FlinkJob \(job.metadata.name ?? "")")
         case .patchJob(let name, let operations):
-            try await client.patchUnread(FlinkJob.self, name: name, namespace: cache.namespace, patch: .json(operations), subresource: nil)
+            try await client.patchUnread(FlinkJob.self, name: name, namespace: namespace(of: deployment), patch: .json(operations), subresource: nil)
             await events.normal(deployment, reason: "JobUpdated", message: "updated \(operations.map(\.path).joined(separator: ", ")) of FlinkJob \(name)")
         case .deleteJob(let name):
-            try await deleteIgnoringMissing(FlinkJob.self, name)
+            try await deleteIgnoringMissing(FlinkJob.self, name, namespaceOf: deployment)
             await events.normal(deployment, reason: "JobDeleted", message: "deleted FlinkJob \(name)")
         case .updateStatus(let status):
             var updated = deployment
@@ -111,7 +114,7 @@ extension OperatorController {
             try await client.updateUnread(supervisorDeployment)
             await events.normal(cluster, reason: "SupervisorUpdated", message: "updated supervisor Deployment \(supervisorDeployment.metadata.name ?? "")")
         case .deleteDeployment(let name):
-            try await deleteIgnoringMissing(Deployment.self, name)
+            try await deleteIgnoringMissing(Deployment.self, name, namespaceOf: cluster)
             await events.normal(cluster, reason: "SupervisorDeleted", message: "deleted supervisor Deployment \(name)")
         case .releaseSupervisorFinalizer(let reason):
             logger.warning("FlinkCluster \(cluster.key): releasing the supervisor's finalizer: \(reason)")
@@ -123,7 +126,7 @@ extension OperatorController {
             try await createIgnoringExisting(service)
             created.add(reason: "SupervisorServiceCreated", object: "supervisor Service \(service.metadata.name ?? "")")
         case .deleteService(let name):
-            try await deleteIgnoringMissing(KubeService.self, name)
+            try await deleteIgnoringMissing(KubeService.self, name, namespaceOf: cluster)
             await events.normal(cluster, reason: "SupervisorServiceDeleted", message: "deleted supervisor Service \(name)")
         }
     }
@@ -138,9 +141,13 @@ extension OperatorController {
         }
     }
 
-    private func deleteIgnoringMissing<Object: KubeResource>(_ type: Object.Type, _ name: String) async throws {
+    /// The namespace of `object`, where everything it owns lives.
+    private func namespace<Object: KubeResource>(of object: Object) -> String { object.metadata.namespace ?? cache.namespace }
+
+    /// Deletes `name` in the namespace of `owner`.
+    private func deleteIgnoringMissing<Object: KubeResource, Owner: KubeResource>(_ type: Object.Type, _ name: String, namespaceOf owner: Owner) async throws {
         do {
-            try await client.delete(type, name: name, namespace: cache.namespace)
+            try await client.delete(type, name: name, namespace: namespace(of: owner))
         } catch let error as KubeError where error.kind == .notFound {}
     }
 }

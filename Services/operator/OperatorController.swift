@@ -32,27 +32,31 @@ final class OperatorController: Sendable {
         self.abandonAfter = abandonAfter
     }
 
-    /// Reflectors keeping the cache in sync; each change enqueues the keys it affects, found through the object's
-    /// ownerReferences and labels (`ReconcileKeyMapper`), never by cutting names apart.
+    /// Reflectors keeping the cache in sync: one per kind for each watched namespace, or one cluster-wide per kind when
+    /// the operator manages every namespace.
     func reflectors() -> [@Sendable () async throws -> Void] {
-        let namespace = cache.namespace
+        cache.watched.reflectorNamespaces.flatMap(reflectors(in:))
+    }
+
+    /// The reflectors of `namespace` (every namespace when `nil`); each change enqueues the keys it affects, found
+    /// through the object's ownerReferences and labels, never by cutting names apart, always in the object's namespace.
+    private func reflectors(in namespace: String?) -> [@Sendable () async throws -> Void] {
         let selector = OperatorCache.supervisorSelector
         return [
             Reflector(client: client, namespace: namespace, store: cache.deployments, logger: logger, onInvalid: invalid) { [self] key in
-                enqueue(.deployment(key.name))
+                enqueue(.deployment(key))
                 metrics.degradedChanged(.deployment, key, to: cache.deployments.get(key).map(Self.isDegraded))
             }.runner,
             Reflector(client: client, namespace: namespace, store: cache.clusters, logger: logger, onInvalid: invalid) { [self] (cluster: FlinkCluster) in
-                let name = cluster.metadata.name ?? ""
-                enqueue(.cluster(name))
+                enqueue(.cluster(cluster.key))
                 owningDeployments(of: cluster).forEach { enqueue(.deployment($0)) }
-                jobNames(ofCluster: name).forEach { enqueue(.job($0)) }
+                jobKeys(ofCluster: cluster.key).forEach { enqueue(.job($0)) }
                 let cached = cache.clusters.get(cluster.key)
                 metrics.clusterStatusChanged(cluster.key, to: cached.map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" })
                 metrics.degradedChanged(.cluster, cluster.key, to: cached.map(Self.isDegraded))
             }.runner,
             Reflector(client: client, namespace: namespace, store: cache.jobs, logger: logger, onInvalid: invalid) { [self] (job: FlinkJob) in
-                enqueue(.job(job.metadata.name ?? ""))
+                enqueue(.job(job.key))
                 owningDeployments(of: job).forEach { enqueue(.deployment($0)) }
                 let cached = cache.jobs.get(job.key)
                 metrics.jobStatusChanged(job.key, to: cached.map { $0.status?.supervisorStatus?.rawValue ?? "Unknown" })
@@ -79,9 +83,9 @@ final class OperatorController: Sendable {
     }
 
     /// A change of what the cluster's reconcile and its jobs' depend on.
-    private func clusterChanged(_ cluster: String) {
+    private func clusterChanged(_ cluster: ObjectKey) {
         enqueue(.cluster(cluster))
-        jobNames(ofCluster: cluster).forEach { enqueue(.job($0)) }
+        jobKeys(ofCluster: cluster).forEach { enqueue(.job($0)) }
     }
 
     /// Queues a key for reconciliation.
@@ -93,9 +97,9 @@ final class OperatorController: Sendable {
     /// Reads the stores' keys, not their objects: a copy of every object was the largest transient allocation of a
     /// resync (18% of the heap's peak at 300 FlinkDeployments, valgrind massif).
     func enqueueAll() async {
-        for key in cache.deployments.keys() { await queue.add(.deployment(key.name)) }
-        for key in cache.clusters.keys() { await queue.add(.cluster(key.name)) }
-        for key in cache.jobs.keys() { await queue.add(.job(key.name)) }
+        for key in cache.deployments.keys() { await queue.add(.deployment(key)) }
+        for key in cache.clusters.keys() { await queue.add(.cluster(key)) }
+        for key in cache.jobs.keys() { await queue.add(.job(key)) }
     }
 
     private func invalid(_ failure: DecodeFailure) {
@@ -105,26 +109,29 @@ final class OperatorController: Sendable {
     // The watch callbacks run for every event, so they read unsorted snapshots: `ObjectStore.list()` sorts the whole
     // store on each call, which made every event O(n log n) and the 1,000-deployment bench operator-bound.
 
-    /// The names of the jobs of `cluster` (the rule of `OperatorCache.jobs(ofCluster:)`), in no particular order.
-    private func jobNames(ofCluster cluster: String) -> [String] {
-        cache.jobs.indexed(cluster).filter { cache.clusterName(of: $0) == cluster }.compactMap(\.metadata.name)
+    /// The keys of the jobs of `cluster` (the rule of `OperatorCache.jobs(ofCluster:in:)`), in no particular order.
+    private func jobKeys(ofCluster cluster: ObjectKey) -> [ObjectKey] {
+        cache.jobs(indexed: cluster.name, in: cluster.namespace).filter { cache.clusterName(of: $0) == cluster.name }.map(\.key)
     }
 
     /// The FlinkDeployments an object was split from: its FlinkDeployment ownerReference, else its `deploymentName`
     /// label; and a cached FlinkDeployment of the same name or, for a job, whose `<name>-` prefixes it — the objects a
     /// deployment would create or reports conflicting with (a standalone resource it cannot adopt).
-    private func owningDeployments<Kind: ResourceKind>(of object: SpecResource<Kind>) -> Set<String> {
+    private func owningDeployments<Kind: ResourceKind>(of object: SpecResource<Kind>) -> Set<ObjectKey> {
+        let namespace = object.metadata.namespace
         var names = Set(object.metadata.ownerReferences?.filter { $0.kind == FlinkDeployment.resource.kind }.map(\.name) ?? [])
         if let label = object.metadata.labels?[ToolboxLabels.deploymentName], !label.isEmpty { names.insert(label) }
-        guard names.isEmpty else { return names }
+        guard names.isEmpty else { return Set(names.map { cache.key($0, in: namespace) }) }
         let name = object.metadata.name ?? ""
         let candidates = [name] + name.indices.filter { name[$0] == "-" }.map { String(name[..<$0]) }
-        return Set(candidates.filter { cache.deployments.get(cache.key($0)) != nil })
+        return Set(candidates.map { cache.key($0, in: namespace) }.filter { cache.deployments.get($0) != nil })
     }
 
     /// The FlinkCluster a supervisor object belongs to: its FlinkCluster ownerReference, else its `clusterName` label.
-    private func supervisedCluster<Kind: ResourceKind>(of object: SpecResource<Kind>) -> String? {
-        object.metadata.ownerReferences?.first { $0.kind == FlinkCluster.resource.kind }?.name ?? object.metadata.labels?["clusterName"]
+    /// In the object's namespace.
+    private func supervisedCluster<Kind: ResourceKind>(of object: SpecResource<Kind>) -> ObjectKey? {
+        let name = object.metadata.ownerReferences?.first { $0.kind == FlinkCluster.resource.kind }?.name ?? object.metadata.labels?["clusterName"]
+        return name.map { cache.key($0, in: object.metadata.namespace) }
     }
 
     /// Runs `count` workers of the shared controller runtime until cancelled.
@@ -141,9 +148,9 @@ extension OperatorController: Reconciler {
     func reconcile(_ key: ReconcileKey) async throws -> ReconcileOutcome {
         guard cache.hasSynced else { return .requeue(after: .milliseconds(100)) }
         switch key {
-        case .deployment(let name): try await reconcileDeployment(name)
-        case .cluster(let name): return try await reconcileCluster(name)
-        case .job(let name): try await reconcileJob(name)
+        case .deployment(let key): try await reconcileDeployment(key)
+        case .cluster(let key): return try await reconcileCluster(key)
+        case .job(let key): try await reconcileJob(key)
         }
         return .done
     }
@@ -152,23 +159,25 @@ extension OperatorController: Reconciler {
     /// except those another process writes (a cluster's and a job's, written by the supervisor).
     func inputs(of key: ReconcileKey) -> String? {
         var inputs = ReconcileInputs()
+        let name = key.key.name
+        let namespace = key.key.namespace
         switch key {
-        case .deployment(let name):
-            inputs.add(cache.deployments.get(cache.key(name)))
-            inputs.add(cache.clusters.get(cache.key(name)), withStatus: true)
-            inputs.add(all: cache.jobs.indexed(name).filter { ($0.metadata.name ?? "").hasPrefix("\(name)-") }, withStatus: true)
-        case .cluster(let name):
-            inputs.add(cache.clusters.get(cache.key(name)))
-            inputs.add(cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name))), withStatus: true)
-            inputs.add(cache.supervisorServices.get(cache.key(ResourceNames.supervisorService(cluster: name))))
-            inputs.add(all: cache.supervisorPods(of: name), withStatus: true)
-        case .job(let name):
-            let job = cache.jobs.get(cache.key(name))
+        case .deployment(let key):
+            inputs.add(cache.deployments.get(key))
+            inputs.add(cache.clusters.get(key), withStatus: true)
+            inputs.add(all: cache.jobs(indexed: name, in: namespace).filter { ($0.metadata.name ?? "").hasPrefix("\(name)-") }, withStatus: true)
+        case .cluster(let key):
+            inputs.add(cache.clusters.get(key))
+            inputs.add(cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: name), in: namespace)), withStatus: true)
+            inputs.add(cache.supervisorServices.get(cache.key(ResourceNames.supervisorService(cluster: name), in: namespace)))
+            inputs.add(all: cache.supervisorPods(of: name, in: namespace), withStatus: true)
+        case .job(let key):
+            let job = cache.jobs.get(key)
             inputs.add(job)
             // The clusters the job may belong to decide which one it does; then whether that one has a supervisor.
-            inputs.add(all: (job.map(JobClusterResolver.candidates) ?? []).compactMap { cache.clusters.get(cache.key($0)) })
+            inputs.add(all: (job.map(JobClusterResolver.candidates) ?? []).compactMap { cache.clusters.get(cache.key($0, in: namespace)) })
             if let cluster = job.flatMap(cache.clusterName) {
-                inputs.add(cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: cluster))))
+                inputs.add(cache.supervisors.get(cache.key(ResourceNames.supervisorDeployment(cluster: cluster), in: namespace)))
             }
         }
         return inputs.digest
@@ -179,9 +188,9 @@ extension OperatorController: Reconciler {
         let message = "\(error)"
         do {
             switch key {
-            case .deployment(let name): try await markDegraded(cache.deployments.get(cache.key(name)), reason: reason, message: message)
-            case .cluster(let name): try await markDegraded(cache.clusters.get(cache.key(name)), reason: reason, message: message)
-            case .job(let name): try await markDegraded(cache.jobs.get(cache.key(name)), reason: reason, message: message)
+            case .deployment(let key): try await markDegraded(cache.deployments.get(key), reason: reason, message: message)
+            case .cluster(let key): try await markDegraded(cache.clusters.get(key), reason: reason, message: message)
+            case .job(let key): try await markDegraded(cache.jobs.get(key), reason: reason, message: message)
             }
         } catch {
             logger.warning("could not record the failure of \(key) in its status: \(error)")

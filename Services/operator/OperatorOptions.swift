@@ -1,10 +1,28 @@
 import ArgumentParser
 import KubeClient
+import ToolboxCore
 
 /// The operator's Kubernetes options.
 struct OperatorOptions: ParsableArguments {
-    @Option(help: "Namespace whose FlinkDeployments, FlinkClusters and FlinkJobs are managed.")
+    @Option(
+        help:
+            "The operator's own namespace: its leader-election Lease, the namespace of the control plane's routes, and the one managed when neither --namespaces nor --all-namespaces is given."
+    )
     var namespace: String = "default"
+
+    @Option(
+        name: .customLong("namespaces"),
+        help: "Namespaces whose FlinkDeployments, FlinkClusters and FlinkJobs are managed, comma-separated or repeated (default: --namespace)."
+    )
+    var namespaces: [String] = []
+
+    @Flag(help: "Manage FlinkDeployments, FlinkClusters and FlinkJobs in every namespace (cluster-wide watches; needs a ClusterRole).")
+    var allNamespaces = false
+
+    /// The managed namespaces (`validate()` refused inconsistent options).
+    var watched: WatchedNamespaces {
+        (try? WatchedNamespaces.parse(own: namespace, list: namespaces, all: allNamespaces)) ?? .only([namespace])
+    }
 
     @Option(name: .customLong("kube-config"), help: "kubeconfig file; in-cluster configuration (or $KUBECONFIG) when absent.")
     var kubeConfig: String?
@@ -66,6 +84,7 @@ struct OperatorOptions: ParsableArguments {
     }
 
     func validate() throws {
+        do { _ = try WatchedNamespaces.parse(own: namespace, list: namespaces, all: allNamespaces) } catch { throw ValidationError(error.description) }
         guard renewDeadline < leaseDuration else { throw ValidationError("--renew-deadline must be shorter than --lease-duration") }
         guard retryPeriod > 0, workers > 0, resyncSeconds > 0 else { throw ValidationError("--retry-period, --workers and --resync-seconds must be positive") }
         guard pollingInterval > 0, taskTimeout > 0 else { throw ValidationError("--polling-interval and --task-timeout must be positive") }

@@ -1,8 +1,10 @@
-/// What a reconcile is about: one object of one kind, by name in the managed namespace.
+import KubeClient
+
+/// What a reconcile is about: one object of one kind, by namespace and name.
 enum ReconcileKey: Hashable, Sendable, CustomStringConvertible {
-    case deployment(String)
-    case cluster(String)
-    case job(String)
+    case deployment(ObjectKey)
+    case cluster(ObjectKey)
+    case job(ObjectKey)
 
     var kind: String {
         switch self {
@@ -12,9 +14,12 @@ enum ReconcileKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    /// The object's namespace and name.
+    var key: ObjectKey {
         switch self {
-        case .deployment(let name), .cluster(let name), .job(let name): return "\(kind)/\(name)"
+        case .deployment(let key), .cluster(let key), .job(let key): return key
         }
     }
+
+    var description: String { "\(kind)/\(key)" }
 }

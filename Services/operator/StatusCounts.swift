@@ -20,28 +20,36 @@ final class StatusCounts: Sendable {
         self.fallback = fallback
     }
 
+    /// Counts are per kind and namespace.
+    private struct Bucket: Hashable {
+        var kind: Kind
+        var namespace: String?
+    }
+
     private struct State {
         var current: [Kind: [ObjectKey: String]] = [:]
-        var counts: [Kind: [String: Int]] = [:]
+        var counts: [Bucket: [String: Int]] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// Records that `key` is now in `status` (nil: removed); returns the counts that changed, to publish.
+    /// Records that `key` is now in `status` (nil: removed); returns the counts of `key`'s namespace that changed, to
+    /// publish.
     func change(_ kind: Kind, _ key: ObjectKey, to status: String?) -> [(state: String, count: Int)] {
         let new = status.map { states.contains($0) ? $0 : fallback }
         return state.withLock { state in
             let old = state.current[kind]?[key]
             guard old != new else { return [] }
             state.current[kind, default: [:]][key] = new
+            let bucket = Bucket(kind: kind, namespace: key.namespace)
             var changed: [(state: String, count: Int)] = []
             if let old {
-                state.counts[kind, default: [:]][old, default: 0] -= 1
-                changed.append((old, state.counts[kind]?[old] ?? 0))
+                state.counts[bucket, default: [:]][old, default: 0] -= 1
+                changed.append((old, state.counts[bucket]?[old] ?? 0))
             }
             if let new {
-                state.counts[kind, default: [:]][new, default: 0] += 1
-                changed.append((new, state.counts[kind]?[new] ?? 0))
+                state.counts[bucket, default: [:]][new, default: 0] += 1
+                changed.append((new, state.counts[bucket]?[new] ?? 0))
             }
             return changed
         }

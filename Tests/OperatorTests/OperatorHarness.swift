@@ -4,26 +4,32 @@ import NIOHTTP1
 import NIOSSL
 import TestSupport
 
-/// A localkube with the toolbox CRDs and one or more operator processes (mutual TLS) managing namespace `default`.
+/// A localkube with the toolbox CRDs and one or more operator processes (mutual TLS) in namespace `default`, managing
+/// it or, with `arguments` such as `--namespaces a,b`, the namespaces those name.
 final class OperatorHarness: @unchecked Sendable {
     let kube: LocalKubeServer
     let client: KubeClient
     private(set) var operators: [LaunchedExecutable] = []
     private(set) var ports: [(api: Int, monitoring: Int)] = []
     let tls: TLSConfiguration
+    /// Arguments added to every operator's command line.
+    let arguments: [String]
 
-    private init(kube: LocalKubeServer, client: KubeClient, tls: TLSConfiguration) {
+    private init(kube: LocalKubeServer, client: KubeClient, tls: TLSConfiguration, arguments: [String]) {
         self.kube = kube
         self.client = client
         self.tls = tls
+        self.arguments = arguments
     }
 
-    /// Starts localkube, applies the CRDs and starts `count` operators with a short lease.
-    static func start(operators count: Int = 1) async throws -> OperatorHarness {
+    /// Starts localkube, applies the CRDs, creates `namespaces` and starts `count` operators with a short lease and
+    /// `arguments`.
+    static func start(operators count: Int = 1, namespaces: [String] = [], arguments: [String] = []) async throws -> OperatorHarness {
         let kube = try await LocalKubeServer.start()
         try kube.applyToolboxCRDs()
         let client = try KubeClient(configuration: .kubeconfig(path: kube.kubeconfig))
-        let harness = OperatorHarness(kube: kube, client: client, tls: try clientTLS(identity: TestCertificates.trusted))
+        for namespace in namespaces { _ = try await client.create(Namespace(name: namespace)) }
+        let harness = OperatorHarness(kube: kube, client: client, tls: try clientTLS(identity: TestCertificates.trusted), arguments: arguments)
         for index in 0..<count { try await harness.startOperator(identity: "operator-\(index)") }
         return harness
     }
@@ -37,7 +43,7 @@ final class OperatorHarness: @unchecked Sendable {
                 "--namespace", "default", "--kube-config", kube.kubeconfig, "--identity", identity,
                 "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.2",
                 "--tls-cert", certificates.serverCertificate, "--tls-key", certificates.serverKey, "--tls-ca", certificates.ca,
-            ])
+            ] + arguments)
         operators.append(launched)
         ports.append(try await launched.ports())
     }
@@ -93,3 +99,9 @@ let demoDeploymentSpec = """
       {"name":"b","spec":{"jobParallelism":1,"bootstrap":{"image":"jobs:1","className":"C","jarPath":"/jobs/x.jar"},
        "savepoint":{"savepointMode":"Manual","savepointInterval":0,"savepointTargetPath":"file:///tmp/sp"},"restart":{"restartPolicy":"Always"}}}]}
     """
+
+/// A FlinkDeployment `name` in `namespace` with the spec `demoDeploymentSpec`.
+func demoDeployment(_ name: String, in namespace: String) throws -> FlinkDeployment {
+    let json = #"{"apiVersion":"nextbreakpoint.com/v1","kind":"FlinkDeployment","metadata":{"name":"\#(name)","namespace":"\#(namespace)"},"spec":"#
+    return try KubeJSON.decoder.decode(FlinkDeployment.self, from: Data((json + demoDeploymentSpec + "}").utf8))
+}

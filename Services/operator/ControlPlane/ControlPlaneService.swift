@@ -3,7 +3,8 @@ import KubeClient
 import ToolboxAPI
 import ToolboxCore
 
-/// What the control plane does: reads from the operator's cache, writes through the Kubernetes API.
+/// What the control plane does: reads from the operator's cache, writes through the Kubernetes API; its routes are
+/// about the operator's own namespace (`--namespace`), also when it manages more.
 struct ControlPlaneService: Sendable {
     let cache: OperatorCache
     let client: KubeClient
@@ -25,12 +26,12 @@ struct ControlPlaneService: Sendable {
 
     func deploymentNames() throws -> [String] {
         try requireSynced()
-        return cache.deployments.keys().map(\.name)
+        return cache.deployments.keys().filter { $0.namespace == cache.namespace }.map(\.name)
     }
 
     func clusterNames() throws -> [String] {
         try requireSynced()
-        return cache.clusters.keys().map(\.name)
+        return cache.clusters.keys().filter { $0.namespace == cache.namespace }.map(\.name)
     }
 
     func jobNames(cluster: String) throws -> [String] {

@@ -4,6 +4,12 @@
 {{- default (default .Release.Namespace .Values.targetNamespace) .Values.observedNamespace -}}
 {{- end -}}
 
+{{/* The namespaces that get the toolbox's accounts and Roles, comma-separated: the target namespace (the operator's
+own: its Lease, and the control plane's routes), then each of `namespaces` (those the operator manages besides). */}}
+{{- define "toolbox.namespaces" -}}
+{{- without (uniq (prepend (default (list) .Values.namespaces) (include "toolbox.targetNamespace" .))) "" | join "," -}}
+{{- end -}}
+
 {{/* Labels of every object of the chart: the recommended app.kubernetes.io/* set (as the crd and operator charts
 give theirs) and Helm's chart label. The argument is (list $ "<component>"): the process the object serves,
 operator, supervisor or bootstrap. */}}
