@@ -42,10 +42,13 @@ final class OperatorCache: Sendable {
         return trimmed
     }
 
-    /// Whether every store has loaded its first list.
+    /// Whether every store has loaded the first list of every watched namespace (the stores are shared by the
+    /// reflectors of all of them, so one namespace's list is not enough).
     var hasSynced: Bool {
-        deployments.hasSynced && clusters.hasSynced && jobs.hasSynced && supervisors.hasSynced && supervisorPods.hasSynced
-            && supervisorServices.hasSynced
+        let namespaces = watched.reflectorNamespaces
+        return deployments.hasSynced(namespaces: namespaces) && clusters.hasSynced(namespaces: namespaces)
+            && jobs.hasSynced(namespaces: namespaces) && supervisors.hasSynced(namespaces: namespaces)
+            && supervisorPods.hasSynced(namespaces: namespaces) && supervisorServices.hasSynced(namespaces: namespaces)
     }
 
     /// The key of `name` in `namespace` (by default the operator's own).

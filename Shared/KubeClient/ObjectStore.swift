@@ -25,6 +25,8 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
         var index: [String: Set<ObjectKey>] = [:]
         var resourceVersion: String?
         var synced = false
+        /// The namespaces whose list has been loaded; `nil` stands for a cluster-wide list.
+        var listedNamespaces: Set<String?> = []
         var waiters: [Int: Waiter] = [:]
         var nextWaiter = 0
         /// Waiters that timed out or were cancelled before they were registered.
@@ -88,6 +90,12 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
 
     /// Whether the first list has been loaded.
     public var hasSynced: Bool { state.withLock { $0.synced } }
+
+    /// Whether the list of each of `namespaces` (`nil`: a cluster-wide list) has been loaded: a store shared by the
+    /// reflectors of several namespaces is synced only when all of them have listed.
+    public func hasSynced(namespaces: [String?]) -> Bool {
+        state.withLock { state in namespaces.allSatisfy { state.listedNamespaces.contains($0) } }
+    }
 
     /// The resourceVersion the cache reflects.
     public var resourceVersion: String? { state.withLock { $0.resourceVersion } }
@@ -159,6 +167,7 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
             state.objects = fresh
             state.resourceVersion = resourceVersion
             state.synced = true
+            state.listedNamespaces.insert(namespace)
             return (changed, state.satisfied(changed))
         }
         wake(ready)

@@ -148,7 +148,10 @@ struct ObjectStoreTests {
         }
         let store = ObjectStore<Pod>()
         _ = store.replace(with: [pod("a", "x", "1"), pod("a", "y", "1")], resourceVersion: "1", in: "a")
+        // Synced for the namespaces listed so far only: the reconcile of "b" waits for b's own list.
+        #expect(store.hasSynced(namespaces: ["a"]) && !store.hasSynced(namespaces: ["a", "b"]))
         _ = store.replace(with: [pod("b", "x", "2")], resourceVersion: "2", in: "b")
+        #expect(store.hasSynced(namespaces: ["a", "b"]) && !store.hasSynced(namespaces: [nil]))
         #expect(store.keys().map(\.description) == ["a/x", "a/y", "b/x"])
         let changed = store.replace(with: [pod("a", "x", "3")], resourceVersion: "3", in: "a")
         #expect(changed == [ObjectKey(namespace: "a", name: "x"), ObjectKey(namespace: "a", name: "y")])

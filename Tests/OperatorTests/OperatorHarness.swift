@@ -3,6 +3,7 @@ import KubeClient
 import NIOHTTP1
 import NIOSSL
 import TestSupport
+import Testing
 
 /// A localkube with the toolbox CRDs and one or more operator processes (mutual TLS) in namespace `default`, managing
 /// it or, with `arguments` such as `--namespaces a,b`, the namespaces those name.
@@ -80,6 +81,27 @@ final class OperatorHarness: @unchecked Sendable {
             }
         }
         return writes
+    }
+
+    /// The last `limit` characters of what every operator and localkube printed, for a failing test's output.
+    func logs(limit: Int = 6000) -> String {
+        var text = ""
+        for (index, launched) in operators.enumerated() {
+            text += "--- operator \(index) (last \(limit) characters) ---\n\(launched.output.suffix(limit))\n"
+        }
+        return text + "--- localkube (last \(limit) characters) ---\n\(kube.output.suffix(limit))"
+    }
+
+    /// Polls `condition` like `eventually`; when it does not come true within `seconds`, records an issue that says
+    /// `what` was awaited and carries the operators' and localkube's logs, and returns false.
+    @discardableResult
+    func waitFor(
+        _ what: String = "the condition", within seconds: Double = 15, sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: () async throws -> Bool
+    ) async -> Bool {
+        if (try? await eventually(within: seconds, condition)) == true { return true }
+        Issue.record("timed out after \(seconds) s waiting for \(what)\n\(logs())", sourceLocation: sourceLocation)
+        return false
     }
 
     /// Stops everything.

@@ -14,10 +14,10 @@ struct OperatorIntegrationTests {
         #expect(created.json?["status"] as? String == "OK")
 
         let client = harness.client
-        #expect(try await eventually { try await client.getIfPresent(FlinkCluster.self, name: "demo") != nil })
-        #expect(try await eventually { try await client.list(FlinkJob.self).items.count == 2 })
-        #expect(try await eventually { try await client.getIfPresent(Deployment.self, name: "supervisor-demo") != nil })
-        #expect(try await eventually { try await client.getIfPresent(KubeService.self, name: "supervisor-demo") != nil })
+        await harness.waitFor { try await client.getIfPresent(FlinkCluster.self, name: "demo") != nil }
+        await harness.waitFor { try await client.list(FlinkJob.self).items.count == 2 }
+        await harness.waitFor { try await client.getIfPresent(Deployment.self, name: "supervisor-demo") != nil }
+        await harness.waitFor { try await client.getIfPresent(KubeService.self, name: "supervisor-demo") != nil }
         let cluster = try await client.get(FlinkCluster.self, name: "demo")
         #expect(cluster.metadata.ownerReferences?.first?.kind == "FlinkDeployment")
         #expect(cluster.metadata.hasFinalizer("operator.nextbreakpoint.com"))
@@ -26,11 +26,10 @@ struct OperatorIntegrationTests {
         #expect(jobs.allSatisfy { $0.spec.clusterName == "demo" })
 
         // The status of the deployment settles with conditions and the digests.
-        #expect(
-            try await eventually {
-                let deployment = try await client.get(FlinkDeployment.self, name: "demo")
-                return deployment.status?.resourceStatus == .updated && deployment.status?.digest?.jobs?.count == 2
-            })
+        await harness.waitFor("the deployment's status Updated with two job digests") {
+            let deployment = try await client.get(FlinkDeployment.self, name: "demo")
+            return deployment.status?.resourceStatus == .updated && deployment.status?.digest?.jobs?.count == 2
+        }
         let status = try await harness.api(.GET, "/deployments/demo/status")
         let output = try #require(status.json?["output"] as? String)
         #expect(output.contains("\"resourceStatus\":\"Updated\""))
@@ -63,27 +62,24 @@ struct OperatorIntegrationTests {
             _ = try await client.patch(FlinkCluster.self, name: "demo", patch: .merge(["status": ["conditions": [condition]]]), subresource: "status")
         }
         try await degraded("True")
-        #expect(
-            try await eventually { try await harness.metrics(operator: 0).contains(#"flink_operator_degraded{namespace="default",kind="FlinkCluster"} 1"#) })
+        await harness.waitFor { try await harness.metrics(operator: 0).contains(#"flink_operator_degraded{namespace="default",kind="FlinkCluster"} 1"#) }
         try await degraded("False")
-        #expect(
-            try await eventually { try await harness.metrics(operator: 0).contains(#"flink_operator_degraded{namespace="default",kind="FlinkCluster"} 0"#) })
+        await harness.waitFor { try await harness.metrics(operator: 0).contains(#"flink_operator_degraded{namespace="default",kind="FlinkCluster"} 0"#) }
 
         // A change to the deployment propagates to the cluster within moments.
         _ = try await client.patch(FlinkDeployment.self, name: "demo", patch: .merge(["spec": ["cluster": ["runtime": ["image": "flink:1.20.5"]]]]))
-        #expect(try await eventually { try await client.get(FlinkCluster.self, name: "demo").spec.runtime.image == "flink:1.20.5" })
+        await harness.waitFor { try await client.get(FlinkCluster.self, name: "demo").spec.runtime.image == "flink:1.20.5" }
 
         // Deleting the deployment leaves nothing behind.
         #expect(try await harness.api(.DELETE, "/deployments/demo").status == 200)
-        #expect(
-            try await eventually(within: 20) {
-                let left = try await (
-                    client.list(FlinkDeployment.self).items.count, client.list(FlinkCluster.self).items.count,
-                    client.list(FlinkJob.self).items.count, client.list(Deployment.self).items.count
-                )
-                return left == (0, 0, 0, 0)
-            })
-        #expect(try await eventually { try await client.getIfPresent(KubeService.self, name: "supervisor-demo") == nil })
+        await harness.waitFor("nothing left behind", within: 20) {
+            let left = try await (
+                client.list(FlinkDeployment.self).items.count, client.list(FlinkCluster.self).items.count,
+                client.list(FlinkJob.self).items.count, client.list(Deployment.self).items.count
+            )
+            return left == (0, 0, 0, 0)
+        }
+        await harness.waitFor { try await client.getIfPresent(KubeService.self, name: "supervisor-demo") == nil }
     }
 
     @Test("control plane errors: unknown names are 404, bad names and bodies 400, duplicates 409, each with a JSON body")
@@ -110,8 +106,8 @@ struct OperatorIntegrationTests {
         defer { Task { await harness.stop() } }
         let client = harness.client
         #expect(try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec).status == 200)
-        #expect(try await eventually { try await client.list(FlinkJob.self).items.count == 2 })
-        #expect(try await eventually { try await harness.api(.GET, "/clusters/demo/jobs/a/status").status == 200 })
+        await harness.waitFor { try await client.list(FlinkJob.self).items.count == 2 }
+        await harness.waitFor { try await harness.api(.GET, "/clusters/demo/jobs/a/status").status == 200 }
 
         #expect(try await harness.api(.PUT, "/clusters/demo/stop", body: #"{"withoutSavepoint":true}"#).status == 200)
         let stopped = try await client.get(FlinkCluster.self, name: "demo").metadata.annotations ?? [:]
@@ -150,20 +146,20 @@ struct OperatorIntegrationTests {
         func leads(_ index: Int) async -> Bool {
             (try? await harness.metrics(operator: index).contains("toolbox_leader 1.0")) ?? false
         }
-        #expect(try await eventually { await leads(0) != (await leads(1)) })
+        await harness.waitFor { await leads(0) != (await leads(1)) }
         let leader = await leads(0) ? 0 : 1
         let follower = 1 - leader
         #expect(try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec, operator: follower).status == 200)
-        #expect(try await eventually { try await harness.client.list(FlinkJob.self).items.count == 2 })
+        await harness.waitFor { try await harness.client.list(FlinkJob.self).items.count == 2 }
         #expect(try await harness.metrics(operator: leader).contains("toolbox_reconcile_total"))
         #expect(try await !harness.metrics(operator: follower).contains("toolbox_reconcile_total"))
 
         kill(harness.operators[leader].process.processIdentifier, SIGKILL)
         let killed = Date()
-        #expect(try await eventually(within: 10) { await leads(follower) })
+        await harness.waitFor(within: 10) { await leads(follower) }
         let handover = Date().timeIntervalSince(killed)
         #expect(handover < 2 + 0.2 + 1.0, "handover took \(handover) s (lease 2 s, retry 0.2 s)")
         _ = try await harness.client.patch(FlinkDeployment.self, name: "demo", patch: .merge(["spec": ["cluster": ["runtime": ["image": "flink:1.20.5"]]]]))
-        #expect(try await eventually { try await harness.client.get(FlinkCluster.self, name: "demo").spec.runtime.image == "flink:1.20.5" })
+        await harness.waitFor { try await harness.client.get(FlinkCluster.self, name: "demo").spec.runtime.image == "flink:1.20.5" }
     }
 }

@@ -19,7 +19,7 @@ struct OperatorNamespacesTests {
         for namespace in ["team-a", "team-b", "team-c"] { _ = try await client.create(try demoDeployment("demo", in: namespace)) }
 
         for namespace in ["team-a", "team-b"] {
-            #expect(try await eventually { try await Self.supervisor(client, "demo", in: namespace) != nil }, "\(namespace)")
+            try #require(await harness.waitFor("the supervisor of \(namespace)/demo", within: 30) { try await Self.supervisor(client, "demo", in: namespace) != nil })
             let cluster = try await client.get(FlinkCluster.self, name: "demo", namespace: namespace)
             let owner = try await client.get(FlinkDeployment.self, name: "demo", namespace: namespace)
             #expect(cluster.metadata.ownerReferences?.first?.uid == owner.metadata.uid)
@@ -28,10 +28,9 @@ struct OperatorNamespacesTests {
             let supervisor = try #require(try await Self.supervisor(client, "demo", in: namespace))
             #expect(supervisor.metadata.ownerReferences?.first?.uid == cluster.metadata.uid)
             #expect(try await client.getIfPresent(KubeService.self, name: "supervisor-demo", namespace: namespace) != nil)
-            #expect(
-                try await eventually {
-                    try await client.get(FlinkDeployment.self, name: "demo", namespace: namespace).status?.resourceStatus == .updated
-                })
+            await harness.waitFor("\(namespace)/demo's resourceStatus Updated") {
+                try await client.get(FlinkDeployment.self, name: "demo", namespace: namespace).status?.resourceStatus == .updated
+            }
         }
         // Nothing in the operator's own namespace, and nothing done in the unwatched one.
         #expect(try await client.list(FlinkCluster.self, namespace: "default").items.isEmpty)
@@ -50,8 +49,8 @@ struct OperatorNamespacesTests {
 
         // Deleting the deployment of one namespace removes what it owns there and leaves the other intact.
         try await client.delete(FlinkDeployment.self, name: "demo", namespace: "team-a")
-        #expect(try await eventually(within: 20) { try await Self.supervisor(client, "demo", in: "team-a") == nil })
-        #expect(try await eventually { try await client.list(FlinkCluster.self, namespace: "team-a").items.isEmpty })
+        await harness.waitFor("team-a's supervisor deleted", within: 20) { try await Self.supervisor(client, "demo", in: "team-a") == nil }
+        await harness.waitFor("team-a's cluster deleted") { try await client.list(FlinkCluster.self, namespace: "team-a").items.isEmpty }
         #expect(try await Self.supervisor(client, "demo", in: "team-b") != nil)
         #expect(try await client.getIfPresent(FlinkCluster.self, name: "demo", namespace: "team-b") != nil)
     }
@@ -64,7 +63,7 @@ struct OperatorNamespacesTests {
         #expect(try await harness.api(.POST, "/deployments/demo", body: demoDeploymentSpec).status == 200)
         _ = try await client.create(try demoDeployment("demo", in: "team-a"))
         for namespace in ["default", "team-a"] {
-            #expect(try await eventually { try await Self.supervisor(client, "demo", in: namespace) != nil }, "\(namespace)")
+            await harness.waitFor("the supervisor of \(namespace)/demo") { try await Self.supervisor(client, "demo", in: namespace) != nil }
         }
         #expect(try await harness.api(.GET, "/deployments").json?["output"] as? String == #"["demo"]"#)
         #expect(try await harness.api(.GET, "/clusters/demo/jobs").json?["output"] as? String == #"["a","b"]"#)
