@@ -19,7 +19,8 @@ struct OperatorNamespacesTests {
         for namespace in ["team-a", "team-b", "team-c"] { _ = try await client.create(try demoDeployment("demo", in: namespace)) }
 
         for namespace in ["team-a", "team-b"] {
-            try #require(await harness.waitFor("the supervisor of \(namespace)/demo", within: 30) { try await Self.supervisor(client, "demo", in: namespace) != nil })
+            try #require(
+                await harness.waitFor("the supervisor of \(namespace)/demo", within: 30) { try await Self.supervisor(client, "demo", in: namespace) != nil })
             let cluster = try await client.get(FlinkCluster.self, name: "demo", namespace: namespace)
             let owner = try await client.get(FlinkDeployment.self, name: "demo", namespace: namespace)
             #expect(cluster.metadata.ownerReferences?.first?.uid == owner.metadata.uid)
