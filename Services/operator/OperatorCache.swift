@@ -77,11 +77,11 @@ final class OperatorCache: Sendable {
         jobs(indexed: cluster, in: namespace).filter { clusterName(of: $0) == cluster }.sorted { $0.key < $1.key }
     }
 
-    /// The FlinkJob named `<cluster>-<job>` if it belongs to `cluster`, in the operator's own namespace.
-    func job(cluster: String, job: String) -> FlinkJob? {
+    /// The FlinkJob named `<cluster>-<job>` if it belongs to `cluster`, in `namespace` (by default the operator's own).
+    func job(cluster: String, job: String, in namespace: String? = nil) -> FlinkJob? {
         let name = ResourceNames.flinkJob(cluster: cluster, job: job)
-        guard let found = jobs.get(key(name)) else { return nil }
-        let owner = JobClusterResolver.clusterName(of: found) { $0 == cluster || self.clusterExists($0) }
+        guard let found = jobs.get(key(name, in: namespace)) else { return nil }
+        let owner = JobClusterResolver.clusterName(of: found) { $0 == cluster || self.clusterExists($0, in: namespace) }
         return owner == cluster ? found : nil
     }
 
@@ -96,9 +96,9 @@ final class OperatorCache: Sendable {
         return supervisorPods.indexed(cluster).filter { $0.metadata.namespace == namespace }.sorted { $0.key < $1.key }
     }
 
-    /// The IP of a running supervisor pod of `cluster` in the operator's own namespace.
-    func supervisorAddress(of cluster: String) -> String? {
-        supervisorPods(of: cluster)
+    /// The IP of a running supervisor pod of `cluster` in `namespace` (by default the operator's own).
+    func supervisorAddress(of cluster: String, in namespace: String? = nil) -> String? {
+        supervisorPods(of: cluster, in: namespace)
             .filter { !$0.metadata.isDeleting && $0.status?.phase == "Running" }
             .compactMap { $0.status?.podIP }
             .first

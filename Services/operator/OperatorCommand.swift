@@ -27,7 +27,7 @@ struct OperatorCommand: AsyncParsableCommand {
         func run() async throws {
             try await ToolboxProcess.run(
                 component: .operator, options: service, metadata: ["namespace": "\(kube.namespace)"],
-                middlewares: [RequestBodyValidation(schemas: RequestBodyValidation.controlPlane)]
+                middlewares: [NamespaceScope(watched: kube.watched), RequestBodyValidation(schemas: RequestBodyValidation.controlPlane)]
             ) { metrics, logger in
                 try await assemble(metrics: metrics, logger: logger)
             }

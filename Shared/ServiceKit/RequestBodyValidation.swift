@@ -79,8 +79,14 @@ public struct RequestBodyValidation: ServerMiddleware {
 
     /// A 400 answer with the contract's `ErrorEnvelope`.
     static func badRequest(_ message: String) -> (HTTPResponse, HTTPBody?) {
-        let envelope: [String: String] = ["status": "FAILURE", "error": message, "reason": "BadRequest"]
+        failure(.badRequest, reason: "BadRequest", message)
+    }
+
+    /// An answer with `status` and the contract's `ErrorEnvelope` (`reason` one of its `ErrorReason` values), for a
+    /// middleware that refuses a request before any handler runs.
+    public static func failure(_ status: HTTPResponse.Status, reason: String, _ message: String) -> (HTTPResponse, HTTPBody?) {
+        let envelope: [String: String] = ["status": "FAILURE", "error": message, "reason": reason]
         let data = (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return (HTTPResponse(status: .badRequest, headerFields: [.contentType: "application/json; charset=utf-8"]), HTTPBody(data))
+        return (HTTPResponse(status: status, headerFields: [.contentType: "application/json; charset=utf-8"]), HTTPBody(data))
     }
 }

@@ -15,6 +15,14 @@ public enum WatchedNamespaces: Hashable, Sendable {
         }
     }
 
+    /// Whether the operator manages `namespace`.
+    public func includes(_ namespace: String) -> Bool {
+        switch self {
+        case .all: return true
+        case .only(let names): return names.contains(namespace)
+        }
+    }
+
     /// The namespaces of `--namespaces a,b` (repeatable, comma-separated, blanks ignored, duplicates dropped in
     /// order), or of `--all-namespaces`; only `own` when neither is given.
     public static func parse(own: String, list: [String], all: Bool) throws(WatchedNamespacesError) -> WatchedNamespaces {

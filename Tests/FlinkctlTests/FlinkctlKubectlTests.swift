@@ -66,17 +66,28 @@ struct FlinkctlKubectlTests {
         #expect(set.status == 0 && set.stdout.contains("Context \"local\" created"), "\(set)")
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
-        #expect(config(["set-context", "broken", "--port", "1", "--insecure-http"]).status == 0)
+        #expect(config(["set-context", "broken", "--port", "1", "--insecure-http", "--namespace", "team-b"]).status == 0)
+        #expect(config(["set-context", "bad", "--namespace", "Team_B"]).stderr.contains("invalid namespace 'Team_B'"))
         #expect(config(["current-context"]).status == 1)
         #expect(config(["use-context", "nope"]).status == 1)
         #expect(config(["use-context", "local"]).status == 0)
         #expect(config(["current-context"]).stdout == "local\n")
         let contexts = config(["get-contexts"]).stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        #expect(contexts == [["CURRENT", "NAME", "SERVER", "TLS"], ["*", "local", "localhost:\(harness.port)", "pem"], ["broken", "localhost:1", "none"]])
+        #expect(
+            contexts == [
+                ["CURRENT", "NAME", "SERVER", "TLS", "NAMESPACE"], ["*", "local", "localhost:\(harness.port)", "pem"],
+                ["broken", "localhost:1", "none", "team-b"],
+            ])
         #expect(config(["view"]).stdout.contains("current-context: local"))
 
         let list = harness.flinkctl(["deployments", "list", "-o", "json"], connect: false, environment: environment)
         #expect(list.status == 0 && (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [String] == [], "\(list)")
+        // --namespace reaches the operator as ?namespace=; one it does not manage is its 404, a bad name refused at once.
+        let own = harness.flinkctl(["deployments", "list", "-n", "default", "-o", "json"], connect: false, environment: environment)
+        #expect(own.status == 0 && (try? JSONSerialization.jsonObject(with: Data(own.stdout.utf8))) as? [String] == [], "\(own)")
+        let unmanaged = harness.flinkctl(["deployments", "list", "--namespace", "team-x"], connect: false, environment: environment)
+        #expect(unmanaged.status == 1 && unmanaged.stderr.contains("namespace 'team-x' is not managed by this operator"), "\(unmanaged)")
+        #expect(harness.flinkctl(["deployments", "list", "-n", "Bad_Name"], connect: false, environment: environment).status == 64)
         let overridden = harness.flinkctl(["deployments", "list", "--port", "1"], connect: false, environment: environment)
         #expect(overridden.status == 1 && overridden.stderr.contains("https://localhost:1") && overridden.stderr.contains("refused"), "\(overridden)")
         let other = harness.flinkctl(["deployments", "list", "--context", "broken"], connect: false, environment: environment)

@@ -42,6 +42,14 @@ struct OperatorNamespacesTests {
         #expect(try await client.list(FlinkCluster.self, namespace: "team-c").items.isEmpty)
         #expect(try await client.list(Deployment.self, namespace: "team-c").items.isEmpty)
 
+        // The control plane serves any managed namespace by its `namespace` query parameter, its own one without.
+        #expect(try await harness.api(.GET, "/deployments?namespace=team-b").json?["output"] as? String == #"["demo"]"#)
+        #expect(try await harness.api(.GET, "/clusters/demo/jobs?namespace=team-a").json?["output"] as? String == #"["a","b"]"#)
+        let unmanaged = try await harness.api(.GET, "/deployments?namespace=team-c")
+        #expect(unmanaged.status == 404 && unmanaged.body.contains("namespace 'team-c' is not managed by this operator"), "\(unmanaged.body)")
+        #expect(try await harness.api(.GET, "/deployments?namespace=Team_C").status == 400)
+        #expect(try await harness.api(.GET, "/clusters/demo/status?namespace=default").status == 404)  // not in the own one
+
         // The gauges are per namespace.
         let metrics = try await harness.metrics(operator: 0)
         #expect(metrics.contains(#"flink_operator_cluster_status{namespace="team-a",status="Unknown"} 1"#))
@@ -54,9 +62,17 @@ struct OperatorNamespacesTests {
         await harness.waitFor("team-a's cluster deleted") { try await client.list(FlinkCluster.self, namespace: "team-a").items.isEmpty }
         #expect(try await Self.supervisor(client, "demo", in: "team-b") != nil)
         #expect(try await client.getIfPresent(FlinkCluster.self, name: "demo", namespace: "team-b") != nil)
+
+        // Writes through the control plane land in the namespace asked for.
+        #expect(try await harness.api(.POST, "/deployments/extra?namespace=team-b", body: demoDeploymentSpec).status == 200)
+        #expect(try await client.getIfPresent(FlinkDeployment.self, name: "extra", namespace: "team-b") != nil)
+        #expect(try await harness.api(.DELETE, "/deployments/extra?namespace=team-b").status == 200)
+        await harness.waitFor("team-b/extra deleted", within: 20) {
+            try await client.getIfPresent(FlinkDeployment.self, name: "extra", namespace: "team-b") == nil
+        }
     }
 
-    @Test("--all-namespaces: cluster-wide watches reach every namespace; the control plane still serves its own")
+    @Test("--all-namespaces: cluster-wide watches reach every namespace; the control plane serves its own by default")
     func allNamespaces() async throws {
         let harness = try await OperatorHarness.start(namespaces: ["team-a"], arguments: ["--all-namespaces"])
         defer { Task { await harness.stop() } }

@@ -17,6 +17,7 @@ struct ClientConfig: Codable, Equatable, Sendable {
 
     /// The connection options a context sets; each is the value of the option of the same name.
     struct Context: Codable, Equatable, Sendable {
+        var namespace: String?
         var host: String?
         var port: Int?
         var cert: String?
@@ -29,7 +30,7 @@ struct ClientConfig: Codable, Equatable, Sendable {
         var insecureHttp: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case host, port, cert, key
+            case namespace, host, port, cert, key
             case caCert = "ca-cert"
             case keystorePath = "keystore-path"
             case keystoreSecret = "keystore-secret"

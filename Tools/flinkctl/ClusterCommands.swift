@@ -15,7 +15,7 @@ struct ClustersCommand: AsyncParsableCommand {
     struct List: ControlPlaneCommand {
         var subject: Subject { .names(kind: "FlinkCluster") }
         static let configuration = CommandConfiguration(
-            abstract: "List the FlinkClusters of the operator's namespace.",
+            abstract: "List the FlinkClusters of a namespace (--namespace, by default the operator's own).",
             discussion: """
                 Examples:
                   flinkctl clusters list -o table

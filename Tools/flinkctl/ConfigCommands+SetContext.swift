@@ -18,9 +18,11 @@ extension ConfigCommand {
                     --keystore-path keystore.jks --keystore-secret keystore-password \\
                     --truststore-path truststore.jks --truststore-secret truststore-password
                   flinkctl config set-context local --port 5555
+                  flinkctl config set-context team-b --host operator --namespace team-b
                 """)
         @OptionGroup var file: File
         @Argument(help: "Name of the context.") var name: String
+        @Option(help: ArgumentHelp("Namespace of the objects (one the operator manages).", valueName: "name")) var namespace: String?
         @Option(help: "Host of the operator's control plane.") var host: String?
         @Option(help: "Port of the operator's control plane.") var port: Int?
         @Option(help: ArgumentHelp("PEM certificate presented to the operator.", valueName: "file")) var cert: String?
@@ -34,6 +36,9 @@ extension ConfigCommand {
 
         func validate() throws {
             guard !name.isEmpty else { throw ValidationError("the context name must not be empty") }
+            if let namespace, !ConnectionOptions.isValidNamespace(namespace) {
+                throw ValidationError("invalid namespace '\(namespace)': use lower-case letters, digits and '-', at most 63")
+            }
             if let port, !(1...65535).contains(port) { throw ValidationError("--port must be between 1 and 65535, got \(port)") }
             let givenPEM = cert != nil || key != nil || caCert != nil
             let givenStores = keystorePath != nil || keystoreSecret != nil || truststorePath != nil || truststoreSecret != nil
@@ -57,6 +62,7 @@ extension ConfigCommand {
             if keystorePath != nil || keystoreSecret != nil || truststorePath != nil || truststoreSecret != nil {
                 (context.cert, context.key, context.caCert) = (nil, nil, nil)
             }
+            context.namespace = namespace ?? context.namespace
             context.host = host ?? context.host
             context.port = port ?? context.port
             context.cert = cert.map(Self.absolute) ?? context.cert

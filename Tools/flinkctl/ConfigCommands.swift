@@ -84,9 +84,10 @@ struct ConfigCommand: ParsableCommand {
                 return [
                     named.name == config.currentContext ? "*" : "", named.name, "\(context.host ?? "localhost"):\(context.port ?? 4444)",
                     context.insecureHttp == true ? "none" : context.keystorePath != nil ? "keystore" : context.cert != nil ? "pem" : "",
+                    context.namespace ?? "",
                 ]
             }
-            print(Table.render(headers: ["CURRENT", "NAME", "SERVER", "TLS"], rows: rows), terminator: "")
+            print(Table.render(headers: ["CURRENT", "NAME", "SERVER", "TLS", "NAMESPACE"], rows: rows), terminator: "")
         }
     }
 

@@ -11,6 +11,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Context of the config file to use (default its current-context).", valueName: "name"))
     var context: String?
 
+    @Option(
+        name: [.customShort("n"), .long],
+        help: ArgumentHelp("Namespace of the objects, one the operator manages (default the context's, or the operator's own).", valueName: "name"))
+    var namespace: String?
+
     @Option(help: "Host of the operator's control plane (default the context's, or localhost).")
     var host: String?
 
@@ -47,6 +52,9 @@ struct ConnectionOptions: ParsableArguments {
     func validate() throws {
         let settings = try settings()
         guard (1...65535).contains(settings.port) else { throw ValidationError("--port must be between 1 and 65535, got \(settings.port)") }
+        if let namespace = settings.namespace, !Self.isValidNamespace(namespace) {
+            throw ValidationError("invalid namespace '\(namespace)': use lower-case letters, digits and '-', at most 63")
+        }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
         guard !settings.insecureHttp else { return }
         _ = try settings.tlsFiles()
@@ -62,13 +70,18 @@ struct ConnectionOptions: ParsableArguments {
         let pem = givenStores ? ClientConfig.Context() : context
         let stores = givenPEM ? ClientConfig.Context() : context
         return ConnectionSettings(
-            host: host ?? context.host ?? "localhost", port: port ?? context.port ?? 4444,
+            namespace: namespace ?? context.namespace, host: host ?? context.host ?? "localhost", port: port ?? context.port ?? 4444,
             cert: cert, key: key, caCert: caCert,
             contextPEM: (pem.cert, pem.key, pem.caCert),
             keystorePath: keystorePath ?? stores.keystorePath, keystoreSecret: keystoreSecret ?? stores.keystoreSecret,
             truststorePath: truststorePath ?? stores.truststorePath, truststoreSecret: truststoreSecret ?? stores.truststoreSecret,
             insecureHttp: insecureHttp ?? context.insecureHttp ?? false, requestTimeout: requestTimeout
         )
+    }
+
+    /// Whether `name` is a DNS-1123 label, as Kubernetes requires of a namespace.
+    static func isValidNamespace(_ name: String) -> Bool {
+        name.utf8.count <= 63 && name.wholeMatch(of: /[a-z0-9]([-a-z0-9]*[a-z0-9])?/) != nil
     }
 
     /// Runs `body` with a generated client of the control plane and shuts the HTTP client down afterwards.

@@ -8,6 +8,8 @@ import ToolboxAPI
 
 /// The connection options resolved from the command line, the environment and the config file's context.
 struct ConnectionSettings {
+    /// The namespace sent with every request (`?namespace=`); nil: the operator's own.
+    let namespace: String?
     let host: String
     let port: Int
     /// PEM options given on the command line.
@@ -80,7 +82,7 @@ struct ConnectionSettings {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let recorder = ResponseRecorder()
         let transport = AsyncHTTPClientTransport(configuration: .init(client: http, timeout: .seconds(requestTimeout)))
-        let client = Client(serverURL: serverURL, transport: transport, middlewares: [recorder])
+        let client = Client(serverURL: serverURL, transport: transport, middlewares: [recorder] + (namespace.map { [NamespaceQuery(namespace: $0)] } ?? []))
         let session = ControlPlaneSession(client: client, serverURL: serverURL, recorder: recorder)
         do {
             let result = try await body(session)

@@ -64,6 +64,21 @@ final class ResponseRecorder: ClientMiddleware {
     }
 }
 
+/// Adds `namespace=<name>` to the query of every control-plane request: the operator then serves it in that namespace.
+struct NamespaceQuery: ClientMiddleware {
+    let namespace: String
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        let path = request.path ?? "/"
+        request.path = path + (path.contains("?") ? "&" : "?") + "namespace=\(namespace)"
+        return try await next(request, body, baseURL)
+    }
+}
+
 /// A generated control-plane client with its HTTP client and the recorder of raw answers.
 struct ControlPlaneSession: Sendable {
     /// The generated client.

@@ -16,7 +16,7 @@ struct DeploymentsCommand: AsyncParsableCommand {
     struct List: ControlPlaneCommand {
         var subject: Subject { .names(kind: "FlinkDeployment") }
         static let configuration = CommandConfiguration(
-            abstract: "List the FlinkDeployments of the operator's namespace.",
+            abstract: "List the FlinkDeployments of a namespace (--namespace, by default the operator's own).",
             discussion: """
                 Examples:
                   flinkctl deployments list -o table

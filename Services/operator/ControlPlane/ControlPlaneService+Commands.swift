@@ -18,14 +18,14 @@ extension ControlPlaneService {
 
     func createDeployment(_ name: String, spec: Components.Schemas.FlinkDeploymentSpec) async throws {
         try validate(name, "deployment")
-        let metadata = ObjectMeta(name: name, namespace: cache.namespace, labels: ToolboxLabels.cluster(name))
+        let metadata = ObjectMeta(name: name, namespace: namespace, labels: ToolboxLabels.cluster(name))
         let created = try await client.create(FlinkDeployment(metadata: metadata, spec: spec))
         await awaitCache(cache.deployments, reflecting: created)
     }
 
     func createCluster(_ name: String, spec: Components.Schemas.FlinkClusterSpec) async throws {
         try validate(name, "cluster")
-        let metadata = ObjectMeta(name: name, namespace: cache.namespace, labels: ToolboxLabels.cluster(name))
+        let metadata = ObjectMeta(name: name, namespace: namespace, labels: ToolboxLabels.cluster(name))
         let created = try await client.create(FlinkCluster(metadata: metadata, spec: spec))
         await awaitCache(cache.clusters, reflecting: created)
     }
@@ -36,7 +36,7 @@ extension ControlPlaneService {
         var spec = spec
         spec.clusterName = cluster
         let name = ResourceNames.flinkJob(cluster: cluster, job: job)
-        let metadata = ObjectMeta(name: name, namespace: cache.namespace, labels: ToolboxLabels.job(cluster: cluster, job: job))
+        let metadata = ObjectMeta(name: name, namespace: namespace, labels: ToolboxLabels.job(cluster: cluster, job: job))
         let created = try await client.create(FlinkJob(metadata: metadata, spec: spec))
         await awaitCache(cache.jobs, reflecting: created)
     }
@@ -44,7 +44,7 @@ extension ControlPlaneService {
     /// Replaces the spec of an object, re-reading it when a concurrent write wins.
     func replaceSpec<Kind: ResourceKind>(_ type: SpecResource<Kind>.Type, name: String, spec: Kind.Spec) async throws {
         for attempt in 1...3 {
-            var object = try await client.get(type, name: name, namespace: cache.namespace)
+            var object = try await client.get(type, name: name, namespace: namespace)
             object.spec = spec
             do {
                 let updated = try await client.update(object)
@@ -57,7 +57,7 @@ extension ControlPlaneService {
     }
 
     func delete<Object: KubeResource>(_ type: Object.Type, name: String) async throws {
-        try await client.delete(type, name: name, namespace: cache.namespace)
+        try await client.delete(type, name: name, namespace: namespace)
         if let store = cache.store(of: type) { await awaitCache(store, deleting: name) }
     }
 
@@ -78,7 +78,7 @@ extension ControlPlaneService {
     /// Waits until the object `name` is gone from `store`. Finalizers can keep it a little longer (its status then
     /// shows it terminating); the wait is bounded by `readYourWritesTimeout`, and the delete succeeded either way.
     func awaitCache<Object: KubeResource>(_ store: ObjectStore<Object>, deleting name: String) async {
-        _ = await store.wait(for: cache.key(name), timeout: Self.readYourWritesTimeout) { $0 == nil }
+        _ = await store.wait(for: cache.key(name, in: namespace), timeout: Self.readYourWritesTimeout) { $0 == nil }
     }
 
     /// Whether `cached` is `target` or newer. resourceVersions are opaque, but every API server this operator talks
@@ -99,12 +99,12 @@ extension ControlPlaneService {
             Self.annotationPrefix + "action-timestamp": .string(String(Int64(now().timeIntervalSince1970 * 1000))),
         ]
         if let withoutSavepoint { annotations[Self.annotationPrefix + "without-savepoint"] = .string(withoutSavepoint ? "true" : "false") }
-        _ = try await client.patch(type, name: name, namespace: cache.namespace, patch: .merge(["metadata": ["annotations": .object(annotations)]]))
+        _ = try await client.patch(type, name: name, namespace: namespace, patch: .merge(["metadata": ["annotations": .object(annotations)]]))
     }
 
     /// Sets the replicas of a scale subresource.
     func scale<Object: KubeResource>(_ type: Object.Type, name: String, to replicas: Int32, what: String) async throws {
         guard replicas >= 0 else { throw ControlPlaneError.badRequest("\(what) must be 0 or more, got \(replicas)") }
-        _ = try await client.scale(type, name: name, namespace: cache.namespace, replicas: Int(replicas))
+        _ = try await client.scale(type, name: name, namespace: namespace, replicas: Int(replicas))
     }
 }

@@ -15,7 +15,7 @@ struct SupervisorGateway: Sendable {
 
     /// A generated client of the supervisor of `cluster`.
     func client(for cluster: String) throws -> Client {
-        guard let address = cache.supervisorAddress(of: cluster) else {
+        guard let address = cache.supervisorAddress(of: cluster, in: RequestNamespace.current) else {
             throw ControlPlaneError.unavailable("no running supervisor for cluster \(cluster)")
         }
         let host = address.contains(":") ? "[\(address)]" : address
