@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
+        // The address of Swift Concurrency's global-executor hook, found by the linker (ServiceKit.GlobalExecutor).
+        .target(name: "ConcurrencyHook", path: "Shared/ConcurrencyHook"),
         // Generated Codable types, client and server stubs from openapi/toolbox.yaml (build plugin).
         .target(
             name: "ToolboxAPI",
@@ -89,6 +91,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
+                "ConcurrencyHook",
                 "ToolboxAPI",
                 "ToolboxCore",
                 "KubeModels",
@@ -126,7 +129,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Services/operator",
-            swiftSettings: strict
+            swiftSettings: strict,
         ),
         // The supervisor's controller (observe, decide, store, execute), cache, metrics and API handlers, behind
         // KubeAPI and FlinkAPI, so tests can drive it with scripted fakes.
