@@ -10,7 +10,6 @@ import SupervisorKit
 import ToolboxCore
 
 /// The `supervisor` executable: runs the state machines of one FlinkCluster and its jobs.
-@main
 struct SupervisorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "supervisor",
