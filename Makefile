@@ -320,6 +320,7 @@ images: images-deps
 ## images-test: run each image as a real container (Tests/images): non-root UID, read-only root filesystem, /version,
 ## SIGTERM exits within 5 s, no libswift* in ldd, the Swift packages' versions recorded (same as this machine's)
 images-test: images deps
+	$(PYTHON) -m pytest Tools/docker/tests -q -p no:cacheprovider
 	eval "$$(bash Tools/docker/images.sh env)" && $(PYTHON) -m pytest Tests/images -q -p no:cacheprovider -rA
 
 ## images-check: build each deploy/docker/*.Dockerfile's executable the way its build stage does (release, static Swift

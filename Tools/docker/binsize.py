@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""What an executable's bytes are: symbols and debug information (what `strip` removes), Foundation's ICU data
-(the `icudt*_dat` array of the statically linked _FoundationICU), machine code (.text) and the rest (read-only data,
-Swift metadata, unwind tables, relocations). Reads `objdump -h` (section sizes) and `nm -S` (the ICU array).
+"""What an executable's bytes are: symbols and debug information (what `strip` removes: the size minus that of a
+stripped copy), Foundation's ICU data (the `icudt*_dat` array of the statically linked _FoundationICU), machine code
+(.text) and the rest (read-only data, Swift metadata, unwind tables, relocations). Reads `objdump -h` (section sizes),
+`nm -S` (the ICU array) and `strip -o` (a stripped copy in a temporary folder).
 
 Usage: python3 Tools/docker/binsize.py BINARY...   (unstripped binaries; one line each, sizes in MB)
 """
@@ -11,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SECTION = re.compile(r"^\s*\d+\s+(\S+)\s+([0-9a-fA-F]+)\s")
@@ -27,8 +29,8 @@ def icu_bytes(nm_s: str) -> int:
     return sum(int(m.group(1), 16) for m in map(ICU_SYMBOL.match, nm_s.splitlines()) if m)
 
 
-def breakdown(file_size: int, sizes: dict[str, int], icu: int) -> dict[str, int]:
-    symbols = sum(size for name, size in sizes.items() if name in (".symtab", ".strtab") or name.startswith(".debug"))
+def breakdown(file_size: int, stripped_size: int, sizes: dict[str, int], icu: int) -> dict[str, int]:
+    symbols = file_size - stripped_size
     code = sizes.get(".text", 0)
     return {"file": file_size, "symbols": symbols, "icu": icu, "code": code,
             "other": max(file_size - symbols - icu - code, 0)}
@@ -36,7 +38,11 @@ def breakdown(file_size: int, sizes: dict[str, int], icu: int) -> dict[str, int]
 
 def describe(path: Path) -> str:
     run = lambda *argv: subprocess.run(argv, capture_output=True, text=True, check=True).stdout  # noqa: E731
-    parts = breakdown(os.path.getsize(path), sections(run("objdump", "-h", str(path))), icu_bytes(run("nm", "-S", str(path))))
+    with tempfile.TemporaryDirectory() as folder:
+        run("strip", "-o", f"{folder}/stripped", str(path))
+        stripped = os.path.getsize(f"{folder}/stripped")
+    parts = breakdown(os.path.getsize(path), stripped, sections(run("objdump", "-h", str(path))),
+                      icu_bytes(run("nm", "-S", str(path))))
     mb = {k: v / 1e6 for k, v in parts.items()}
     return (f"{path.name:<11} {mb['file']:6.1f} MB unstripped = symbols+debug {mb['symbols']:5.1f} + ICU data {mb['icu']:5.1f}"
             f" + code {mb['code']:5.1f} + other {mb['other']:5.1f} (stripped {mb['file'] - mb['symbols']:5.1f} MB)")

@@ -28,6 +28,6 @@ def test_sections_and_icu():
 
 
 def test_breakdown_adds_up():
-    parts = binsize.breakdown(0x3600, binsize.sections(OBJDUMP), 0x400)
+    parts = binsize.breakdown(0x3600, 0x3000, binsize.sections(OBJDUMP), 0x400)
     assert parts["symbols"] == 0x600 and parts["code"] == 0x1000 and parts["icu"] == 0x400
     assert parts["symbols"] + parts["icu"] + parts["code"] + parts["other"] == 0x3600
