@@ -323,16 +323,7 @@ images-test: images deps
 	$(PYTHON) -m pytest Tools/docker/tests -q -p no:cacheprovider
 	eval "$$(bash Tools/docker/images.sh env)" && $(PYTHON) -m pytest Tests/images -q -p no:cacheprovider -rA
 
-## images-check: build each deploy/docker/*.Dockerfile's executable the way its build stage does (release, static Swift
-## stdlib, in .cache/docker-build; no Docker engine needed), then run it as the image's non-root USER: no libswift* in
-## ldd, /version answers, SIGTERM stops it; the all-in-one flinkctl image ships operator, supervisor and bootstrap
-## beside flinkctl, and `flinkctl <server> run --help` / `flinkctl <server> run ...` run them
-## (Tools/docker/build-like-dockerfile.py; a clean build takes several minutes)
-.PHONY: images-check
-images-check:
-	$(PYTHON) Tools/docker/build-like-dockerfile.py
-
-test: deps lint contract monitoring flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-check
+test: deps lint contract monitoring flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-test
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 
