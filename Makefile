@@ -311,16 +311,26 @@ E2E_MATRIX_ATTEMPT ?= 1.12.5 1.11.4
 e2e-matrix: build
 	E2E_MATRIX_VERSIONS="$(E2E_MATRIX_VERSIONS)" E2E_MATRIX_ATTEMPT="$(E2E_MATRIX_ATTEMPT)" $(PYTHON) Tools/flink/e2e_matrix.py
 
-## images-check: build each deploy/docker/*.Dockerfile's executable the way its build stage does (release, static Swift
-## stdlib, in .cache/docker-build; no Docker engine needed), then run it as the image's non-root USER: no libswift* in
-## ldd, /version answers, SIGTERM stops it; the all-in-one flinkctl image ships operator, supervisor and bootstrap
-## beside flinkctl, and `flinkctl <server> run --help` / `flinkctl <server> run ...` run them
-## (Tools/docker/build-like-dockerfile.py; a clean build takes several minutes)
-.PHONY: images-check
-images-check:
-	$(PYTHON) Tools/docker/build-like-dockerfile.py
+## images-deps: podman, buildah, runc, netavark and debootstrap from Debian's apt (once; Tools/docker/images.sh)
+.PHONY: images-deps images images-test
+images-deps:
+	bash Tools/docker/images.sh deps
 
-test: deps lint contract monitoring flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-check
+## images: the four deploy/docker/*.Dockerfile images built with podman as localhost/flink-k8s-toolbox-<name>:<version>,
+## all in .cache/containers: local base images made once (Debian by debootstrap, the Swift builder with this machine's
+## toolchain; no registry), then the images with one release build shared through a cache mount (flinkctl's build
+## compiles all four products, the others reuse it); prints the time, each image's size and what its binaries weigh
+images: images-deps
+	bash Tools/docker/images.sh build
+
+## images-test: run each image as a real container (Tests/images): non-root UID, read-only root filesystem, /version,
+## SIGTERM exits within 5 s, no libswift* in ldd, the Swift packages' versions recorded (same as this machine's); and
+## the operator image on the host network running the demo FlinkDeployment on localkube (real Flink) until Started
+images-test: images deps flink-deps
+	$(PYTHON) -m pytest Tools/docker/tests -q -p no:cacheprovider
+	eval "$$(bash Tools/docker/images.sh env)" && $(PYTHON) -m pytest Tests/images -q -p no:cacheprovider -rA
+
+test: deps lint contract monitoring flink-deps localkube-test helm-test readme-test manual-test schemathesis e2e-test chaos images-test
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 

@@ -1,8 +1,8 @@
 # Image of the toolbox's bootstrap: built with the Swift toolchain, run from a small Debian base as a non-root user.
 # Build from the repository root: docker build -f deploy/docker/bootstrap.Dockerfile -t flink-k8s-toolbox-bootstrap .
-FROM swift:6.2-bookworm AS build
+FROM swift:6.3-bookworm AS build
 # Every target `path:` in Package.swift is copied in (test targets and flinkctl included), or the
-# manifest does not load (Tools/docker/build-like-dockerfile.py checks this and builds the stage without Docker).
+# manifest does not load.
 WORKDIR /src
 COPY Package.swift ./
 COPY openapi ./openapi
@@ -10,8 +10,15 @@ COPY Shared ./Shared
 COPY Services ./Services
 COPY Tools/flinkctl ./Tools/flinkctl
 COPY Tests ./Tests
-RUN swift build -c release --product bootstrap --static-swift-stdlib \
- && install -D "$(swift build -c release --show-bin-path)/bootstrap" /out/bootstrap
+# .build is a build cache shared by the four images (one id): SwiftPM's checkouts and the release build of every
+# product outlive each `build`, so the images share one compile of the dependency tree (BuildKit or buildah/podman).
+# The binaries are stripped (`make images` prints what the symbols weigh); Package.resolved, made by this build's
+# resolution, goes into the image as the record of the Swift packages' versions.
+RUN --mount=type=cache,id=flink-k8s-toolbox-release,target=/src/.build \
+    swift build -c release --product bootstrap --static-swift-stdlib \
+ && install -D "$(swift build -c release --show-bin-path)/bootstrap" /out/bootstrap \
+ && strip /out/bootstrap \
+ && install -D -m 644 Package.resolved /out/Package.resolved
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -19,6 +26,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home toolbox
 COPY --from=build /out/bootstrap /usr/local/bin/bootstrap
+COPY --from=build /out/Package.resolved /usr/local/share/flink-k8s-toolbox/Package.resolved
 USER 10001
 EXPOSE 4446 8080
 ENTRYPOINT ["/usr/local/bin/bootstrap"]
