@@ -34,8 +34,15 @@ public final class KubeClient: Sendable {
         requests = HTTPClient(eventLoopGroupProvider: .singleton, configuration: requestConfiguration)
         var watchConfiguration = HTTPClient.Configuration(tlsConfiguration: tls, timeout: .init(connect: .seconds(10), read: nil))
         watchConfiguration.httpVersion = .http1Only
+        // A watch holds its HTTP/1.1 connection for as long as it streams, so the pool must never make one wait for a
+        // free connection: with the default limit (8 per host) the ninth watch (an operator managing two namespaces
+        // runs twelve) waited until its connect timeout, again and again, and its namespace went unwatched.
+        watchConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.maximumWatches)
         watches = HTTPClient(eventLoopGroupProvider: .singleton, configuration: watchConfiguration)
     }
+
+    /// How many watches one client can stream at once (one connection each).
+    public static let maximumWatches = 4096
 
     /// Closes the connections; call once before the client goes away.
     public func shutdown() async throws {

@@ -37,6 +37,31 @@ struct KubeClientWatchTests {
         }
     }
 
+    @Test("sixteen watches at once all stream: a watch holds its HTTP/1.1 connection, so none may wait for a free one")
+    func manyConcurrentWatches() async throws {
+        // An operator managing several namespaces runs six watches per namespace; with AsyncHTTPClient's default pool
+        // (8 connections per host) the ninth waited for one of the others to end, and its namespace went unwatched.
+        try await withLocalKube { _, client in
+            let list = try await client.list(ConfigMap.self)
+            let options = WatchOptions(namespace: "default", resourceVersion: list.metadata.resourceVersion)
+            let delivered = ChangeLog()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        // Each watch stays open after the event (as a reflector's does) until the group is cancelled.
+                        for try await event in client.watch(ConfigMap.self, options: options) where event.object?.metadata.name == "ping" {
+                            delivered.record(ObjectKey(namespace: "default", name: "ping"))
+                        }
+                    }
+                }
+                _ = try await client.create(configMap("ping", data: [:]))
+                let all = await eventually(within: 20) { delivered.all.count == 16 }
+                #expect(all, "\(delivered.all.count) of 16 watches delivered the new ConfigMap")
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test("a watch from an expired resourceVersion fails with gone")
     func expiredWatch() async throws {
         try await withLocalKube { server, client in
