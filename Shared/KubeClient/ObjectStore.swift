@@ -24,7 +24,6 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
         /// The secondary index: value -> keys of the objects the index function maps to it.
         var index: [String: Set<ObjectKey>] = [:]
         var resourceVersion: String?
-        var synced = false
         /// The namespaces whose list has been loaded; `nil` stands for a cluster-wide list.
         var listedNamespaces: Set<String?> = []
         var waiters: [Int: Waiter] = [:]
@@ -89,7 +88,7 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
     public func snapshot() -> [ObjectKey: Object] { state.withLock { $0.objects }.mapValues(\.object) }
 
     /// Whether the first list has been loaded.
-    public var hasSynced: Bool { state.withLock { $0.synced } }
+    public var hasSynced: Bool { state.withLock { !$0.listedNamespaces.isEmpty } }
 
     /// Whether the list of each of `namespaces` (`nil`: a cluster-wide list) has been loaded: a store shared by the
     /// reflectors of several namespaces is synced only when all of them have listed.
@@ -166,7 +165,6 @@ public final class ObjectStore<Object: KubeResource>: Sendable {
             }
             state.objects = fresh
             state.resourceVersion = resourceVersion
-            state.synced = true
             state.listedNamespaces.insert(namespace)
             return (changed, state.satisfied(changed))
         }
