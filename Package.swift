@@ -184,7 +184,7 @@ let package = Package(
         .executableTarget(
             name: "Flinkctl",
             dependencies: [
-                "ToolboxAPI", "ServiceKit",
+                "ToolboxAPI", "ServiceKit", "ToolboxCore",
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ToolboxCore
 
 extension ConfigCommand {
     /// `set-context NAME [options]`: creates a context or changes the options given.
@@ -36,7 +37,7 @@ extension ConfigCommand {
 
         func validate() throws {
             guard !name.isEmpty else { throw ValidationError("the context name must not be empty") }
-            if let namespace, !ConnectionOptions.isValidNamespace(namespace) {
+            if let namespace, !ResourceNames.isValidName(namespace) {
                 throw ValidationError("invalid namespace '\(namespace)': use lower-case letters, digits and '-', at most 63")
             }
             if let port, !(1...65535).contains(port) { throw ValidationError("--port must be between 1 and 65535, got \(port)") }

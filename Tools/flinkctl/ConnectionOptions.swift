@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ToolboxCore
 
 /// Where the operator's control plane listens and how to prove who we are: mutual TLS with PEM files or with the
 /// original's PKCS#12 keystore and truststore, or plain HTTP. Options left out come from the `FLINKCTL_*` variables,
@@ -52,7 +53,7 @@ struct ConnectionOptions: ParsableArguments {
     func validate() throws {
         let settings = try settings()
         guard (1...65535).contains(settings.port) else { throw ValidationError("--port must be between 1 and 65535, got \(settings.port)") }
-        if let namespace = settings.namespace, !Self.isValidNamespace(namespace) {
+        if let namespace = settings.namespace, !ResourceNames.isValidName(namespace) {
             throw ValidationError("invalid namespace '\(namespace)': use lower-case letters, digits and '-', at most 63")
         }
         guard requestTimeout > 0 else { throw ValidationError("--request-timeout must be positive") }
@@ -77,11 +78,6 @@ struct ConnectionOptions: ParsableArguments {
             truststorePath: truststorePath ?? stores.truststorePath, truststoreSecret: truststoreSecret ?? stores.truststoreSecret,
             insecureHttp: insecureHttp ?? context.insecureHttp ?? false, requestTimeout: requestTimeout
         )
-    }
-
-    /// Whether `name` is a DNS-1123 label, as Kubernetes requires of a namespace.
-    static func isValidNamespace(_ name: String) -> Bool {
-        name.utf8.count <= 63 && name.wholeMatch(of: /[a-z0-9]([-a-z0-9]*[a-z0-9])?/) != nil
     }
 
     /// Runs `body` with a generated client of the control plane and shuts the HTTP client down afterwards.
