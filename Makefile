@@ -281,7 +281,7 @@ unit:
 	swift test --skip-build $(SWIFT_BUILD_FLAGS) --filter '$(UNIT_FILTER)'
 
 ## lint: the Swift sources are formatted as .swift-format says (`make format` rewrites them)
-SWIFT_SOURCES := Package.swift Shared Services Tools/flinkctl Tests
+SWIFT_SOURCES := Package.swift Shared Services Executables Tools/flinkctl Tests
 .PHONY: lint format
 lint:
 	swift format lint --strict --recursive --parallel $(SWIFT_SOURCES)

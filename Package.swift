@@ -10,10 +10,12 @@ let package = Package(
     name: "flink-k8s-toolbox",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "operator", targets: ["Operator"]),
-        .executable(name: "supervisor", targets: ["Supervisor"]),
-        .executable(name: "bootstrap", targets: ["Bootstrap"]),
-        .executable(name: "flinkctl", targets: ["Flinkctl"]),
+        .executable(name: "operator", targets: ["OperatorExecutable"]),
+        .executable(name: "supervisor", targets: ["SupervisorExecutable"]),
+        .executable(name: "bootstrap", targets: ["BootstrapExecutable"]),
+        .executable(name: "flinkctl", targets: ["FlinkctlExecutable"]),
+        // flinkctl, operator, supervisor and bootstrap in one executable, for the all-in-one flinkctl image.
+        .executable(name: "flink-k8s-toolbox", targets: ["ToolboxExecutable"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
@@ -114,7 +116,7 @@ let package = Package(
             path: "Shared/ServiceKit",
             swiftSettings: strict
         ),
-        .executableTarget(
+        .target(
             name: "Operator",
             dependencies: [
                 "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient",
@@ -143,7 +145,7 @@ let package = Package(
             path: "Shared/SupervisorKit",
             swiftSettings: strict
         ),
-        .executableTarget(
+        .target(
             name: "Supervisor",
             dependencies: [
                 "SupervisorKit", "ServiceKit", "ToolboxAPI", "ToolboxCore", "KubeClient", "FlinkClient",
@@ -166,7 +168,7 @@ let package = Package(
             path: "Shared/BootstrapKit",
             swiftSettings: strict
         ),
-        .executableTarget(
+        .target(
             name: "Bootstrap",
             dependencies: [
                 "BootstrapKit", "ServiceKit", "ToolboxAPI", "ToolboxCore", "FlinkClient",
@@ -181,7 +183,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // The command-line client of the control plane, on the generated client.
-        .executableTarget(
+        .target(
             name: "Flinkctl",
             dependencies: [
                 "ToolboxAPI", "ServiceKit", "ToolboxCore",
@@ -196,6 +198,18 @@ let package = Package(
             path: "Tools/flinkctl",
             swiftSettings: strict
         ),
+        // The executables: each a main.swift that runs its program's library.
+        .executableTarget(
+            name: "OperatorExecutable", dependencies: ["Operator"], path: "Executables/operator", swiftSettings: strict),
+        .executableTarget(
+            name: "SupervisorExecutable", dependencies: ["Supervisor"], path: "Executables/supervisor", swiftSettings: strict),
+        .executableTarget(
+            name: "BootstrapExecutable", dependencies: ["Bootstrap"], path: "Executables/bootstrap", swiftSettings: strict),
+        .executableTarget(
+            name: "FlinkctlExecutable", dependencies: ["Flinkctl"], path: "Executables/flinkctl", swiftSettings: strict),
+        .executableTarget(
+            name: "ToolboxExecutable", dependencies: ["Operator", "Supervisor", "Bootstrap", "Flinkctl"],
+            path: "Executables/flink-k8s-toolbox", swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: [

@@ -10,7 +10,6 @@ import ServiceLifecycle
 import ToolboxAPI
 
 /// The `bootstrap` executable: uploads one job's JAR to its cluster, runs it, and reports the Flink job id.
-@main
 struct BootstrapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bootstrap",

@@ -64,3 +64,17 @@ class Container:
 
     def running(self) -> bool:
         return bool(state(self.name)["Running"])
+
+
+class MountedImage:
+    """An image's root filesystem mounted on the machine (`podman image mount`, root only), to read files of images
+    that have no shell or `cat` (distroless)."""
+
+    def __init__(self, reference: str):
+        self.reference = reference
+
+    def __enter__(self) -> Path:
+        return Path(podman("image", "mount", self.reference).stdout.strip())
+
+    def __exit__(self, *_) -> None:
+        podman("image", "unmount", self.reference, check=False)

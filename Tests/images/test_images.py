@@ -1,10 +1,12 @@
 """The four images of deploy/docker, built by `make images` with podman, run as real containers: a read-only root
-filesystem, the Dockerfile's non-root USER, no Swift runtime library in `ldd`, /version answers (servers), SIGTERM
-stops them within 5 s, and each records the Swift packages' versions its build resolved (the same as the machine's).
+filesystem, the Dockerfile's non-root USER, no Swift runtime library among the libraries the image's own dynamic loader
+resolves, no shell, /version answers (servers), SIGTERM stops them within 5 s, each records the Swift packages'
+versions its build resolved (the same as the machine's), and each is under the size budget.
 Run by `make images-test` (podman's settings from Tools/docker/images.sh env)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -14,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from podman import REPO, Container, image, logs, podman, state, version, wait_for
+from podman import REPO, Container, MountedImage, image, logs, podman, state, version, wait_for
 
 SERVERS = ("operator", "supervisor", "bootstrap")
 UID = 10001  # USER of every Dockerfile
 STOP_SECONDS = 5.0
+SIZE_BUDGET_MB = 150  # issue #18: each image under 150 MB
+LOADER = "/lib64/ld-linux-x86-64.so.2"  # glibc's dynamic loader: `--list` is what ldd prints
 RESOLVED = "/usr/local/share/flink-k8s-toolbox/Package.resolved"
 
 
@@ -61,11 +65,37 @@ def server_options(server: str) -> tuple[list[str], int]:
 @pytest.mark.parametrize("name", ["flinkctl", *SERVERS])
 def test_no_swift_runtime_library_and_packages_recorded(name):
     for executable in executables(name):
-        result = podman("run", "--rm", "--read-only", "--network", "none", "--entrypoint", "ldd", image(name),
-                        f"/usr/local/bin/{executable}")
+        result = podman("run", "--rm", "--read-only", "--network", "none", "--entrypoint", LOADER, image(name),
+                        "--list", f"/usr/local/bin/{executable}")
         assert "libswift" not in result.stdout, f"{name}: {executable} links the Swift runtime:\n{result.stdout}"
-    pins = json.loads(podman("run", "--rm", "--network", "none", "--entrypoint", "cat", image(name), RESOLVED).stdout)
+        assert "not found" not in result.stdout, f"{name}: {executable} misses a library:\n{result.stdout}"
+        assert "libstdc++" in result.stdout, f"{name}: {executable}: unexpected loader output:\n{result.stdout}"
+    with MountedImage(image(name)) as root:
+        pins = json.loads((root / RESOLVED.lstrip("/")).read_text())
     assert host_pins() == {pin["identity"]: pin["state"] for pin in pins["pins"]}, "the image resolved other versions"
+
+
+@pytest.mark.parametrize("name", ["flinkctl", *SERVERS])
+def test_no_shell_and_size_within_budget(name):
+    """The runtime base is distroless: no shell to exec into, and the executable is most of the image."""
+    shell = podman("run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", image(name), "-c", "true", check=False)
+    assert shell.returncode != 0, f"{name}: /bin/sh runs in the image"
+    size = int(podman("image", "inspect", "--format", "{{.Size}}", image(name)).stdout) / 1e6
+    print(f"{image(name)}: {size:.1f} MB")
+    assert size < SIZE_BUDGET_MB, f"{name}: {size:.1f} MB, over the budget of {SIZE_BUDGET_MB} MB"
+
+
+def test_all_in_one_image_is_one_executable():
+    """flinkctl, operator, supervisor and bootstrap of the all-in-one image are links to one flink-k8s-toolbox."""
+    with MountedImage(image("flinkctl")) as root:
+        bin_dir = root / "usr/local/bin"
+        assert (bin_dir / "flink-k8s-toolbox").is_file() and not (bin_dir / "flink-k8s-toolbox").is_symlink()
+        for program in executables("flinkctl"):
+            assert os.readlink(bin_dir / program) == "flink-k8s-toolbox", f"{program} is not a link to flink-k8s-toolbox"
+    for program in SERVERS:  # each link runs its own program
+        result = podman("run", "--rm", "--read-only", "--network", "none", "--entrypoint", f"/usr/local/bin/{program}",
+                        image("flinkctl"), "--help")
+        assert f"usage: {program}" in result.stdout.lower(), result.stdout
 
 
 def host_pins() -> dict:

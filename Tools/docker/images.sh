@@ -15,7 +15,11 @@ export TMPDIR=$STATE/tmp   # buildah keeps RUN --mount=type=cache directories un
 BASE=localhost/debian:bookworm-slim
 # The builder is the machine's own toolchain (Swift 6.3.1) on the Debian base; the Dockerfiles' FROM names this tag.
 BUILDER=localhost/swift:6.3-bookworm
-IMAGES=(flinkctl operator supervisor bootstrap)   # flinkctl first: its build stage compiles all four products
+# The runtime base of the four images (their last FROM), made here as the distroless project makes it: the files of
+# these Debian 12 packages, CA certificates, and /etc/passwd and /etc/group with root, nobody and nonroot (65532).
+RUNTIME=gcr.io/distroless/cc-debian12:latest
+RUNTIME_PACKAGES="base-files netbase tzdata libc6 libssl3 libgcc-s1 libgomp1 libstdc++6"
+IMAGES=(flinkctl operator supervisor bootstrap)   # flinkctl first: its build stage compiles every program
 # The Swift builder's Debian packages: those the official swift:*-bookworm image installs.
 BUILDER_PACKAGES="binutils git gnupg2 libc6-dev libcurl4-openssl-dev libedit2 libgcc-12-dev libpython3-dev \
 libsqlite3-0 libstdc++-12-dev libxml2-dev libncurses-dev libz3-dev pkg-config tzdata zlib1g-dev unzip ca-certificates"
@@ -93,7 +97,37 @@ base() {
     buildah commit --quiet "$ctr" "$BUILDER" >/dev/null
     buildah rm "$ctr" >/dev/null
   fi
-  podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$BASE" "$BUILDER" 2>/dev/null || podman images
+  runtime
+  podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$BASE" "$BUILDER" "$RUNTIME" 2>/dev/null || podman images
+}
+
+# The distroless base from Debian packages (no registry is reachable): `apt-get download` in the Debian base, each
+# package's files unpacked with dpkg-deb (no maintainer scripts, no dpkg database: nothing to run them in the image),
+# documentation dropped, then imported as one layer.
+runtime() {
+  exists "$RUNTIME" && return 0
+  local ctr mnt
+  echo "runtime base $RUNTIME: $RUNTIME_PACKAGES + CA certificates"
+  ctr=$(buildah from --pull=never "$BASE")
+  buildah run "$ctr" -- sh -c "set -e; apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends ca-certificates >/dev/null; mkdir -p /debs /rootfs; cd /debs; \
+    apt-get download -qq $RUNTIME_PACKAGES; for deb in *.deb; do dpkg-deb -x \$deb /rootfs; done; \
+    rm -rf /var/lib/apt/lists/*"
+  mnt=$(buildah mount "$ctr")
+  local root=$mnt/rootfs
+  find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
+  rm -rf "$root"/usr/share/{man,info,lintian,locale,bug,common-licenses} "$root/etc/update-motd.d"
+  install -D -m 644 "$mnt/etc/ssl/certs/ca-certificates.crt" "$root/etc/ssl/certs/ca-certificates.crt"
+  printf '%s\n' 'root:x:0:0:root:/root:/sbin/nologin' 'nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin' \
+    'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin' >"$root/etc/passwd"
+  printf '%s\n' 'root:x:0:' 'nobody:x:65534:' 'tty:x:5:' 'staff:x:50:' 'nonroot:x:65532:' >"$root/etc/group"
+  printf '%s\n' 'hosts: files dns' >"$root/etc/nsswitch.conf"
+  install -d -m 700 "$root/root" && install -d -m 700 -o 65532 -g 65532 "$root/home/nonroot"
+  install -d -m 1777 "$root/tmp"
+  tar --numeric-owner -C "$root" -c . | podman import --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' - "$RUNTIME" >/dev/null
+  buildah umount "$ctr" >/dev/null
+  buildah rm "$ctr" >/dev/null
 }
 
 # The toolbox's version (info.version of openapi/toolbox.yaml): the images' tag, as in the README and the charts.
@@ -132,7 +166,7 @@ sizes() {
     podman image inspect --format "localhost/flink-k8s-toolbox-$image:$(version) {{.Size}}" \
       "localhost/flink-k8s-toolbox-$image:$(version)" | awk '{printf "%-45s %6.1f MB\n", $1, $2 / 1e6}'
   done
-  python3 "$REPO/Tools/docker/binsize.py" "$(release_dir)"/{flinkctl,operator,supervisor,bootstrap} || true
+  python3 "$REPO/Tools/docker/binsize.py" "$(release_dir)"/{flink-k8s-toolbox,operator,supervisor,bootstrap} || true
 }
 
 # The shared build cache's release products (unstripped), on the machine: buildah keeps cache mounts under $TMPDIR.

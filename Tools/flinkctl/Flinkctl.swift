@@ -2,7 +2,6 @@ import ArgumentParser
 import ToolboxAPI
 
 /// `flinkctl`: the command-line client of the operator's control plane (section 14 of the behaviour reference).
-@main
 struct Flinkctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flinkctl",

@@ -1,4 +1,4 @@
-# Image of the toolbox's supervisor: built with the Swift toolchain, run from a small Debian base as a non-root user.
+# Image of the toolbox's supervisor: built with the Swift toolchain, run from a distroless Debian base as a non-root user.
 # Build from the repository root: docker build -f deploy/docker/supervisor.Dockerfile -t flink-k8s-toolbox-supervisor .
 FROM swift:6.3-bookworm AS build
 # Every target `path:` in Package.swift is copied in (test targets and flinkctl included), or the
@@ -10,6 +10,7 @@ COPY Shared ./Shared
 COPY Services ./Services
 COPY Tools/flinkctl ./Tools/flinkctl
 COPY Tests ./Tests
+COPY Executables ./Executables
 # .build is a build cache shared by the four images (one id): SwiftPM's checkouts and the release build of every
 # product outlive each `build`, so the images share one compile of the dependency tree (BuildKit or buildah/podman).
 # The binaries are stripped (`make images` prints what the symbols weigh); Package.resolved, made by this build's
@@ -20,14 +21,13 @@ RUN --mount=type=cache,id=flink-k8s-toolbox-release,target=/src/.build \
  && strip /out/supervisor \
  && install -D -m 644 Package.resolved /out/Package.resolved
 
-FROM debian:bookworm-slim
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates=20230311+deb12u1 \
- && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home toolbox
+# The runtime base: distroless "cc" on Debian 12, which holds just what a Swift executable built with
+# --static-swift-stdlib loads (glibc, libstdc++, libgcc_s), CA certificates, tzdata and /etc/passwd: no shell, no package
+# manager. The executable then dominates the image (see README.md, "Build the images").
+FROM gcr.io/distroless/cc-debian12
 COPY --from=build /out/supervisor /usr/local/bin/supervisor
 COPY --from=build /out/Package.resolved /usr/local/share/flink-k8s-toolbox/Package.resolved
-USER 10001
+USER 10001:10001
 EXPOSE 4445 8080
 ENTRYPOINT ["/usr/local/bin/supervisor"]
 CMD ["run"]

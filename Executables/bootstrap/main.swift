@@ -1,0 +1,3 @@
+import Bootstrap
+
+await BootstrapProgram.main()

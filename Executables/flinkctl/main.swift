@@ -1,0 +1,3 @@
+import Flinkctl
+
+await FlinkctlProgram.main()

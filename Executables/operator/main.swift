@@ -1,0 +1,3 @@
+import Operator
+
+await OperatorProgram.main()
