@@ -78,6 +78,15 @@ struct Run: CustomStringConvertible {
     /// Runs the built `flinkctl` binary, or another of the package's executables (beside the test bundle, or in
     /// `.build/debug`), with `stdin` as its standard input (none when nil).
     static func flinkctl(_ arguments: [String], environment: [String: String] = [:], executable: String = "flinkctl", stdin: String? = nil) -> Run {
+        do {
+            return launch(try LaunchedExecutable.executable(executable), arguments, environment: environment, stdin: stdin)
+        } catch {
+            return Run(status: -1, stdout: "", stderr: "cannot run \(executable): \(error)")
+        }
+    }
+
+    /// Runs the executable at `url` (a link to one included), as `flinkctl(_:environment:executable:stdin:)` does.
+    static func launch(_ url: URL, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) -> Run {
         let directory = FileManager.default.temporaryDirectory
         let out = directory.appendingPathComponent("flinkctl-\(UUID().uuidString).out")
         let err = directory.appendingPathComponent("flinkctl-\(UUID().uuidString).err")
@@ -88,7 +97,7 @@ struct Run: CustomStringConvertible {
         _ = FileManager.default.createFile(atPath: input.path, contents: stdin.map { Data($0.utf8) })
         let process = Process()
         do {
-            process.executableURL = try LaunchedExecutable.executable(executable)
+            process.executableURL = url
             process.arguments = arguments
             // No developer's ~/.config/flinkctl/config.yaml: a test names its config file when it uses one.
             let isolated = ["FLINKCTL_CONFIG": directory.appendingPathComponent("flinkctl-no-config/config.yaml").path]
@@ -99,7 +108,7 @@ struct Run: CustomStringConvertible {
             process.standardError = try FileHandle(forWritingTo: err)
             try process.run()
         } catch {
-            return Run(status: -1, stdout: "", stderr: "cannot run \(executable): \(error)")
+            return Run(status: -1, stdout: "", stderr: "cannot run \(url.path): \(error)")
         }
         process.waitUntilExit()
         let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import TestSupport
+import ToolboxAPI
 import Testing
 
 /// The FlinkDeployment spec the operator tests use (two jobs), as JSON.
@@ -229,5 +230,33 @@ struct FlinkctlTests {
         // The operator's own validation answers, with its exit code: the process is the operator, not flinkctl.
         let invalid = Run.flinkctl(["operator", "run", "--namespace=flink-jobs", "--task-timeout=0"])
         #expect(invalid.status == 64 && invalid.stderr.contains("--polling-interval and --task-timeout must be positive"), "\(invalid)")
+    }
+
+    @Test("flink-k8s-toolbox, the all-in-one image's executable, runs the program named by the link it is called through")
+    func allInOneExecutable() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("all-in-one-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = folder.appendingPathComponent("flink-k8s-toolbox")
+        try FileManager.default.copyItem(at: try LaunchedExecutable.executable("flink-k8s-toolbox"), to: binary)
+        for program in ["flinkctl", "operator", "supervisor", "bootstrap"] {  // as in deploy/docker/flinkctl.Dockerfile
+            try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent(program).path, withDestinationPath: "flink-k8s-toolbox")
+        }
+        let link = { (name: String) in folder.appendingPathComponent(name) }
+        let version = Run.launch(link("flinkctl"), ["--version"])
+        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == ToolboxContract.version, "\(version)")
+        for (program, option) in [("operator", "--supervisor-abandon-after"), ("supervisor", "--cluster-name"), ("bootstrap", "--jar-path")] {
+            let direct = Run.launch(link(program), ["run", "--help"])
+            #expect(direct.status == 0 && direct.stdout.contains(option), "\(program): \(direct)")
+            // flinkctl's `<program> run` execs the link beside it, which runs that program
+            let throughFlinkctl = Run.launch(link("flinkctl"), [program, "run", "--help"])
+            #expect(throughFlinkctl.status == 0 && throughFlinkctl.stdout.contains(option), "flinkctl \(program): \(throughFlinkctl)")
+            let named = Run.launch(binary, [program, "run", "--help"])
+            #expect(named.status == 0 && named.stdout.contains(option), "flink-k8s-toolbox \(program): \(named)")
+        }
+        let invalid = Run.launch(link("operator"), ["run", "--namespace=flink-jobs", "--task-timeout=0"])
+        #expect(invalid.status == 64 && invalid.stderr.contains("--polling-interval and --task-timeout must be positive"), "\(invalid)")
+        let unnamed = Run.launch(binary, [])
+        #expect(unnamed.status == 64 && unnamed.stderr.contains("usage: flink-k8s-toolbox"), "\(unnamed)")
     }
 }
