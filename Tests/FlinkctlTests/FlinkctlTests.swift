@@ -1,8 +1,8 @@
 import Foundation
 import KubeClient
 import TestSupport
-import ToolboxAPI
 import Testing
+import ToolboxAPI
 
 /// The FlinkDeployment spec the operator tests use (two jobs), as JSON.
 let demoSpecJSON = """
