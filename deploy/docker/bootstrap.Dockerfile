@@ -19,12 +19,15 @@ RUN --mount=type=cache,id=flink-k8s-toolbox-release,target=/src/.build \
     swift build -c release --product bootstrap --static-swift-stdlib \
  && install -D "$(swift build -c release --show-bin-path)/bootstrap" /out/bootstrap \
  && strip /out/bootstrap \
- && install -D -m 644 Package.resolved /out/Package.resolved
+ && install -D -m 644 Package.resolved /out/Package.resolved \
+ && install -D -m 644 "$(ldd /out/bootstrap | awk '$1 == "libz.so.1" {print $3}')" /out/lib/libz.so.1
 
 # The runtime base: distroless "cc" on Debian 12, which holds just what a Swift executable built with
 # --static-swift-stdlib loads (glibc, libstdc++, libgcc_s), CA certificates, tzdata and /etc/passwd: no shell, no package
-# manager. The executable then dominates the image (see README.md, "Build the images").
+# manager. zlib, which the executable also loads (AsyncHTTPClient's decompression), comes from the build stage, a
+# Debian 12 as well. The executable then dominates the image (see README.md, "Build the images").
 FROM gcr.io/distroless/cc-debian12
+COPY --from=build /out/lib/libz.so.1 /usr/lib/libz.so.1
 COPY --from=build /out/bootstrap /usr/local/bin/bootstrap
 COPY --from=build /out/Package.resolved /usr/local/share/flink-k8s-toolbox/Package.resolved
 USER 10001:10001

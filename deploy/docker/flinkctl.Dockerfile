@@ -28,12 +28,15 @@ RUN --mount=type=cache,id=flink-k8s-toolbox-release,target=/src/.build \
  && install -D "$(swift build -c release --show-bin-path)/flink-k8s-toolbox" /out/bin/flink-k8s-toolbox \
  && strip /out/bin/flink-k8s-toolbox \
  && for program in flinkctl operator supervisor bootstrap; do ln -s flink-k8s-toolbox "/out/bin/$program"; done \
- && install -D -m 644 Package.resolved /out/Package.resolved
+ && install -D -m 644 Package.resolved /out/Package.resolved \
+ && install -D -m 644 "$(ldd /out/bin/flink-k8s-toolbox | awk '$1 == "libz.so.1" {print $3}')" /out/lib/libz.so.1
 
 # The runtime base: distroless "cc" on Debian 12, which holds just what a Swift executable built with
 # --static-swift-stdlib loads (glibc, libstdc++, libgcc_s), CA certificates, tzdata and /etc/passwd: no shell, no package
-# manager. The executable then dominates the image (see README.md, "Build the images").
+# manager. zlib, which the executable also loads (AsyncHTTPClient's decompression), comes from the build stage, a
+# Debian 12 as well. The executable then dominates the image (see README.md, "Build the images").
 FROM gcr.io/distroless/cc-debian12
+COPY --from=build /out/lib/libz.so.1 /usr/lib/libz.so.1
 COPY --from=build /out/bin/ /usr/local/bin/
 COPY --from=build /out/Package.resolved /usr/local/share/flink-k8s-toolbox/Package.resolved
 USER 10001:10001
