@@ -44,7 +44,7 @@ class ContainerRun:
         self.waiting = ("ContainerCreating", "")
         self.readiness = self.liveness = None
         self.killed_by_liveness = False
-        self.podman_name: str | None = None   # the podman container of the running client, if any
+        self.podman_name: str | None = None   # the podman container of the last start, if it was one
         self.image_id = ""
         self.podman_killed_at: float | None = None
 
@@ -160,6 +160,8 @@ class ContainerRun:
             out["lastState"] = {"terminated": self.terminated} if self.terminated else self.last_state
         elif self.terminated is not None:
             out["state"] = {"terminated": self.terminated}
+            if self.podman_name:
+                out["containerID"] = f"podman://{self.podman_name}"
         else:
             reason, message = self.waiting or ("ContainerCreating", "")
             out["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}
