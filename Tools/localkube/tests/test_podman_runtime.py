@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -16,6 +18,8 @@ from localkube.identity import SA_MOUNT
 from localkube.images import ImageMap, build_image
 from localkube.launch import Context
 from localkube.podfs import MissingRef, materialise_volumes
+from lkhelpers import wait_for
+from runtimehelpers import alive, pod, pod_path, start_runtime, wait_phase
 
 
 def test_references_tried():
@@ -200,3 +204,74 @@ def test_without_service_account_the_kubeconfig_files_are_copied(tmp_path):
 def test_a_missing_volume_is_a_missing_ref(tmp_path):
     with pytest.raises(MissingRef):
         podmanrun.volume_mounts({"spec": {}}, {"name": "c", "volumeMounts": [{"name": "v", "mountPath": "/v"}]}, {})
+
+
+# ---- the kubelet with a stand-in podman (tests/fakepodman.py) ------------------------------------------------------
+FAKE = Path(__file__).resolve().parent / "fakepodman.py"
+
+
+def fake_records(folder: Path) -> dict[str, dict]:
+    out = {}
+    for path in folder.glob("*.json"):
+        try:
+            record = json.loads(path.read_text())
+        except ValueError:
+            continue
+        out[record["labels"].get("io.kubernetes.pod.name", record["name"])] = record
+    return out
+
+
+def test_kubelet_runs_podman_images_with_podman_and_others_as_processes(tmp_path, monkeypatch):
+    """Through the stand-in: the pod of an image podman has (fake:1 -> localhost/fake:1) runs `podman run` with the
+    labels, host network and hosts file; the other pod is a process; deletion stops and removes the container; a
+    SIGKILLed localkube's watchdog removes its containers; a start removes the state dir's leftovers."""
+    folder, state = tmp_path / "fake", tmp_path / "state"
+    monkeypatch.setenv("LOCALKUBE_PODMAN", str(FAKE))
+    monkeypatch.setenv("FAKE_PODMAN_DIR", str(folder))
+    monkeypatch.setenv("FAKE_PODMAN_IMAGES", "localhost/fake:1")
+    script = 'echo "ip=$LOCALKUBE_POD_IP kc=$KUBECONFIG"; exec sleep 300'
+    lk = start_runtime(state, "--container-runtime", "podman")
+    leftover = None
+    try:
+        api = lk.client()
+        assert api.post(pod_path("default"), pod("boxed", ["/bin/sh", "-c", script], image="fake:1")).status == 201
+        assert api.post(pod_path("default"), pod("proc", ["/bin/sh", "-c", "echo process; exec sleep 300"])).status == 201
+        boxed = wait_phase(api, "default", "boxed", "Running")
+        wait_phase(api, "default", "proc", "Running")
+        record = wait_for(lambda: fake_records(folder).get("boxed"), 20)
+        uid = boxed["metadata"]["uid"]
+        assert record["name"] == f"lk-{uid}-c-0" and record["image"] == "localhost/fake:1"
+        assert record["labels"]["localkube.state-dir"] == os.path.realpath(state)
+        assert record["labels"]["io.kubernetes.pod.uid"] == uid and record["labels"]["localkube.instance"]
+        assert record["options"]["--network"] == ["host"] and "--rm" in record["options"]
+        assert f"{state}/pods/default_boxed_{uid}/hosts:/etc/hosts:ro" in record["options"]["--volume"]
+        assert "proc" not in fake_records(folder)
+        ids = {name: wait_for(lambda: (api.get(pod_path("default", name)).json["status"].get(
+            "containerStatuses") or [{}])[0].get("containerID"), 20) for name in ("boxed", "proc")}
+        assert ids["boxed"] == f"podman://lk-{uid}-c-0" and ids["proc"].startswith("localkube://")
+        ip = boxed["status"]["podIP"]
+        wait_for(lambda: f"ip={ip} kc=/var/run/localkube/kubeconfig" in api.get(
+            pod_path("default", "boxed") + "/log").raw.decode(), 20)
+
+        assert api.delete(pod_path("default", "boxed")).status == 200
+        wait_for(lambda: api.get(pod_path("default", "boxed")).status == 404, 20)
+        wait_for(lambda: "boxed" not in fake_records(folder) and not alive(record["pid"]), 20)
+
+        assert api.post(pod_path("default"), pod("again", ["/bin/sh", "-c", script], image="fake:1")).status == 201
+        again = wait_for(lambda: fake_records(folder).get("again"), 20)
+        lk.proc.kill()   # SIGKILL: no clean stop, the watchdog removes the container
+        lk.proc.wait()
+        wait_for(lambda: "again" not in fake_records(folder) and not alive(again["pid"]), 20)
+        lk.stop()
+
+        leftover = subprocess.Popen(["sleep", "300"])
+        (folder / "left.json").write_text(json.dumps({"name": "left", "pid": leftover.pid, "labels": {
+            "localkube.state-dir": os.path.realpath(state)}}))
+        lk = start_runtime(state, "--container-runtime", "podman")
+        assert leftover.wait(timeout=20) == -9 and not (folder / "left.json").exists()
+        wait_for(lambda: fake_records(folder).get("again"), 20)   # the pod runs again
+    finally:
+        lk.stop()
+        if leftover is not None and leftover.poll() is None:
+            leftover.kill()
+    wait_for(lambda: not fake_records(folder), 20)
