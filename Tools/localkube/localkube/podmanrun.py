@@ -103,8 +103,12 @@ def find(reference: str, mapped=None) -> PodmanImage | None:
             return None
         if out.returncode != 0:
             continue
-        data = json.loads(out.stdout)
-        data = data[0] if isinstance(data, list) else data
+        try:
+            data = json.loads(out.stdout)
+            data = data[0] if isinstance(data, list) else data
+        except (ValueError, IndexError) as err:
+            log.warning("podman image inspect %s: %s", candidate, err)
+            continue
         config = data.get("Config") or {}
         return PodmanImage(candidate, data.get("Id", ""), list(config.get("Entrypoint") or []),
                            list(config.get("Cmd") or []), config.get("User") or "", mapped)
