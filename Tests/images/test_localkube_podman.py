@@ -137,6 +137,10 @@ def phase(lk: Localkube, name: str, wanted: str, timeout: float = 60) -> dict:
                     timeout, f"pod {name} {wanted}")
 
 
+def ready(pod: dict) -> bool:
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in (pod.get("status") or {}).get("conditions") or [])
+
+
 WEB_SCRIPT = ('echo "greeting=$GREETING"; id -u; echo "secret=$(cat /etc/secret/password)"; '
               'echo "config=$(cat /etc/config/app.conf)"; echo "kubeconfig=$KUBECONFIG"; '
               'echo "resolved=$(getent hosts websvc.default.svc.cluster.local)"; '
@@ -155,6 +159,8 @@ def test_pod_runs_as_a_podman_container(lk, test_image):
                  "securityContext": {"runAsUser": 10001, "runAsGroup": 10001, "runAsNonRoot": True},
                  "containers": [{"name": "main", "image": "localkube-podman-test:1", "args": [WEB_SCRIPT],
                                  "securityContext": {"readOnlyRootFilesystem": True},
+                                 "readinessProbe": {"periodSeconds": 1, "exec": {"command": [
+                                     "/bin/sh", "-c", "echo probed >> /tmp/probes; test -f /tmp/ready"]}},
                                  "volumeMounts": [{"name": "secret", "mountPath": "/etc/secret"},
                                                   {"name": "config", "mountPath": "/etc/config"},
                                                   {"name": "tmp", "mountPath": "/tmp"}]}],
@@ -178,6 +184,14 @@ def test_pod_runs_as_a_podman_container(lk, test_image):
         assert expected in lines, f"{expected!r} not in the log:\n{logs}\n{lk.text()[-3000:]}"
     resolved = next(line for line in lines if line.startswith("resolved="))
     assert resolved.split("=", 1)[1].split()[0] == cluster_ip, f"{resolved} (cluster IP {cluster_ip})"
+
+    # The exec readiness probe runs in the container (`podman exec`): it fails until /tmp/ready exists there (the
+    # emptyDir, a folder of the pod on the host).
+    tmp = lk.state / "pods" / f"default_web_{uid}" / "volumes" / "tmp"
+    lk.until(lambda: (tmp / "probes").exists() and len((tmp / "probes").read_text().split()) >= 2, 30, "probes ran")
+    assert not ready(lk.pod("web")), "Ready before /tmp/ready exists"
+    (tmp / "ready").write_text("")
+    lk.until(lambda: ready(lk.pod("web")), 30, "pod web Ready after /tmp/ready appeared")
 
     # Deletion: SIGTERM reaches the container (its trap prints), which ends well within the grace period (10 s).
     follow = subprocess.Popen(["kubectl", "--kubeconfig", str(lk.kubeconfig), "logs", "-f", "web"],

@@ -137,7 +137,7 @@ class ContainerRun:
                 continue
             prober.collect()
             if prober.due(now):
-                prober.start(pod_ip, self.spec)
+                prober.start(pod_ip, self.spec, self.podman_name)
         if self.liveness is not None and self.liveness.result is False and self.running():
             self.killed_by_liveness = True
             self.signal(signal.SIGKILL)

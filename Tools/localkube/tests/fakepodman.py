@@ -89,6 +89,8 @@ def main(args: list[str]) -> int:
         return 0 if args[2] in IMAGES else 1
     elif args[:2] == ["image", "inspect"]:
         print(json.dumps({"Id": "sha256:fake", "Config": {"Entrypoint": ["/bin/sh", "-c"], "Cmd": ["echo fake"]}}))
+    elif args[:1] == ["exec"]:
+        return subprocess.call(args[2:])
     elif args[:1] == ["run"]:
         return run(args[1:])
     elif args[:1] == ["ps"]:

@@ -19,7 +19,7 @@ from localkube.images import ImageMap, build_image
 from localkube.launch import Context
 from localkube.podfs import MissingRef, materialise_volumes
 from lkhelpers import wait_for
-from runtimehelpers import alive, pod, pod_path, start_runtime, wait_phase
+from runtimehelpers import alive, pod, pod_path, ready, start_runtime, wait_phase
 
 
 def test_references_tried():
@@ -234,7 +234,10 @@ def test_kubelet_runs_podman_images_with_podman_and_others_as_processes(tmp_path
     leftover = None
     try:
         api = lk.client()
-        assert api.post(pod_path("default"), pod("boxed", ["/bin/sh", "-c", script], image="fake:1")).status == 201
+        probed = tmp_path / "probed"
+        probe = {"periodSeconds": 1, "exec": {"command": ["/bin/sh", "-c", f"echo x >> {probed}; false"]}}
+        assert api.post(pod_path("default"), pod("boxed", ["/bin/sh", "-c", script], image="fake:1",
+                                                 container={"readinessProbe": probe})).status == 201
         assert api.post(pod_path("default"), pod("proc", ["/bin/sh", "-c", "echo process; exec sleep 300"])).status == 201
         boxed = wait_phase(api, "default", "boxed", "Running")
         wait_phase(api, "default", "proc", "Running")
@@ -249,6 +252,9 @@ def test_kubelet_runs_podman_images_with_podman_and_others_as_processes(tmp_path
         ids = {name: wait_for(lambda: (api.get(pod_path("default", name)).json["status"].get(
             "containerStatuses") or [{}])[0].get("containerID"), 20) for name in ("boxed", "proc")}
         assert ids["boxed"] == f"podman://lk-{uid}-c-0" and ids["proc"].startswith("localkube://")
+        # its exec probe runs through `podman exec` (and fails: not Ready), where a process's always succeeds
+        wait_for(lambda: probed.exists() and len(probed.read_text().split()) >= 2, 20)
+        assert not ready(api.get(pod_path("default", "boxed")).json)
         ip = boxed["status"]["podIP"]
         wait_for(lambda: f"ip={ip} kc=/var/run/localkube/kubeconfig" in api.get(
             pod_path("default", "boxed") + "/log").raw.decode(), 20)
