@@ -23,6 +23,9 @@ container keeps the pod's semantics:
   (`--group-add`), readOnlyRootFilesystem (`--read-only`), runAsNonRoot (refuses root), capabilities,
   allowPrivilegeEscalation false (no-new-privileges), privileged; `--pull=never`.
 
+Probes and status stay container.py's: httpGet/tcpSocket against the pod IP, `exec` through `podman exec`;
+`containerID` is `podman://<name>`, `imageID` podman's image id.
+
 Lifecycle: each start gets a unique name `lk-<pod uid>-<container>-<restart>` and the labels `localkube.state-dir`,
 `localkube.instance` (one per localkube process) and the CRI's `io.kubernetes.pod.namespace/name/uid` and
 `io.kubernetes.container.name`. SIGTERM to the client reaches the container (podman's sig-proxy), `--stop-timeout`
