@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ def localkube():
         yield run
     finally:
         subprocess.run([str(REPO / "Tools/run-local.sh"), "stop"], cwd=REPO, env=env, capture_output=True, timeout=120)
-        left = containers(run)
+        deadline = time.monotonic() + 30   # (a SIGKILLed localkube's watchdog removes them just after)
+        while (left := containers(run)) and time.monotonic() < deadline:
+            time.sleep(0.5)
         for container in left:
             podman("rm", "-f", "--ignore", "-t", "0", container["Id"], check=False)
         shutil.rmtree(run, ignore_errors=True)
