@@ -325,7 +325,8 @@ images: images-deps
 
 ## images-test: run each image as a real container (Tests/images): non-root UID, read-only root filesystem, /version,
 ## SIGTERM exits within 5 s, no libswift* in ldd, the Swift packages' versions recorded (same as this machine's); and
-## the operator image on the host network running the demo FlinkDeployment on localkube (real Flink) until Started
+## the operator image on the host network running the demo FlinkDeployment on localkube (real Flink) until Started, with
+## localkube's --container-runtime podman running the supervisor and bootstrap pods from their images
 images-test: images deps flink-deps
 	$(PYTHON) -m pytest Tools/docker/tests -q -p no:cacheprovider
 	eval "$$(bash Tools/docker/images.sh env)" && $(PYTHON) -m pytest Tests/images -q -p no:cacheprovider -rA

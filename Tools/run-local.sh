@@ -5,8 +5,9 @@
 # behind Service flink-operator, and the demo
 # FlinkDeployment (Tools/localkube/demo/demo.yaml). Ctrl-C (or `make stop` = `Tools/run-local.sh stop`) stops
 # localkube, which stops every pod. RUN_DETACH=1 returns after the setup and leaves everything running.
-# LOCALKUBE_IMAGE_MAP=FILE adds an image map (see Tools/localkube/README.md). RUN_INSTALL=0 (with RUN_DETACH=1)
-# starts localkube alone.
+# LOCALKUBE_IMAGE_MAP=FILE adds an image map (see Tools/localkube/README.md). LOCALKUBE_CONTAINER_RUNTIME=podman runs
+# every pod whose image is in podman's storage (e.g. `make images`) as a podman container, the others as processes
+# (then no $BIN_DIR/operator is required). RUN_INSTALL=0 (with RUN_DETACH=1) starts localkube alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -34,7 +35,10 @@ stop_localkube() {
 
 if [ "${1:-}" = stop ]; then stop_localkube; echo "stopped (localkube and all its pods)"; exit 0; fi
 
-[ -x "$bin/operator" ] || { echo "no $bin/operator: run 'swift build' first" >&2; exit 1; }
+container_runtime=${LOCALKUBE_CONTAINER_RUNTIME:-process}
+if [ "$container_runtime" = process ]; then
+  [ -x "$bin/operator" ] || { echo "no $bin/operator: run 'swift build' first" >&2; exit 1; }
+fi
 # Certificates made before identities name no role (every API refuses them): make them again.
 [ -f secrets/bootstrap_cert.pem ] || ./secrets.sh flink-operator key-password keystore-password truststore-password
 python3 -c 'import aiohttp, yaml, cryptography, kubernetes_validate' 2>/dev/null ||
@@ -45,6 +49,7 @@ stop_localkube
 image_map=()
 [ -n "${LOCALKUBE_IMAGE_MAP:-}" ] && image_map=(--image-map "$LOCALKUBE_IMAGE_MAP")
 PYTHONPATH=$repo/Tools/localkube nohup python3 -m localkube --state-dir "$state" --runtime "${image_map[@]}" \
+  --container-runtime "$container_runtime" \
   --log-level INFO > "$run/localkube.log" 2>&1 < /dev/null &
 lk_pid=$!
 echo "$lk_pid" > "$run/localkube.pid"

@@ -24,6 +24,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="run the workloads: pods as local processes, Services, Deployments, Jobs")
     parser.add_argument("--image-map", default=None,
                         help="YAML/JSON image map (image -> local directory); implies --runtime")
+    parser.add_argument("--container-runtime", choices=("process", "podman"), default="process",
+                        help="podman: a container whose image is in podman's storage (REF or localhost/REF) runs "
+                             "with `podman run` (host network, the pod's /etc/hosts and volumes), the others as "
+                             "processes through the image map (default: process); implies --runtime")
     parser.add_argument("--rbac", action=argparse.BooleanOptionalAction, default=None,
                         help="serve a secure port (HTTPS) where every request is authenticated and authorized by "
                              "RBAC, and give each pod its service account's token for it (default: on with "
@@ -55,8 +59,9 @@ async def amain(args: argparse.Namespace) -> None:
     if args.exit_with_parent:
         asyncio.create_task(stop_when_orphaned(os.getppid(), stop))
     server = Server(args.state_dir, args.bookmark_interval, args.watch_cache_size, args.token, args.tls,
-                    runtime=args.runtime or bool(args.image_map), image_map=args.image_map,
-                    rbac=args.rbac, secure_port=args.secure_port)
+                    runtime=args.runtime or bool(args.image_map) or args.container_runtime != "process",
+                    image_map=args.image_map, rbac=args.rbac, secure_port=args.secure_port,
+                    container_runtime=args.container_runtime)
 
     def announce(line: str) -> None:
         print(line, flush=True)

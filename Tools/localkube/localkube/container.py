@@ -2,6 +2,11 @@
 
 Back-off between restarts: 1 s, doubling up to 30 s, reset when the container ran 30 s or more (Kubernetes:
 10 s doubling up to 5 min). Exit codes of signalled processes are 128 + signal, like a container runtime.
+
+A podman container (`--container-runtime podman`) is its attached `podman run` client: the client's exit code is
+the container's, SIGTERM to the client reaches the container (sig-proxy), but SIGKILL would kill the client alone, so
+it goes to the container (`podman kill`), and to the client only if that did not end it within 10 s. A client that
+died of a signal has its container removed.
 """
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ import subprocess
 import time
 from datetime import datetime, timezone
 
-from . import launch
+from . import launch, podmanrun
 from .probes import Prober
 
 BACKOFF_START, BACKOFF_MAX, BACKOFF_RESET = 1.0, 30.0, 30.0
+PODMAN_KILL_WAIT = 10.0
 
 
 def stamp() -> str:
@@ -38,10 +44,15 @@ class ContainerRun:
         self.waiting = ("ContainerCreating", "")
         self.readiness = self.liveness = None
         self.killed_by_liveness = False
+        self.podman_name: str | None = None   # the podman container of the last start, if it was one
+        self.image_id = ""
+        self.podman_killed_at: float | None = None
 
     # ---- process -------------------------------------------------------------------------
-    def start(self, argv: list[str], env: dict, hosts_file: str | None) -> None:
-        """Start (or restart) the process; the previous log becomes `<name>.previous.log`."""
+    def start(self, argv: list[str], env: dict, hosts_file: str | None, podman_name: str | None = None,
+              image_id: str = "") -> None:
+        """Start (or restart) the process (a `podman run` client when podman_name is given); the previous log becomes
+        `<name>.previous.log`."""
         if self.started_at is not None:
             self.restarts += 1
             if os.path.exists(self.log_path):
@@ -51,7 +62,9 @@ class ContainerRun:
         cwd = self.spec.get("workingDir") or self.pod_dir
         if not os.path.isdir(cwd):
             cwd = self.pod_dir
+        self.podman_name, self.image_id, self.podman_killed_at = None, "", None
         self.proc = launch.spawn(argv, env, self.log_path, cwd, hosts_file)
+        self.podman_name, self.image_id = podman_name, image_id
         launch.write_pid(self.pid_path, self.proc.pid)
         self.started_at, self.started_mono = stamp(), time.monotonic()
         self.terminated, self.waiting, self.restart_at, self.killed_by_liveness = None, None, None, False
@@ -76,6 +89,8 @@ class ContainerRun:
         if self.proc is None or self.proc.poll() is None:
             return False
         code = self.proc.returncode
+        if code < 0 and self.podman_name:
+            podmanrun.remove(self.podman_name)   # the client was killed: its container may live on
         code = 128 - code if code < 0 else code
         reason = "Completed" if code == 0 else "Error"
         if self.killed_by_liveness:
@@ -100,9 +115,18 @@ class ContainerRun:
         self.backoff = min(self.backoff * 2, BACKOFF_MAX)
 
     def signal(self, sig: int) -> None:
-        """Signal the container's process group."""
-        if self.proc is not None and self.proc.poll() is None:
-            launch.signal_group(self.proc.pid, sig)
+        """Signal the container's process group (a podman container: SIGKILL through podman, once)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        if self.podman_name and sig == signal.SIGKILL:
+            if self.podman_killed_at is None:
+                self.podman_killed_at = time.monotonic()
+                podmanrun.kill(self.podman_name)
+                return
+            if time.monotonic() - self.podman_killed_at < PODMAN_KILL_WAIT:
+                return
+            podmanrun.remove(self.podman_name)
+        launch.signal_group(self.proc.pid, sig)
 
     # ---- probes --------------------------------------------------------------------------
     def probe(self, pod_ip: str) -> None:
@@ -113,7 +137,7 @@ class ContainerRun:
                 continue
             prober.collect()
             if prober.due(now):
-                prober.start(pod_ip, self.spec)
+                prober.start(pod_ip, self.spec, self.podman_name)
         if self.liveness is not None and self.liveness.result is False and self.running():
             self.killed_by_liveness = True
             self.signal(signal.SIGKILL)
@@ -125,17 +149,19 @@ class ContainerRun:
     # ---- status --------------------------------------------------------------------------
     def status(self, image: str) -> dict:
         """The containerStatus."""
-        out = {"name": self.name, "image": image, "imageID": "", "ready": self.ready(),
+        out = {"name": self.name, "image": image, "imageID": self.image_id, "ready": self.ready(),
                "restartCount": self.restarts, "started": self.running(), "lastState": self.last_state}
         if self.running():
             out["state"] = {"running": {"startedAt": self.started_at}}
-            out["containerID"] = f"localkube://{self.proc.pid}"
+            out["containerID"] = f"podman://{self.podman_name}" if self.podman_name else f"localkube://{self.proc.pid}"
         elif self.restart_at is not None:
             out["state"] = {"waiting": {"reason": "CrashLoopBackOff", "message":
                                         f"back-off {int(self.backoff / 2) or 1}s restarting failed container"}}
             out["lastState"] = {"terminated": self.terminated} if self.terminated else self.last_state
         elif self.terminated is not None:
             out["state"] = {"terminated": self.terminated}
+            if self.podman_name:
+                out["containerID"] = f"podman://{self.podman_name}"
         else:
             reason, message = self.waiting or ("ContainerCreating", "")
             out["state"] = {"waiting": {"reason": reason, **({"message": message} if message else {})}}

@@ -5,6 +5,10 @@ volumes materialised, environment built) and its containers started with a pod I
 are polled: restarts follow `restartPolicy` with back-off, probes set Ready or restart, and the phase becomes
 Running, Succeeded or Failed. A pod with deletionTimestamp gets SIGTERM, then SIGKILL after its grace
 period, and its object is removed once every process ended. Init containers are not run.
+
+With `--container-runtime podman` (a `Podman` given), a container whose image is in podman's storage runs as an
+attached `podman run --rm` client instead (see podmanrun.py); the client is the container's process here: its exit
+is the container's, SIGTERM reaches the container, SIGKILL is sent to the container through podman.
 """
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ import logging
 import os
 import shutil
 import signal
+import subprocess
 import time
 
-from . import launch
+from . import launch, podmanrun
 from .container import ContainerRun, stamp
 from .decode import WriteOptions
 from .identity import SA_MOUNT
@@ -44,13 +49,15 @@ class PodRun:
         self.transitions: dict[str, tuple[str, str]] = {}
         self.last_status: dict | None = None
         self.launch: dict = {}
+        self.lookup: asyncio.Future | None = None   # podman's images of the pod (--container-runtime podman)
 
 
 class Kubelet:
     """Runs the pods of the store."""
 
-    def __init__(self, api, images, state_dir: str, kubeconfig: str, use_namespaces: bool):
-        self.api, self.images = api, images
+    def __init__(self, api, images, state_dir: str, kubeconfig: str, use_namespaces: bool,
+                 podman: podmanrun.Podman | None = None):
+        self.api, self.images, self.podman = api, images, podman
         self.pods_dir = os.path.join(state_dir, "pods")
         self.shared_dir = os.path.join(state_dir, "shared")
         self.kubeconfig, self.use_namespaces = kubeconfig, use_namespaces
@@ -120,10 +127,21 @@ class Kubelet:
     def _prepare(self, run: PodRun, pod: dict) -> None:
         """Resolve images, install Flink, then start every container; problems keep the pod Pending."""
         if run.images is None:
-            images = {c["name"]: self.images.resolve(c.get("image", "")) for c in pod["spec"]["containers"]}
+            found = {}
+            if self.podman is not None:
+                if run.lookup is None:
+                    refs = {c.get("image", "") for c in pod["spec"]["containers"]}
+                    run.lookup = asyncio.get_running_loop().run_in_executor(
+                        None, lambda: {r: podmanrun.find(r, self.images.resolve(r)) for r in refs})
+                if not run.lookup.done():
+                    return
+                found = run.lookup.result()
+            images = {c["name"]: found.get(c.get("image", "")) or self.images.resolve(c.get("image", ""))
+                      for c in pod["spec"]["containers"]}
             missing = [pod["spec"]["containers"][i]["image"] for i, c in enumerate(images.values()) if c is None]
             if missing:
-                run.problem = ("Unschedulable", f'image "{missing[0]}" is not in the localkube image map')
+                where = "podman's storage nor the localkube image map" if self.podman else "the localkube image map"
+                run.problem = ("Unschedulable", f'image "{missing[0]}" is not in {where}')
                 return
             run.images = images
         if run.installing is None:
@@ -152,7 +170,7 @@ class Kubelet:
         volumes, root = run.launch[crun.name]
         image = run.images[crun.name]
         mounts = mount_container(crun.spec, volumes, root)
-        kubeconfig = self.kubeconfig
+        kubeconfig, sa_dir = self.kubeconfig, None
         if self.credentials is not None:
             kubeconfig, sa_dir = self.credentials(pod, run.dir)
             if sa_dir is not None:
@@ -161,6 +179,13 @@ class Kubelet:
         env = container_env(self.api.store, status_pod, crun.spec)
         ctx = launch.Context(status_pod, run.dir, run.ip, run.hosts, kubeconfig, self.shared_dir)
         try:
+            if isinstance(image, podmanrun.PodmanImage):
+                restarts = crun.restarts + (1 if crun.started_at is not None else 0)
+                argv, name = self.podman.command(ctx, crun.spec, image, env, volumes, sa_dir, restarts)
+                log.info("pod %s/%s container %s: podman run %s as %s", run.ns, run.name, crun.name,
+                         image.reference, name)
+                crun.start(argv, dict(os.environ), None, podman_name=name, image_id=image.id)
+                return
             argv, full_env = launch.build(ctx, crun.spec, image, env, mounts)
             crun.start(argv, full_env, run.hosts if self.use_namespaces else None)
         except (OSError, ValueError) as err:
@@ -203,6 +228,8 @@ class Kubelet:
                 except Exception:
                     pass
             crun.reap()
+            if crun.podman_name:
+                podmanrun.remove(crun.podman_name)
         self.runs.pop(run.uid, None)
         self.api.live_pods.discard(run.uid)
         self.ips.release(run.ip)
@@ -218,14 +245,23 @@ class Kubelet:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and any(c.running() for r in runs for c in r.containers.values()):
             await asyncio.sleep(0.1)
+        if self.podman is not None and any(c.running() and c.podman_name for r in runs
+                                           for c in r.containers.values()):
+            await asyncio.get_running_loop().run_in_executor(None, self.podman.remove_instance)
         for run in runs:
             for crun in run.containers.values():
                 crun.signal(signal.SIGKILL)
                 if crun.proc is not None:
-                    crun.proc.wait()
+                    try:
+                        crun.proc.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        launch.signal_group(crun.proc.pid, signal.SIGKILL)
+                        crun.proc.wait()
                 crun.reap()
             self.api.live_pods.discard(run.uid)
         self.runs.clear()
+        if self.podman is not None:
+            self.podman.close()
 
     # ---- status --------------------------------------------------------------------------
     def _write_status(self, run: PodRun, pod: dict) -> None:

@@ -1,7 +1,9 @@
 """Readiness and liveness probes (httpGet and tcpSocket) against the pod IP.
 
 `initialDelaySeconds`, `periodSeconds` (default 10), `timeoutSeconds` (1), `successThreshold` (1) and
-`failureThreshold` (3) follow Kubernetes. `exec` and `grpc` probes always succeed; `startupProbe` is ignored.
+`failureThreshold` (3) follow Kubernetes. `exec` probes of a podman container (`--container-runtime podman`) run
+`podman exec` (success: exit code 0 within `timeoutSeconds`); other `exec` and `grpc` probes always succeed;
+`startupProbe` is ignored.
 """
 from __future__ import annotations
 
@@ -40,10 +42,25 @@ async def _http(action: dict, host: str, port: int, timeout: float) -> bool:
         writer.close()
 
 
-async def check(probe: dict, pod_ip: str, container: dict) -> bool:
+async def _podman_exec(name: str, command: list, timeout: float) -> bool:
+    from .podmanrun import executable
+    proc = await asyncio.create_subprocess_exec(executable(), "exec", name, *map(str, command),
+                                                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
+    try:
+        return await asyncio.wait_for(proc.wait(), timeout) == 0
+    except (asyncio.TimeoutError, asyncio.CancelledError):
+        proc.kill()
+        await proc.wait()
+        raise
+
+
+async def check(probe: dict, pod_ip: str, container: dict, podman_name: str | None = None) -> bool:
     """Run one probe; True on success."""
     timeout = float(probe.get("timeoutSeconds") or 1)
     try:
+        if "exec" in probe and podman_name:
+            return await _podman_exec(podman_name, (probe["exec"] or {}).get("command") or [], timeout)
         if "httpGet" in probe:
             action = probe["httpGet"]
             port = resolve_port(action.get("port"), container)
@@ -75,9 +92,9 @@ class Prober:
         """Time for the next run and none in flight."""
         return self.task is None and now >= self.next_at
 
-    def start(self, pod_ip: str, container: dict) -> None:
-        """Run the probe in the background."""
-        self.task = asyncio.ensure_future(check(self.probe, pod_ip, container))
+    def start(self, pod_ip: str, container: dict, podman_name: str | None = None) -> None:
+        """Run the probe in the background (`exec` in the podman container podman_name, if given)."""
+        self.task = asyncio.ensure_future(check(self.probe, pod_ip, container, podman_name))
 
     def collect(self) -> None:
         """Take the result of a finished run into the thresholds."""

@@ -2,6 +2,11 @@
 
 A tick runs after every write (and at least every 0.25 s): pods are started/polled/stopped, workloads
 reconciled, Endpoints written, hosts files refreshed and Service listeners opened or closed.
+
+`container_runtime` is `process` (every container a local process through the image map) or `podman` (a container
+whose image is in podman's storage runs with `podman run`, the others as processes; see podmanrun.py). With podman,
+startup removes the containers a crashed run of this state dir left, and a watchdog removes this run's containers
+when localkube ends.
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import logging
 import os
 import shutil
 
-from . import launch
+from . import launch, podmanrun
 from .decode import WriteOptions
 from .images import ImageMap
 from .kubelet import Kubelet
@@ -21,24 +26,36 @@ from .workloads import Workloads
 
 log = logging.getLogger("localkube.runtime")
 TICK = 0.25
+CONTAINER_RUNTIMES = ("process", "podman")
 
 
 class Runtime:
     """Everything that makes the stored workloads run on this machine."""
 
-    def __init__(self, api, state_dir: str, image_map: str | None = None):
+    def __init__(self, api, state_dir: str, image_map: str | None = None, container_runtime: str = "process"):
         self.api, self.state_dir = api, state_dir
+        if container_runtime not in CONTAINER_RUNTIMES:
+            raise ValueError(f"container runtime {container_runtime!r}: not one of {', '.join(CONTAINER_RUNTIMES)}")
+        self.podman = None
+        if container_runtime == "podman":
+            log.info("podman %s runs the containers whose image it has", podmanrun.Podman.check())
+            self.podman = podmanrun.Podman(state_dir)
         self.images = ImageMap(image_map)
         pods_dir = os.path.join(state_dir, "pods")
         os.makedirs(pods_dir, exist_ok=True)
         killed = launch.kill_leftovers(pods_dir)
         if killed:
             log.warning("killed %d process(es) left by a previous run", killed)
+        if self.podman is not None:
+            removed = self.podman.remove_leftovers()
+            if removed:
+                log.warning("removed %d podman container(s) left by a previous run", removed)
+            self.podman.start_watchdog()
         self.use_namespaces = launch.namespaces_available()
         if not self.use_namespaces:
             log.warning("no mount namespaces here: Service names do not resolve inside pods")
         self.kubelet = Kubelet(api, self.images, state_dir, os.path.join(state_dir, "kubeconfig"),
-                               self.use_namespaces)
+                               self.use_namespaces, self.podman)
         self.workloads = Workloads(api)
         self.proxy = Proxy(api.store)
         self.dirty = asyncio.Event()

@@ -37,7 +37,7 @@ class Server:
     def __init__(self, state_dir: str, bookmark_interval: float = 5.0, cache_size: int = 1000,
                  token: str | None = None, tls: bool = False, watch_timeout: float = 1800.0,
                  runtime: bool = False, image_map: str | None = None, rbac: bool | None = None,
-                 secure_port: int = 0):
+                 secure_port: int = 0, container_runtime: str = "process"):
         os.makedirs(state_dir, exist_ok=True)
         self.state_dir, self.token, self.tls = state_dir, token, tls
         # RBAC (default: on when pods run) is enforced on the secure port, which the pods use with their service
@@ -53,7 +53,7 @@ class Server:
         self.net = netrange.acquire(state_dir)  # held until the process ends
         self.api = Api(self.store, self.registry, self.net)
         self.controllers = Controllers(self.api)
-        self.runtime = Runtime(self.api, state_dir, image_map) if runtime else None
+        self.runtime = Runtime(self.api, state_dir, image_map, container_runtime) if runtime else None
         if self.runtime is not None:
             self.api.on_change = lambda: (self.controllers.kick(), self.runtime.kick())
         self.faults, self.stats, self.openapi = Faults(), Stats(), OpenAPI(self.registry)
