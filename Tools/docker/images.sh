@@ -17,7 +17,7 @@ BASE=localhost/debian:bookworm-slim
 BUILDER=localhost/swift:6.3-bookworm
 # The runtime base of the four images (their last FROM), made here as the distroless project makes it: the files of
 # these Debian 12 packages, CA certificates, and /etc/passwd and /etc/group with root, nobody and nonroot (65532).
-RUNTIME=gcr.io/distroless/cc-debian12:latest
+RUNTIME=gcr.io/distroless/cc-debian12:nonroot   # the variant that runs as nonroot (65532) by default
 RUNTIME_PACKAGES="base-files netbase tzdata libc6 libssl3 libgcc-s1 libgomp1 libstdc++6"
 IMAGES=(flinkctl operator supervisor bootstrap)   # flinkctl first: its build stage compiles every program
 # The Swift builder's Debian packages: those the official swift:*-bookworm image installs.
@@ -125,7 +125,8 @@ runtime() {
   install -d -m 700 "$root/root" && install -d -m 700 -o 65532 -g 65532 "$root/home/nonroot"
   install -d -m 1777 "$root/tmp"
   tar --numeric-owner -C "$root" -c . | podman import --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' - "$RUNTIME" >/dev/null
+    --change 'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt' --change 'USER 65532:65532' \
+    --change 'WORKDIR /home/nonroot' - "$RUNTIME" >/dev/null
   buildah umount "$ctr" >/dev/null
   buildah rm "$ctr" >/dev/null
 }

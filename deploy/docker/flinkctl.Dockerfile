@@ -11,6 +11,8 @@
 FROM swift:6.3-bookworm AS build
 # Every target `path:` in Package.swift is copied in (test targets and flinkctl included), or the
 # manifest does not load.
+# bash with pipefail: a failing command on the left of a pipe fails the RUN
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 COPY Package.swift ./
 COPY openapi ./openapi
@@ -35,7 +37,7 @@ RUN --mount=type=cache,id=flink-k8s-toolbox-release,target=/src/.build \
 # --static-swift-stdlib loads (glibc, libstdc++, libgcc_s), CA certificates, tzdata and /etc/passwd: no shell, no package
 # manager. zlib, which the executable also loads (AsyncHTTPClient's decompression), comes from the build stage, a
 # Debian 12 as well. The executable then dominates the image (see README.md, "Build the images").
-FROM gcr.io/distroless/cc-debian12
+FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /out/lib/libz.so.1 /usr/lib/libz.so.1
 COPY --from=build /out/bin/ /usr/local/bin/
 COPY --from=build /out/Package.resolved /usr/local/share/flink-k8s-toolbox/Package.resolved
