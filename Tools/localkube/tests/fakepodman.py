@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 
+from proctools import alive
+
 FOLDER = os.environ["FAKE_PODMAN_DIR"]
 IMAGES = [i for i in os.environ.get("FAKE_PODMAN_IMAGES", "").split(",") if i]
 VALUED = {"--name", "--label", "--network", "--hostname", "--stop-timeout", "--volume", "--env-file", "--env",
@@ -27,14 +29,6 @@ def records() -> list[dict]:
         except (OSError, ValueError):
             pass
     return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def kill(name: str, sig: int) -> None:

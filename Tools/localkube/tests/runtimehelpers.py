@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from lkhelpers import LocalKube, wait_for
+from proctools import alive  # noqa: F401 (used by the runtime tests through this module)
 
 TEST_IMAGES = {"images": [
     {"match": "busybox*", "type": "dir", "path": "/", "entrypoint": ["/bin/sh"]},
@@ -46,15 +47,6 @@ def ready(pod_obj: dict) -> bool:
     """Ready condition of a pod."""
     return any(c["type"] == "Ready" and c["status"] == "True"
                for c in (pod_obj.get("status") or {}).get("conditions") or [])
-
-
-def alive(pid: int) -> bool:
-    """The process exists (and is not a zombie)."""
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def listeners() -> set[str]:
